@@ -1,0 +1,274 @@
+//! `eurocurate bench`: throughput and peak memory of the I/O path, measured
+//! on one core against the machine's own decompression ceiling.
+//!
+//! Benchmarks print numbers; they never assert on time.
+
+use std::io::{BufRead, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context;
+
+use crate::exec::local::{self, RunOptions};
+use crate::exec::progress::ProgressMode;
+use crate::io::units::{Part, Unit};
+use crate::io::{DocReader, ReadItem};
+use crate::pipeline::{plan, spec};
+use crate::stats::ReaderStats;
+
+/// Peak resident set size of this process, in bytes (Linux `VmHWM`).
+pub fn peak_rss() -> u64 {
+    proc_status_kb("VmHWM:") * 1024
+}
+
+fn proc_status_kb(key: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// User+system CPU seconds of this process so far.
+pub fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the `(comm)`; utime and stime are fields 14 and 15.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// Texts of the shipped fixtures, the seed of generated corpora.
+fn seed_texts() -> anyhow::Result<Vec<String>> {
+    let mut texts = Vec::new();
+    for f in ["fixtures/udhr-part1.jsonl.zst", "fixtures/udhr-part2.jsonl.gz"] {
+        let unit = Unit {
+            path: PathBuf::from(f),
+            part: Part::Whole,
+            bytes: 1,
+        };
+        let mut r = crate::io::jsonl::JsonlReader::open(
+            &unit,
+            Default::default(),
+            spec::InvalidUtf8::Replace,
+            Arc::new(AtomicU64::new(0)),
+        )
+        .with_context(|| format!("bench needs the fixtures; run it from the repository root ({f})"))?;
+        let mut st = ReaderStats::default();
+        while let Some(ReadItem::Doc(d)) = r.next_item(&mut st)? {
+            texts.push(d.text);
+        }
+    }
+    anyhow::ensure!(!texts.is_empty(), "no fixture texts found");
+    Ok(texts)
+}
+
+/// Writes about `size_mb` MB (uncompressed) of JSONL.zst built from the
+/// fixture texts, each document made unique and about 2 KB long.
+fn make_jsonl(path: &Path, size_mb: u64) -> anyhow::Result<(u64, u64)> {
+    let texts = seed_texts()?;
+    let file = std::fs::File::create(path)?;
+    let mut enc = zstd::stream::write::Encoder::new(std::io::BufWriter::new(file), 3)?;
+    let (mut bytes, mut docs) = (0u64, 0u64);
+    let target = size_mb * 1_000_000;
+    let mut i = 0usize;
+    while bytes < target {
+        let mut text = String::new();
+        while text.len() < 2000 {
+            text.push_str(&texts[(i * 7919 + text.len()) % texts.len()]);
+            text.push_str("\n\n");
+        }
+        let line = serde_json::to_string(
+            &serde_json::json!({"id": format!("doc-{docs}"), "text": format!("{text}#{docs}"), "url": format!("https://example.eu/{docs}")}),
+        )?;
+        enc.write_all(line.as_bytes())?;
+        enc.write_all(b"\n")?;
+        bytes += line.len() as u64 + 1;
+        docs += 1;
+        i += 1;
+    }
+    enc.finish()?.flush()?;
+    Ok((bytes, docs))
+}
+
+/// The reference ceiling: `zstd -dc FILE | wc -c` when the zstd tool exists,
+/// else the same decoder in-process. Returns (MB/s, how it was measured).
+fn zstd_ceiling(path: &Path) -> anyhow::Result<(f64, String)> {
+    let have_tool = std::process::Command::new("zstd")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let t0 = Instant::now();
+    let bytes: u64 = if have_tool {
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("zstd -dc '{}' | wc -c", path.display()))
+            .output()?;
+        String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(0)
+    } else {
+        let mut d = zstd::stream::read::Decoder::new(std::fs::File::open(path)?)?;
+        std::io::copy(&mut d, &mut std::io::sink())?
+    };
+    let secs = t0.elapsed().as_secs_f64();
+    let how = if have_tool {
+        "`zstd -dc | wc -c`"
+    } else {
+        "in-process zstd decode (zstd tool not installed)"
+    };
+    Ok((bytes as f64 / 1e6 / secs, how.to_string()))
+}
+
+/// JSONL.zst -> normalize -> JSONL.zst on one worker.
+pub fn passthrough(dir: &Path, size_mb: u64) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let input = dir.join(format!("passthrough-{size_mb}mb.jsonl.zst"));
+    let (bytes, docs) = if input.is_file() {
+        count_jsonl(&input)?
+    } else {
+        make_jsonl(&input, size_mb)?
+    };
+    let out = dir.join(format!("passthrough-{size_mb}mb-out"));
+    let _ = std::fs::remove_dir_all(&out);
+    let yaml = format!(
+        "name: bench-passthrough\ninput:\n  kind: jsonl\n  paths: [\"{}\"]\nstages:\n  - kind: normalize\noutput:\n  kind: jsonl\n  path: {}\n  keep_rejected: false\nexecutor:\n  tasks: 1\n",
+        input.display(),
+        out.display()
+    );
+    let pipeline = dir.join("passthrough.yaml");
+    std::fs::write(&pipeline, &yaml)?;
+    let (ceiling, how) = zstd_ceiling(&input)?;
+    let plan = plan::build(spec::parse(&pipeline, &yaml, |_| None)?, &pipeline)?;
+    let cpu0 = cpu_seconds();
+    let t0 = Instant::now();
+    local::run(
+        &plan,
+        RunOptions {
+            workers: Some(1),
+            progress: ProgressMode::Quiet,
+        },
+    )?;
+    let wall = t0.elapsed().as_secs_f64();
+    let cpu = (cpu_seconds() - cpu0).max(1e-3);
+    let per_core = bytes as f64 / 1e6 / wall;
+    println!("passthrough  JSONL.zst -> normalize -> JSONL.zst, 1 worker");
+    println!(
+        "  input        {:.1} MB uncompressed, {} docs ({})",
+        bytes as f64 / 1e6,
+        docs,
+        input.display()
+    );
+    println!("  wall         {wall:.2} s   cpu {cpu:.2} s");
+    println!(
+        "  throughput   {per_core:.1} MB/s per core, {:.0} docs/s per core",
+        docs as f64 / wall
+    );
+    println!("  ceiling      {ceiling:.1} MB/s by {how}");
+    println!("  ratio        {:.0}% of the ceiling", 100.0 * per_core / ceiling);
+    println!("  peak RSS     {:.1} MB", peak_rss() as f64 / 1e6);
+    Ok(())
+}
+
+fn count_jsonl(path: &Path) -> anyhow::Result<(u64, u64)> {
+    let d = zstd::stream::read::Decoder::new(std::fs::File::open(path)?)?;
+    let mut r = std::io::BufReader::new(d);
+    let (mut bytes, mut docs) = (0u64, 0u64);
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let n = r.read_until(b'\n', &mut line)?;
+        if n == 0 {
+            return Ok((bytes, docs));
+        }
+        bytes += n as u64;
+        docs += 1;
+    }
+}
+
+/// Generates a WARC.gz (one gzip member per record, like Common Crawl) from
+/// the fixture pages and reads it on one core.
+pub fn warc(dir: &Path, size_mb: u64) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join(format!("bench-{size_mb}mb.warc.gz"));
+    if !path.is_file() {
+        let mut pages = Vec::new();
+        for f in ["fixtures/crawl-a.warc.gz", "fixtures/crawl-b.warc.gz"] {
+            let mut raw = Vec::new();
+            flate2::read::MultiGzDecoder::new(
+                std::fs::File::open(f).with_context(|| format!("run from the repository root ({f})"))?,
+            )
+            .read_to_end(&mut raw)?;
+            let text = String::from_utf8_lossy(&raw).into_owned();
+            for part in text.split("WARC/1.1\r\n").filter(|p| p.contains("WARC-Type: response")) {
+                if let Some((_, http)) = part.split_once("\r\n\r\n") {
+                    pages.push(http.trim_end().as_bytes().to_vec());
+                }
+            }
+        }
+        let pages: Vec<Vec<u8>> = pages.into_iter().filter(|p| p.starts_with(b"HTTP/")).collect();
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&path)?);
+        let (mut written, mut i) = (0u64, 0usize);
+        while written < size_mb * 1_000_000 {
+            let http = &pages[i % pages.len()];
+            let head = format!(
+                "WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:bench-{i}>\r\nWARC-Target-URI: https://example.eu/{i}\r\nWARC-Date: 2026-11-02T10:00:00Z\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: {}\r\n\r\n",
+                http.len()
+            );
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+            gz.write_all(head.as_bytes())?;
+            gz.write_all(http)?;
+            gz.write_all(b"\r\n\r\n")?;
+            out.write_all(&gz.finish()?)?;
+            written += (head.len() + http.len() + 4) as u64;
+            i += 1;
+        }
+        out.flush()?;
+    }
+    let compressed = std::fs::metadata(&path)?.len();
+    let unit = Unit {
+        path: path.clone(),
+        part: Part::Whole,
+        bytes: compressed,
+    };
+    let cpu0 = cpu_seconds();
+    let t0 = Instant::now();
+    let mut r = crate::io::warc::WarcReader::open(
+        &unit,
+        vec!["response".into()],
+        spec::InvalidUtf8::Replace,
+        Arc::new(AtomicU64::new(0)),
+    )?;
+    let mut st = ReaderStats::default();
+    let (mut docs, mut bytes) = (0u64, 0u64);
+    while let Some(item) = r.next_item(&mut st)? {
+        if let ReadItem::Doc(d) = item {
+            docs += 1;
+            bytes += d.text.len() as u64;
+        }
+    }
+    let wall = t0.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu0;
+    println!("warc  WARC.gz reading (gzip member per record), 1 core");
+    println!(
+        "  input        {:.1} MB compressed, {docs} response records, {:.1} MB of payload",
+        compressed as f64 / 1e6,
+        bytes as f64 / 1e6
+    );
+    println!("  wall         {wall:.2} s   cpu {cpu:.2} s");
+    println!(
+        "  throughput   {:.1} MB/s compressed, {:.1} MB/s payload, {:.0} docs/s per core",
+        compressed as f64 / 1e6 / wall,
+        bytes as f64 / 1e6 / wall,
+        docs as f64 / wall
+    );
+    println!("  peak RSS     {:.1} MB", peak_rss() as f64 / 1e6);
+    Ok(())
+}

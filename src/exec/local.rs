@@ -1,0 +1,160 @@
+//! The local executor: every phase's pending tasks on a rayon pool, phases
+//! in order, resume from markers.
+
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use rayon::prelude::*;
+
+use super::progress::{say, PhaseProgress, ProgressMode};
+use super::task::run_task;
+use super::{identity, input_bytes, markers, merge_phase_stats, pending_tasks, sweep_temp_files};
+use crate::pipeline::plan::Plan;
+use crate::stats::TaskStats;
+
+/// Options of `eurocurate run`.
+#[derive(Debug, Clone, Copy)]
+pub struct RunOptions {
+    /// Threads; `None` = executor.workers or all cores.
+    pub workers: Option<usize>,
+    pub progress: ProgressMode,
+}
+
+/// What a run did, per phase.
+#[derive(Debug, Default)]
+pub struct RunSummary {
+    pub phases: Vec<TaskStats>,
+    /// Tasks executed now (not skipped as already done).
+    pub tasks_run: usize,
+    pub tasks_skipped: usize,
+}
+
+/// Runs (or resumes) the whole plan on this machine.
+pub fn run(plan: &Plan, opts: RunOptions) -> anyhow::Result<RunSummary> {
+    let workers = opts
+        .workers
+        .or(plan.spec.executor.workers)
+        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    std::fs::create_dir_all(&plan.out)
+        .with_context(|| format!("cannot create output folder {}", plan.out.display()))?;
+    markers::check_identity(&plan.out, &identity(plan))?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .thread_name(|i| format!("eurocurate-worker-{i}"))
+        .build()?;
+    let mut summary = RunSummary::default();
+    for phase in &plan.phases {
+        let todo = pending_tasks(plan, phase)?;
+        summary.tasks_skipped += phase.tasks - todo.len();
+        if todo.is_empty() {
+            say(&format!(
+                "phase {} `{}`: all {} tasks already done",
+                phase.index, phase.name, phase.tasks
+            ));
+            summary.phases.push(merge_phase_stats(plan, phase)?);
+            continue;
+        }
+        let t0 = Instant::now();
+        let label = format!("phase {}/{} {}", phase.index + 1, plan.phases.len(), phase.name);
+        let prog = PhaseProgress::start(opts.progress, label, input_bytes(plan, phase, &todo), todo.len() as u64);
+        let counters = prog.counters.clone();
+        let results: Vec<(usize, anyhow::Result<TaskStats>)> = pool.install(|| {
+            todo.par_iter()
+                .map(|&t| (t, run_task(plan, phase, t, &counters)))
+                .collect()
+        });
+        prog.finish();
+        let mut failures = Vec::new();
+        for (t, r) in results {
+            match r {
+                Ok(stats) => {
+                    summary.tasks_run += 1;
+                    if let Some(rs) = &stats.reader {
+                        for p in &rs.problems {
+                            say(&format!("warning: {p}"));
+                        }
+                        let listed = rs.problems.len() as u64;
+                        let damaged: u64 = rs
+                            .skipped
+                            .0
+                            .iter()
+                            .filter(|(k, _)| !k.starts_with("record_type:") && !k.starts_with("mime:"))
+                            .map(|(_, v)| v)
+                            .sum();
+                        if damaged > listed {
+                            say(&format!(
+                                "warning: task {t}: {} more problems not listed (see its stats)",
+                                damaged - listed
+                            ));
+                        }
+                    }
+                }
+                Err(e) => failures.push(format!("task {t}: {e:#}")),
+            }
+        }
+        if !failures.is_empty() {
+            bail!(
+                "phase {} `{}`: {} of {} tasks failed (finished tasks are kept; rerun to resume):\n  {}",
+                phase.index,
+                phase.name,
+                failures.len(),
+                todo.len(),
+                failures.join("\n  ")
+            );
+        }
+        let merged = merge_phase_stats(plan, phase)?;
+        say(&format!(
+            "phase {} `{}`: {} tasks in {:.1}s, {} docs out",
+            phase.index,
+            phase.name,
+            todo.len(),
+            t0.elapsed().as_secs_f64(),
+            merged.output.docs
+        ));
+        summary.phases.push(merged);
+    }
+    sweep_temp_files(&plan.out);
+    if let Some(rej) = plan.spec.output.rejected_dir() {
+        sweep_temp_files(&rej);
+    }
+    Ok(summary)
+}
+
+/// Runs one task (for Slurm arrays and other launchers). Upstream phases must
+/// be complete; when this was the phase's last task, its stats are merged.
+pub fn run_one(plan: &Plan, phase_index: usize, task: usize) -> anyhow::Result<TaskStats> {
+    let phase = plan
+        .phases
+        .get(phase_index)
+        .with_context(|| format!("no phase {phase_index}; the plan has {} phases", plan.phases.len()))?;
+    if task >= phase.tasks {
+        bail!(
+            "phase {phase_index} has {} tasks (0..{}); task {task} does not exist",
+            phase.tasks,
+            phase.tasks - 1
+        );
+    }
+    std::fs::create_dir_all(&plan.out)?;
+    markers::check_identity(&plan.out, &identity(plan))?;
+    for earlier in &plan.phases[..phase_index] {
+        let missing = pending_tasks(plan, earlier)?;
+        if !missing.is_empty() {
+            bail!(
+                "phase {} is not finished ({} tasks pending, e.g. task {}); run it first",
+                earlier.index,
+                missing.len(),
+                missing[0]
+            );
+        }
+    }
+    if let Some(done) = markers::read_marker(&plan.out, phase_index, task)? {
+        say(&format!("phase {phase_index} task {task}: already done"));
+        return Ok(done);
+    }
+    let counters = super::progress::PhaseCounters::default();
+    let stats = run_task(plan, phase, task, &counters)?;
+    if pending_tasks(plan, phase)?.is_empty() {
+        merge_phase_stats(plan, phase)?;
+    }
+    Ok(stats)
+}

@@ -1,0 +1,77 @@
+//! Completion markers and stats files: the on-disk record of what is done.
+//!
+//! A task's marker is written (atomically) only after all its outputs have
+//! been renamed into place, so "marker present" means "outputs complete".
+//! A rerun skips every task that has a marker.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use serde::{Deserialize, Serialize};
+
+use crate::io::atomic::write_file;
+use crate::stats::TaskStats;
+
+/// Marker of one task.
+pub fn marker_path(out: &Path, phase: usize, task: usize) -> PathBuf {
+    out.join("_markers")
+        .join(format!("phase-{phase}"))
+        .join(format!("task-{task:05}.json"))
+}
+
+/// Merged stats of one phase.
+pub fn phase_stats_path(out: &Path, phase: usize) -> PathBuf {
+    out.join("_stats").join(format!("phase-{phase}.json"))
+}
+
+/// Records that a task finished, with its stats.
+pub fn write_marker(out: &Path, stats: &TaskStats) -> anyhow::Result<()> {
+    let path = marker_path(out, stats.phase, stats.task);
+    write_file(&path, &serde_json::to_vec_pretty(stats)?)
+        .with_context(|| format!("cannot write marker {}", path.display()))
+}
+
+/// The stats of a finished task, or `None` when it has not finished.
+pub fn read_marker(out: &Path, phase: usize, task: usize) -> anyhow::Result<Option<TaskStats>> {
+    let path = marker_path(out, phase, task);
+    match std::fs::read(&path) {
+        Ok(bytes) => Ok(Some(serde_json::from_slice(&bytes).with_context(|| {
+            format!("damaged marker {}; delete it to redo the task", path.display())
+        })?)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// Identity of the run configuration, stored with the markers so a rerun
+/// with a different config cannot silently mix old and new outputs.
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct RunIdentity {
+    pub pipeline: String,
+    pub fingerprint: String,
+    pub tasks: usize,
+}
+
+/// Writes the identity on the first run, checks it on later ones.
+pub fn check_identity(out: &Path, id: &RunIdentity) -> anyhow::Result<()> {
+    let path = out.join("_markers").join("run.json");
+    match std::fs::read(&path) {
+        Ok(bytes) => {
+            let old: RunIdentity =
+                serde_json::from_slice(&bytes).with_context(|| format!("damaged {}", path.display()))?;
+            if old != *id {
+                bail!(
+                    "{} holds a run of a different configuration (pipeline `{}`, {} tasks, fingerprint {}; now `{}`, {} tasks, {}). \
+                     Resuming would mix outputs: write to a new output path, or delete {} to start over.",
+                    out.display(), old.pipeline, old.tasks, old.fingerprint, id.pipeline, id.tasks, id.fingerprint, out.display()
+                );
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            write_file(&path, &serde_json::to_vec_pretty(id)?)?;
+            Ok(())
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}

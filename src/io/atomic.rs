@@ -1,0 +1,65 @@
+//! Files that appear under their final name only when complete.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// A file written as `.<name>.tmp` next to its final path and renamed on
+/// [`AtomicFile::commit`]. The temp name is fixed (not random) so a rerun
+/// after a crash overwrites the leftover instead of piling up copies.
+pub struct AtomicFile {
+    tmp: PathBuf,
+    path: PathBuf,
+    writer: BufWriter<File>,
+}
+
+/// The temp name used for `path`.
+pub fn tmp_path(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    path.with_file_name(format!(".{name}.tmp"))
+}
+
+impl AtomicFile {
+    /// Creates the temp file (and parent folders).
+    pub fn create(path: &Path) -> io::Result<Self> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let tmp = tmp_path(path);
+        let file = File::create(&tmp)
+            .map_err(|e| io::Error::new(e.kind(), format!("cannot create {}: {e}", tmp.display())))?;
+        Ok(AtomicFile {
+            tmp,
+            path: path.to_path_buf(),
+            writer: BufWriter::with_capacity(256 * 1024, file),
+        })
+    }
+
+    /// Flushes, syncs and renames into place.
+    pub fn commit(self) -> io::Result<PathBuf> {
+        let file = self.writer.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&self.tmp, &self.path)?;
+        Ok(self.path)
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.writer.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.writer.write_all(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer.flush()
+    }
+}
+
+/// Writes a small file atomically in one go (markers, stats).
+pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut f = AtomicFile::create(path)?;
+    f.write_all(bytes)?;
+    f.commit().map(|_| ())
+}

@@ -1,0 +1,89 @@
+//! Readers and writers of documents.
+//!
+//! Readers stream one record at a time and never stop at a bad record: they
+//! skip it, count it in [`ReaderStats`] and go on. Writers write under a
+//! temporary name and rename when complete, so a crash never leaves a file
+//! that looks finished but is not.
+
+pub mod atomic;
+pub mod compress;
+pub mod jsonl;
+pub mod jsonl_out;
+pub mod output;
+pub mod parquet_in;
+pub mod parquet_out;
+pub mod units;
+pub mod warc;
+
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+use crate::document::Document;
+use crate::pipeline::spec::{InputFormat, InputSpec};
+use crate::stages::Verdict;
+use crate::stats::ReaderStats;
+
+pub use units::{Part, Unit};
+
+/// One thing a reader produced.
+#[derive(Debug)]
+pub enum ReadItem {
+    /// A document for the first stage.
+    Doc(Document),
+    /// A document that is already rejected by the input policy (e.g. invalid
+    /// UTF-8 with `invalid_utf8: reject`); it goes straight to rejected/.
+    Reject(Document, Verdict),
+}
+
+/// A stream of documents from one unit of input.
+pub trait DocReader: Send {
+    /// The next document, `None` at the end. Recoverable damage is counted in
+    /// `stats` and skipped; `Err` means the unit cannot be read at all.
+    fn next_item(&mut self, stats: &mut ReaderStats) -> anyhow::Result<Option<ReadItem>>;
+}
+
+/// The WARC record types read by default for an input kind.
+pub fn default_record_types(kind: InputFormat) -> Vec<String> {
+    match kind {
+        InputFormat::Wet => vec!["conversion".into()],
+        _ => vec!["response".into(), "resource".into()],
+    }
+}
+
+/// Opens one unit of the pipeline input. `counter` receives raw bytes read.
+pub fn open_unit(input: &InputSpec, unit: &Unit, counter: Arc<AtomicU64>) -> anyhow::Result<Box<dyn DocReader>> {
+    let field = |f: &Option<String>, d: &str| f.clone().unwrap_or_else(|| d.to_string());
+    Ok(match input.kind {
+        InputFormat::Jsonl => Box::new(jsonl::JsonlReader::open(
+            unit,
+            jsonl::JsonlFields {
+                text: field(&input.text_field, "text"),
+                id: field(&input.id_field, "id"),
+                url: field(&input.url_field, "url"),
+                lang: field(&input.lang_field, "lang"),
+            },
+            input.invalid_utf8,
+            counter,
+        )?),
+        InputFormat::Warc | InputFormat::Wet => Box::new(warc::WarcReader::open(
+            unit,
+            input
+                .record_types
+                .clone()
+                .unwrap_or_else(|| default_record_types(input.kind)),
+            input.invalid_utf8,
+            counter,
+        )?),
+        InputFormat::Parquet => Box::new(parquet_in::ParquetReader::open(
+            unit,
+            &parquet_in::ParquetColumns {
+                text: field(&input.text_field, "text"),
+                id: field(&input.id_field, "id"),
+                url: field(&input.url_field, "url"),
+                lang: field(&input.lang_field, "lang"),
+                meta: input.meta_columns.clone(),
+            },
+            counter,
+        )?),
+    })
+}

@@ -1,0 +1,20 @@
+//! eurocurate: turns raw web crawls into clean, deduplicated training data
+//! for open European LLMs in all 24 official EU languages.
+//!
+//! The library is what the `eurocurate` binary is thin over:
+//! [`pipeline`] parses and plans YAML pipelines, [`io`] reads crawls and
+//! writes shards, [`stages`] holds the per-document logic, [`exec`] runs
+//! phases locally (rayon) or as single tasks for cluster launchers, and
+//! [`stats`] records what every stage kept and removed.
+
+pub mod bench;
+pub mod commands;
+pub mod document;
+pub mod exec;
+pub mod io;
+pub mod pipeline;
+pub mod report;
+pub mod stages;
+pub mod stats;
+
+pub use document::Document;

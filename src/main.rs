@@ -1,0 +1,112 @@
+//! The `eurocurate` command line. Parsing only; every command is a function
+//! in `eurocurate::commands`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use eurocurate::commands;
+
+#[derive(Parser)]
+#[command(
+    name = "eurocurate",
+    version,
+    about = "Clean, deduplicated, tokenized training data from web crawls, for all 24 EU languages"
+)]
+struct Cli {
+    /// No progress bars or log lines (errors are still printed).
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run (or resume) a pipeline on this machine, on all cores.
+    Run {
+        pipeline: PathBuf,
+        /// Worker threads (default: executor.workers, else all cores). Output does not depend on it.
+        #[arg(long, short)]
+        workers: Option<usize>,
+    },
+    /// Check a pipeline file, its stages and its inputs without running it.
+    Validate { pipeline: PathBuf },
+    /// Show the phases and tasks of a pipeline and what each reads and writes.
+    Plan {
+        pipeline: PathBuf,
+        /// Print the plan as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List every stage kind with its parameters.
+    Stages {
+        /// Show only this kind.
+        kind: Option<String>,
+    },
+    /// Print the stats of a run folder as tables.
+    Stats {
+        outdir: PathBuf,
+        /// Print merged stats as JSON instead.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run one task of one phase (for Slurm arrays and other launchers).
+    Task {
+        pipeline: PathBuf,
+        #[arg(long)]
+        phase: usize,
+        /// Task index (e.g. $SLURM_ARRAY_TASK_ID).
+        #[arg(long)]
+        task: usize,
+    },
+    /// Measure throughput and peak memory of the readers and writers.
+    Bench {
+        #[command(subcommand)]
+        which: BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// JSONL.zst -> normalize -> JSONL.zst on one core, vs `zstd -dc | wc -c`.
+    Passthrough {
+        /// Size of the generated input (uncompressed MB).
+        #[arg(long, default_value_t = 200)]
+        size_mb: u64,
+        /// Folder for the generated corpus and outputs.
+        #[arg(long, default_value = "target/bench")]
+        dir: PathBuf,
+    },
+    /// WARC.gz reading on one core.
+    Warc {
+        #[arg(long, default_value_t = 200)]
+        size_mb: u64,
+        #[arg(long, default_value = "target/bench")]
+        dir: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    commands::set_quiet(cli.quiet);
+    let result = match cli.command {
+        Command::Run { pipeline, workers } => commands::run(&pipeline, workers, cli.quiet),
+        Command::Validate { pipeline } => commands::validate(&pipeline),
+        Command::Plan { pipeline, json } => commands::plan(&pipeline, json),
+        Command::Stages { kind } => commands::stages(kind.as_deref()),
+        Command::Stats { outdir, json } => commands::stats(&outdir, json),
+        Command::Task { pipeline, phase, task } => commands::task(&pipeline, phase, task),
+        Command::Bench { which } => match which {
+            BenchCommand::Passthrough { size_mb, dir } => eurocurate::bench::passthrough(&dir, size_mb),
+            BenchCommand::Warc { size_mb, dir } => eurocurate::bench::warc(&dir, size_mb),
+        },
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,467 @@
+//! The pipeline YAML: schema, parsing and the errors users see.
+//!
+//! Every error names file:line:column, the bad value and the valid choices,
+//! with a did-you-mean for typos, because a wrong config must stop before
+//! any work starts and tell the user exactly what to fix.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+
+use super::interpolate::interpolate;
+use super::registry;
+use super::suggest::did_you_mean;
+use crate::stages::StageConfig;
+
+/// A parsed pipeline file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineSpec {
+    /// Name shown in plans, progress and reports.
+    pub name: String,
+    pub input: InputSpec,
+    #[serde(default)]
+    pub stages: Vec<StageEntry>,
+    pub output: OutputSpec,
+    #[serde(default)]
+    pub executor: ExecutorSpec,
+}
+
+/// Input formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputFormat {
+    /// One JSON object per line (.jsonl, .jsonl.gz, .jsonl.zst).
+    Jsonl,
+    /// WARC files of HTTP responses (.warc, .warc.gz).
+    Warc,
+    /// WET files: WARC `conversion` records of extracted text.
+    Wet,
+    /// Apache Parquet with a text column.
+    Parquet,
+}
+
+/// What to do with bytes that are not valid UTF-8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvalidUtf8 {
+    /// Replace bad sequences with U+FFFD and keep the document.
+    #[default]
+    Replace,
+    /// Send the document to rejected/ with reason `invalid_utf8`.
+    Reject,
+    /// Skip the record and count it.
+    Skip,
+}
+
+/// `input:` — where documents come from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputSpec {
+    pub kind: InputFormat,
+    /// Glob patterns; matches are sorted so task assignment is deterministic.
+    pub paths: Vec<String>,
+    /// JSONL/Parquet: field holding the text (default `text`).
+    #[serde(default)]
+    pub text_field: Option<String>,
+    /// JSONL/Parquet: field holding the id (default `id`; `file:line` when absent).
+    #[serde(default)]
+    pub id_field: Option<String>,
+    /// JSONL/Parquet: field holding the URL (default `url`).
+    #[serde(default)]
+    pub url_field: Option<String>,
+    /// JSONL/Parquet: field holding a known language code (default `lang`).
+    #[serde(default)]
+    pub lang_field: Option<String>,
+    /// Parquet: extra columns copied into the document metadata.
+    #[serde(default)]
+    pub meta_columns: Vec<String>,
+    /// WARC/WET: record types turned into documents
+    /// (default `[response, resource]` for warc, `[conversion]` for wet).
+    #[serde(default)]
+    pub record_types: Option<Vec<String>>,
+    /// What to do with invalid UTF-8.
+    #[serde(default)]
+    pub invalid_utf8: InvalidUtf8,
+    /// Uncompressed JSONL and Parquet files larger than this many MB are
+    /// split across tasks (default 128).
+    #[serde(default)]
+    pub split_mb: Option<u64>,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFormat {
+    /// JSON lines compressed with zstd (`.jsonl.zst`).
+    Jsonl,
+    /// Parquet with zstd, columns id, text, url, lang, lang_score, source, metadata.
+    Parquet,
+}
+
+/// How output files are grouped into folders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PartitionBy {
+    /// One folder per language code (`und` when unknown).
+    Lang,
+}
+
+/// `output:` — where kept and rejected documents go.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputSpec {
+    pub kind: OutputFormat,
+    /// Output folder; also holds markers (`_markers/`), stats (`_stats/`) and
+    /// scratch data of barriers (`_work/`).
+    pub path: PathBuf,
+    #[serde(default)]
+    pub partition_by: Option<PartitionBy>,
+    /// Where dropped documents go (default `<path>/rejected`).
+    #[serde(default)]
+    pub rejected: Option<PathBuf>,
+    /// Set to false to not write dropped documents (they are still counted).
+    #[serde(default = "yes")]
+    pub keep_rejected: bool,
+    /// zstd level for outputs, 1..=19 (default 3).
+    #[serde(default = "default_level")]
+    pub compression_level: i32,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_level() -> i32 {
+    3
+}
+
+impl OutputSpec {
+    /// The rejected folder, resolved.
+    pub fn rejected_dir(&self) -> Option<PathBuf> {
+        self.keep_rejected
+            .then(|| self.rejected.clone().unwrap_or_else(|| self.path.join("rejected")))
+    }
+}
+
+/// Executors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExecutorKind {
+    /// This machine, all cores (rayon).
+    #[default]
+    Local,
+}
+
+/// `executor:` — how the work is split and run.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExecutorSpec {
+    #[serde(default)]
+    pub kind: ExecutorKind,
+    /// Number of tasks of the first phase (default: one per input slice).
+    /// Output depends on this number, never on the number of workers.
+    #[serde(default)]
+    pub tasks: Option<usize>,
+    /// Threads for `run` (default: all cores); `--workers` overrides it.
+    #[serde(default)]
+    pub workers: Option<usize>,
+}
+
+/// One entry of `stages:`: the kind and its typed parameters.
+#[derive(Debug)]
+pub struct StageEntry {
+    pub config: Box<dyn StageConfig>,
+}
+
+impl<'de> Deserialize<'de> for StageEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct EntryVisitor;
+        impl<'de> Visitor<'de> for EntryVisitor {
+            type Value = StageEntry;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a stage: a mapping that starts with `kind:`")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StageEntry, A::Error> {
+                match map.next_key::<String>()? {
+                    Some(k) if k == "kind" => {
+                        let kind: String = map.next_value()?;
+                        if !registry::KINDS.contains(&kind.as_str()) {
+                            return Err(de::Error::custom(format!(
+                                "unknown stage kind `{kind}`, expected one of {}",
+                                registry::KINDS
+                                    .iter()
+                                    .map(|k| format!("`{k}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )));
+                        }
+                        Ok(StageEntry {
+                            config: registry::parse(&kind, map)?,
+                        })
+                    }
+                    Some(other) => Err(de::Error::custom(format!(
+                        "a stage must start with `kind:`, found `{other}` first"
+                    ))),
+                    None => Err(de::Error::missing_field("kind")),
+                }
+            }
+        }
+        d.deserialize_map(EntryVisitor)
+    }
+}
+
+/// A pipeline error pointing into the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpecError {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    /// The offending source line, for the snippet.
+    pub source_line: Option<String>,
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file.display(),
+            self.line,
+            self.column,
+            self.message
+        )?;
+        if let Some(src) = &self.source_line {
+            let gutter = self.line.to_string().len();
+            write!(
+                f,
+                "\n{:gutter$} |\n{} | {}\n{:gutter$} | {:>col$}",
+                "",
+                self.line,
+                src.trim_end(),
+                "",
+                "^",
+                col = self.column
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SpecError {}
+
+/// Parses and validates a pipeline file from disk.
+pub fn load(path: &Path) -> anyhow::Result<PipelineSpec> {
+    let src = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("cannot read pipeline file {}: {e}", path.display()))?;
+    Ok(parse(path, &src, |k| std::env::var(k).ok())?)
+}
+
+/// Parses a pipeline from text; `file` is only used in messages.
+pub fn parse(file: &Path, src: &str, env: impl Fn(&str) -> Option<String>) -> Result<PipelineSpec, SpecError> {
+    let line_of = |n: usize| src.lines().nth(n.saturating_sub(1)).map(str::to_string);
+    let text = interpolate(src, env).map_err(|e| SpecError {
+        file: file.to_path_buf(),
+        line: e.line,
+        column: e.column,
+        message: e.message,
+        source_line: line_of(e.line),
+    })?;
+    if let Some((n, line)) = text.lines().enumerate().find(|(_, l)| {
+        let indent: &str = &l[..l.len() - l.trim_start().len()];
+        indent.contains('\t')
+    }) {
+        let col = line.find('\t').unwrap_or(0) + 1;
+        return Err(SpecError {
+            file: file.to_path_buf(),
+            line: n + 1,
+            column: col,
+            message: "tab character in indentation; YAML indents with spaces only".into(),
+            source_line: Some(line.to_string()),
+        });
+    }
+    let spec: PipelineSpec = serde_saphyr::from_str(&text).map_err(|e| {
+        let (line, column) = e
+            .location()
+            .map(|l| (l.line() as usize, l.column() as usize))
+            .unwrap_or((0, 0));
+        let plain = e.without_snippet();
+        let raw = plain.to_string();
+        let raw = strip_location(&raw);
+        let source_line = line_of(line);
+        let src_line = source_line.as_deref().unwrap_or("");
+        let mut message = explain(raw);
+        let mut column = column;
+        // Point at the offending value rather than at its key.
+        if let Some(bad) = raw.split('`').nth(1) {
+            if let Some(pos) = src_line.get(column.saturating_sub(1)..).and_then(|rest| rest.find(bad)) {
+                column += src_line[column.saturating_sub(1)..][..pos].chars().count();
+            }
+        }
+        if let Some(expected) = type_name(raw) {
+            let found = src_line
+                .get(column.saturating_sub(1)..)
+                .map(|rest| rest.split(['#', ',', ']', '}']).next().unwrap_or("").trim())
+                .unwrap_or("");
+            message = format!("expected {expected}, found `{found}`");
+        }
+        SpecError {
+            file: file.to_path_buf(),
+            line,
+            column,
+            message,
+            source_line,
+        }
+    })?;
+    check(file, &text, &spec)?;
+    Ok(spec)
+}
+
+/// Removes the `at line X, column Y` tail the YAML parser adds; we print the
+/// position ourselves, in `file:line:col` form.
+fn strip_location(msg: &str) -> &str {
+    let msg = msg.trim();
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].trim_end_matches(','),
+        None => msg,
+    }
+}
+
+/// Turns serde's "unknown variant/field `x`, expected ..." into a message
+/// with a did-you-mean.
+fn explain(msg: &str) -> String {
+    let re = regex::Regex::new(r"^unknown (variant|field|stage kind) `([^`]*)`, expected (?:one of )?(.*)$")
+        .expect("static regex");
+    let Some(c) = re.captures(msg) else {
+        return msg.to_string();
+    };
+    let what = match &c[1] {
+        "variant" => "value",
+        "field" => "key",
+        other => other,
+    };
+    let bad = &c[2];
+    let choices: Vec<&str> = c[3]
+        .split(", ")
+        .map(|s| s.trim().trim_matches('`'))
+        .filter(|s| !s.is_empty())
+        .collect();
+    let mut out = format!("unknown {what} `{bad}`");
+    if let Some(s) = did_you_mean(bad, choices.iter().copied()) {
+        out.push_str(&format!("; did you mean `{s}`?"));
+    }
+    out.push_str(&format!(" (valid: {})", choices.join(", ")));
+    out
+}
+
+/// A readable type name for the parser's terse "invalid u64"-style errors.
+fn type_name(msg: &str) -> Option<&'static str> {
+    let what = msg.strip_prefix("invalid ")?;
+    Some(match what.trim() {
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => "a whole number >= 0",
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "a whole number",
+        "f32" | "f64" => "a number",
+        "bool" | "boolean" => "true or false",
+        _ => return None,
+    })
+}
+
+/// Semantic checks serde cannot express, located by searching the key.
+fn check(file: &Path, text: &str, spec: &PipelineSpec) -> Result<(), SpecError> {
+    let at = |key: &str, message: String| {
+        let (line, column) = find_key(text, key);
+        SpecError {
+            file: file.to_path_buf(),
+            line,
+            column,
+            message,
+            source_line: text.lines().nth(line.saturating_sub(1)).map(str::to_string),
+        }
+    };
+    let input = &spec.input;
+    if input.paths.is_empty() {
+        return Err(at(
+            "paths",
+            "`input.paths` is empty; give at least one file or glob".into(),
+        ));
+    }
+    let tabular = matches!(input.kind, InputFormat::Jsonl | InputFormat::Parquet);
+    for (key, set) in [
+        ("text_field", input.text_field.is_some()),
+        ("id_field", input.id_field.is_some()),
+        ("url_field", input.url_field.is_some()),
+        ("lang_field", input.lang_field.is_some()),
+    ] {
+        if set && !tabular {
+            return Err(at(
+                key,
+                format!("`{key}` applies to jsonl and parquet input, not {:?}", input.kind).to_lowercase(),
+            ));
+        }
+    }
+    if !input.meta_columns.is_empty() && input.kind != InputFormat::Parquet {
+        return Err(at(
+            "meta_columns",
+            "`meta_columns` applies to parquet input only".into(),
+        ));
+    }
+    if let Some(types) = &input.record_types {
+        if tabular {
+            return Err(at(
+                "record_types",
+                "`record_types` applies to warc and wet input only".into(),
+            ));
+        }
+        const TYPES: &[&str] = &[
+            "response",
+            "resource",
+            "conversion",
+            "request",
+            "metadata",
+            "revisit",
+            "warcinfo",
+        ];
+        for t in types {
+            if !TYPES.contains(&t.as_str()) {
+                let hint = did_you_mean(t, TYPES.iter().copied())
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                return Err(at(
+                    "record_types",
+                    format!("unknown WARC record type `{t}`{hint} (valid: {})", TYPES.join(", ")),
+                ));
+            }
+        }
+    }
+    if !(1..=19).contains(&spec.output.compression_level) {
+        return Err(at(
+            "compression_level",
+            format!(
+                "`compression_level: {}` is out of range; zstd levels are 1..=19",
+                spec.output.compression_level
+            ),
+        ));
+    }
+    if spec.executor.tasks == Some(0) {
+        return Err(at("tasks", "`tasks: 0`; a phase needs at least one task".into()));
+    }
+    if spec.executor.workers == Some(0) {
+        return Err(at("workers", "`workers: 0`; use at least one worker".into()));
+    }
+    Ok(())
+}
+
+/// Line and column of the first `key:` in the text (1-based), for semantic errors.
+pub fn find_key(text: &str, key: &str) -> (usize, usize) {
+    let pat = format!("{key}:");
+    for (n, line) in text.lines().enumerate() {
+        let t = line.trim_start().trim_start_matches("- ");
+        if t.starts_with(&pat) {
+            return (n + 1, line.len() - t.len() + 1);
+        }
+    }
+    (1, 1)
+}

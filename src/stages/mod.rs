@@ -1,0 +1,142 @@
+//! Stages: what happens to a document between reading and writing.
+//!
+//! A streaming [`Stage`] sees one document at a time and keeps it, drops it
+//! with a reason, or rewrites it in place. A [`Barrier`] needs to have seen
+//! every document before it can decide (exact or near-duplicate removal); the
+//! planner splits the pipeline into phases around it.
+
+pub mod exact_dedup;
+pub mod length_filter;
+pub mod normalize;
+pub mod sample;
+pub mod url_filter;
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use crate::document::Document;
+use crate::stats::Counters;
+
+/// What a stage decided about one document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// Pass the (possibly rewritten) document on.
+    Keep,
+    /// Remove the document; it goes to `rejected/` with this reason.
+    Drop(Rejection),
+}
+
+/// Why a document was removed. `reason` is a short, low-cardinality label
+/// (it keys the stats); `detail` carries the specifics for the audit log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rejection {
+    pub reason: Cow<'static, str>,
+    pub detail: Option<String>,
+}
+
+impl Verdict {
+    /// A drop with a fixed reason and no detail.
+    pub fn drop(reason: &'static str) -> Self {
+        Verdict::Drop(Rejection {
+            reason: Cow::Borrowed(reason),
+            detail: None,
+        })
+    }
+
+    /// A drop with a fixed reason and a free-form detail (the matched rule, the
+    /// kept duplicate, the measured value).
+    pub fn drop_with(reason: &'static str, detail: impl Into<String>) -> Self {
+        Verdict::Drop(Rejection {
+            reason: Cow::Borrowed(reason),
+            detail: Some(detail.into()),
+        })
+    }
+}
+
+/// A per-task instance of a streaming stage. Built fresh for every task so it
+/// may keep state (buffers, open files) without locking.
+pub trait Stage: Send {
+    /// Look at one document; rewrite it in place or decide to drop it.
+    fn process(&mut self, doc: &mut Document, counters: &mut Counters) -> anyhow::Result<Verdict>;
+
+    /// Called once after the last document of the task, before outputs are
+    /// committed; barrier collectors flush their side files here.
+    fn finish(&mut self, _counters: &mut Counters) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+/// Where a task's stage instance runs: which phase and task, and where it
+/// may put side files. Side files live under `work_dir` and are named by
+/// task so that reruns overwrite rather than duplicate them.
+#[derive(Debug, Clone)]
+pub struct TaskContext {
+    /// Scratch folder for this barrier/stage (created by the executor).
+    pub work_dir: PathBuf,
+    pub phase: usize,
+    pub task: usize,
+    /// Number of tasks in this phase.
+    pub tasks: usize,
+}
+
+/// Facts a stage may check before any work starts.
+#[derive(Debug, Clone)]
+pub struct ValidateContext<'a> {
+    /// The pipeline file, for messages.
+    pub pipeline_file: &'a Path,
+}
+
+/// The typed, validated parameters of one stage in the pipeline YAML.
+pub trait StageConfig: Send + Sync + std::fmt::Debug {
+    /// The YAML `kind:`.
+    fn kind(&self) -> &'static str;
+
+    /// Checks that need the file system (block lists, models) so that a wrong
+    /// config fails before any work is done.
+    fn validate(&self, _ctx: &ValidateContext) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    /// A fresh instance for one task (streaming stages only).
+    fn build(&self, ctx: &TaskContext) -> anyhow::Result<Box<dyn Stage>>;
+
+    /// `Some` for stages that need every document before deciding.
+    fn as_barrier(&self) -> Option<&dyn Barrier> {
+        None
+    }
+}
+
+/// A step between the collect and filter halves of a barrier, run as its own
+/// phase with `tasks` independent tasks.
+#[derive(Debug, Clone)]
+pub struct ReduceStep {
+    pub name: &'static str,
+    pub tasks: usize,
+}
+
+/// A stage that must see all documents before deciding (dedup). It is split
+/// into phases: a collector at the end of the phase before it, reduce steps,
+/// and a filter at the start of the phase after it.
+pub trait Barrier: Send + Sync {
+    /// Stage appended to the upstream phase: records what the barrier needs
+    /// (hashes, signatures) in side files under `ctx.work_dir`. It must keep
+    /// every document; documents are numbered in the order it sees them.
+    fn collector(&self, ctx: &TaskContext) -> anyhow::Result<Box<dyn Stage>>;
+
+    /// The reduce steps, given how many tasks the upstream phase has.
+    fn reduce_steps(&self, upstream_tasks: usize) -> Vec<ReduceStep>;
+
+    /// Runs one task of a reduce step. `ctx.work_dir` is the barrier's folder,
+    /// shared by all its steps.
+    fn reduce(
+        &self,
+        step: usize,
+        ctx: &TaskContext,
+        upstream_tasks: usize,
+        counters: &mut Counters,
+    ) -> anyhow::Result<()>;
+
+    /// Stage prepended to the downstream phase: drops what the barrier
+    /// decided, seeing documents in the same order as the collector did.
+    fn filter(&self, ctx: &TaskContext, upstream_tasks: usize) -> anyhow::Result<Box<dyn Stage>>;
+}

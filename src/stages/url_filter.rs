@@ -1,0 +1,254 @@
+//! `url_filter`: drops documents whose URL is on a block list (adult,
+//! spam, opted-out or known-bad domains), from files a partner maintains.
+//!
+//! Block-list file format, one entry per line (`#` starts a comment):
+//! a domain (`example.com` blocks it and every subdomain) or `re:<regex>`
+//! matched against the whole URL. Plain domain lists such as UT1's work as is.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use regex::RegexSet;
+use serde::Deserialize;
+
+use super::{Stage, StageConfig, TaskContext, ValidateContext, Verdict};
+use crate::document::Document;
+use crate::pipeline::registry::{Describe, ParamDoc, StageDoc};
+use crate::stats::Counters;
+
+/// Parameters of `url_filter`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UrlFilterConfig {
+    /// Block-list files.
+    #[serde(default)]
+    pub blocklists: Vec<PathBuf>,
+    /// Domains given inline.
+    #[serde(default)]
+    pub domains: Vec<String>,
+    /// Regexes over the whole URL, given inline.
+    #[serde(default)]
+    pub patterns: Vec<String>,
+    /// Drop documents that have no URL at all.
+    #[serde(default)]
+    pub drop_missing_url: bool,
+}
+
+impl Describe for UrlFilterConfig {
+    const DOC: StageDoc = StageDoc {
+        kind: "url_filter",
+        summary: "drops documents whose URL domain or pattern is on a block list",
+        barrier: false,
+        params: &[
+            ParamDoc {
+                name: "blocklists",
+                ty: "list of paths",
+                default: "[]",
+                doc: "files of domains and `re:` patterns, one per line",
+            },
+            ParamDoc {
+                name: "domains",
+                ty: "list of strings",
+                default: "[]",
+                doc: "blocked domains (subdomains included)",
+            },
+            ParamDoc {
+                name: "patterns",
+                ty: "list of regexes",
+                default: "[]",
+                doc: "regexes matched against the whole URL",
+            },
+            ParamDoc {
+                name: "drop_missing_url",
+                ty: "bool",
+                default: "false",
+                doc: "drop documents without a URL",
+            },
+        ],
+    };
+}
+
+/// The compiled block list, shared by all tasks.
+#[derive(Debug)]
+struct Compiled {
+    domains: HashSet<String>,
+    patterns: RegexSet,
+    pattern_src: Vec<String>,
+}
+
+impl UrlFilterConfig {
+    fn compile(&self) -> anyhow::Result<Compiled> {
+        let mut domains: HashSet<String> = self.domains.iter().map(|d| normalize_domain(d)).collect();
+        let mut patterns: Vec<(String, String)> = self
+            .patterns
+            .iter()
+            .map(|p| (p.clone(), format!("url_filter.patterns `{p}`")))
+            .collect();
+        for file in &self.blocklists {
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("url_filter: cannot read block list {}", file.display()))?;
+            for (n, line) in text.lines().enumerate() {
+                let entry = line.split('#').next().unwrap_or("").trim();
+                if entry.is_empty() {
+                    continue;
+                }
+                match entry.strip_prefix("re:") {
+                    Some(re) => patterns.push((re.trim().to_string(), format!("{}:{}", file.display(), n + 1))),
+                    None => {
+                        domains.insert(normalize_domain(entry));
+                    }
+                }
+            }
+        }
+        for (re, at) in &patterns {
+            regex::Regex::new(re).with_context(|| format!("url_filter: invalid regex `{re}` at {at}"))?;
+        }
+        let pattern_src: Vec<String> = patterns.into_iter().map(|(re, _)| re).collect();
+        Ok(Compiled {
+            domains,
+            patterns: RegexSet::new(&pattern_src)?,
+            pattern_src,
+        })
+    }
+}
+
+fn normalize_domain(d: &str) -> String {
+    let d = d.trim().trim_start_matches("*.").trim_end_matches('.');
+    let d = d.split_once("://").map(|(_, rest)| rest).unwrap_or(d);
+    d.split('/').next().unwrap_or(d).to_ascii_lowercase()
+}
+
+/// The host of a URL, lower-cased, without port, user info or trailing dot.
+pub fn host_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit_once('@').map(|(_, h)| h).unwrap_or(authority);
+    let host = if host.starts_with('[') {
+        host.split(']').next().map(|h| &h[1..])?
+    } else {
+        host.split(':').next()?
+    };
+    let host = host.trim_end_matches('.');
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+impl StageConfig for UrlFilterConfig {
+    fn kind(&self) -> &'static str {
+        "url_filter"
+    }
+
+    fn validate(&self, _ctx: &ValidateContext) -> anyhow::Result<()> {
+        self.compile().map(|_| ())
+    }
+
+    fn build(&self, _ctx: &TaskContext) -> anyhow::Result<Box<dyn Stage>> {
+        Ok(Box::new(UrlFilter {
+            list: Arc::new(self.compile()?),
+            drop_missing_url: self.drop_missing_url,
+        }))
+    }
+}
+
+struct UrlFilter {
+    list: Arc<Compiled>,
+    drop_missing_url: bool,
+}
+
+impl Stage for UrlFilter {
+    fn process(&mut self, doc: &mut Document, _counters: &mut Counters) -> anyhow::Result<Verdict> {
+        let Some(url) = doc.url.as_deref() else {
+            return Ok(if self.drop_missing_url {
+                Verdict::drop("missing_url")
+            } else {
+                Verdict::Keep
+            });
+        };
+        if let Some(host) = host_of(url) {
+            // example.com blocks example.com, www.example.com, a.b.example.com.
+            let mut suffix = host.as_str();
+            loop {
+                if self.list.domains.contains(suffix) {
+                    return Ok(Verdict::drop_with("blocked_domain", suffix.to_string()));
+                }
+                match suffix.split_once('.') {
+                    Some((_, rest)) if !rest.is_empty() => suffix = rest,
+                    _ => break,
+                }
+            }
+        }
+        if let Some(i) = self.list.patterns.matches(url).iter().next() {
+            return Ok(Verdict::drop_with("blocked_pattern", self.list.pattern_src[i].clone()));
+        }
+        Ok(Verdict::Keep)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts() {
+        assert_eq!(
+            host_of("https://User@WWW.Example.com:8080/a?b").as_deref(),
+            Some("www.example.com")
+        );
+        assert_eq!(host_of("http://[::1]:80/").as_deref(), Some("::1"));
+        assert_eq!(host_of("http://example.com./x").as_deref(), Some("example.com"));
+    }
+
+    #[test]
+    fn blocks_domains_subdomains_and_patterns_from_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let list = dir.path().join("block.txt");
+        std::fs::write(&list, "# spam\nspam.example\nre:/casino/\n").unwrap();
+        let cfg = UrlFilterConfig {
+            blocklists: vec![list],
+            domains: vec!["Bad.EU".into()],
+            patterns: vec![],
+            drop_missing_url: false,
+        };
+        let ctx = TaskContext {
+            work_dir: dir.path().into(),
+            phase: 0,
+            task: 0,
+            tasks: 1,
+        };
+        let mut f = cfg.build(&ctx).unwrap();
+        let mut c = Counters::default();
+        let mut check = |url: Option<&str>| {
+            let mut d = Document::new("d", "t");
+            d.url = url.map(str::to_string);
+            match f.process(&mut d, &mut c).unwrap() {
+                Verdict::Keep => "keep".to_string(),
+                Verdict::Drop(r) => r.reason.into_owned(),
+            }
+        };
+        assert_eq!(check(Some("https://www.spam.example/x")), "blocked_domain");
+        assert_eq!(check(Some("https://news.bad.eu/")), "blocked_domain");
+        assert_eq!(check(Some("https://notspam.example/")), "keep");
+        assert_eq!(check(Some("https://ok.eu/casino/win")), "blocked_pattern");
+        assert_eq!(check(None), "keep");
+    }
+
+    #[test]
+    fn bad_regex_names_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let list = dir.path().join("block.txt");
+        std::fs::write(&list, "ok.example\nre:([unclosed\n").unwrap();
+        let cfg = UrlFilterConfig {
+            blocklists: vec![list],
+            domains: vec![],
+            patterns: vec![],
+            drop_missing_url: false,
+        };
+        let err = cfg
+            .validate(&ValidateContext {
+                pipeline_file: std::path::Path::new("p.yaml"),
+            })
+            .unwrap_err();
+        assert!(format!("{err:#}").contains("block.txt:2"), "{err:#}");
+    }
+}

@@ -1,0 +1,232 @@
+//! Counters kept per task and merged per phase: what came in, what each stage
+//! kept and dropped (and why), what went out, per language.
+//!
+//! Stats are plain JSON so a partner can read them without eurocurate, and so
+//! that `report`/`stats` can aggregate the files of any run, even an
+//! interrupted one.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Free-form named counters a stage or reader may bump (`duplicates`,
+/// `skipped:image/png`, ...). Ordered so merged output is stable.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Counters(pub BTreeMap<String, u64>);
+
+impl Counters {
+    /// Adds `n` to the counter `key`.
+    pub fn add(&mut self, key: &str, n: u64) {
+        if let Some(v) = self.0.get_mut(key) {
+            *v += n;
+        } else {
+            self.0.insert(key.to_string(), n);
+        }
+    }
+
+    /// Current value of `key` (0 when never bumped).
+    pub fn get(&self, key: &str) -> u64 {
+        self.0.get(key).copied().unwrap_or(0)
+    }
+
+    /// Raises `key` to `n` if it is lower. Keys named `max_*` hold maxima
+    /// and merge by maximum instead of sum.
+    pub fn max(&mut self, key: &str, n: u64) {
+        let v = self.0.entry(key.to_string()).or_insert(0);
+        *v = (*v).max(n);
+    }
+
+    /// Adds every counter of `other` (maximum for `max_*` keys).
+    pub fn merge(&mut self, other: &Counters) {
+        for (k, v) in &other.0 {
+            if k.starts_with("max_") {
+                self.max(k, *v);
+            } else {
+                self.add(k, *v);
+            }
+        }
+    }
+
+    /// True when nothing was counted.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Documents and bytes, the two sizes every funnel is measured in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Volume {
+    pub docs: u64,
+    pub bytes: u64,
+}
+
+impl Volume {
+    /// Counts one document of `bytes` bytes.
+    pub fn add(&mut self, bytes: u64) {
+        self.docs += 1;
+        self.bytes += bytes;
+    }
+
+    /// Adds another volume.
+    pub fn merge(&mut self, other: &Volume) {
+        self.docs += other.docs;
+        self.bytes += other.bytes;
+    }
+}
+
+/// What the input side of a task saw: records, skips and damage.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReaderStats {
+    /// Input files (or file slices) opened.
+    pub files: u64,
+    /// Raw bytes consumed from the files (compressed size for .gz/.zst).
+    pub bytes_read: u64,
+    /// Documents handed to the first stage.
+    pub docs: Volume,
+    /// Records not turned into documents, by cause (`corrupt_record`,
+    /// `truncated_file`, `not_json`, `record_type:request`, `mime:image/png`, ...).
+    pub skipped: Counters,
+    /// The first problems met, with file and line/offset (capped; the counts
+    /// in `skipped` are complete).
+    pub problems: Vec<String>,
+}
+
+/// Most problems kept verbatim per task; the rest are only counted.
+pub const MAX_PROBLEMS: usize = 50;
+
+impl ReaderStats {
+    /// Counts a skipped record and remembers the message (up to a cap).
+    pub fn skip(&mut self, cause: &str, message: String) {
+        self.skipped.add(cause, 1);
+        if self.problems.len() < MAX_PROBLEMS {
+            self.problems.push(message);
+        }
+    }
+
+    /// Adds another task's reader stats.
+    pub fn merge(&mut self, other: &ReaderStats) {
+        self.files += other.files;
+        self.bytes_read += other.bytes_read;
+        self.docs.merge(&other.docs);
+        self.skipped.merge(&other.skipped);
+        for p in &other.problems {
+            if self.problems.len() < MAX_PROBLEMS {
+                self.problems.push(p.clone());
+            }
+        }
+    }
+}
+
+/// The funnel through one stage.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StageStats {
+    /// Position in the pipeline's `stages:` list (barrier halves share it).
+    pub index: usize,
+    /// YAML kind, with `:collect`/`:filter` for barrier halves.
+    pub kind: String,
+    pub input: Volume,
+    pub output: Volume,
+    /// Dropped documents by reason.
+    pub dropped: Counters,
+    /// Anything else the stage counted.
+    pub counters: Counters,
+}
+
+impl StageStats {
+    /// Adds another task's numbers for the same stage.
+    pub fn merge(&mut self, other: &StageStats) {
+        self.input.merge(&other.input);
+        self.output.merge(&other.output);
+        self.dropped.merge(&other.dropped);
+        self.counters.merge(&other.counters);
+    }
+}
+
+/// Everything one task (or, merged, one phase) did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TaskStats {
+    pub phase: usize,
+    pub phase_name: String,
+    /// Task number, or the number of tasks merged for a phase.
+    pub task: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reader: Option<ReaderStats>,
+    pub stages: Vec<StageStats>,
+    /// Documents written to the phase's output (final output or spool).
+    pub output: Volume,
+    /// Output per language (`und` when no language is known).
+    pub output_by_lang: BTreeMap<String, Volume>,
+    /// Documents written to rejected/.
+    pub rejected: Volume,
+    /// Counters of reduce steps (barriers).
+    #[serde(default, skip_serializing_if = "Counters::is_empty")]
+    pub counters: Counters,
+    /// Wall time of the task in seconds (sum over tasks when merged).
+    pub seconds: f64,
+}
+
+impl TaskStats {
+    /// Adds another task of the same phase.
+    pub fn merge(&mut self, other: &TaskStats) {
+        match (&mut self.reader, &other.reader) {
+            (Some(a), Some(b)) => a.merge(b),
+            (None, Some(b)) => self.reader = Some(b.clone()),
+            _ => {}
+        }
+        for s in &other.stages {
+            match self.stages.iter_mut().find(|m| m.index == s.index && m.kind == s.kind) {
+                Some(m) => m.merge(s),
+                None => self.stages.push(s.clone()),
+            }
+        }
+        self.output.merge(&other.output);
+        for (lang, v) in &other.output_by_lang {
+            self.output_by_lang.entry(lang.clone()).or_default().merge(v);
+        }
+        self.rejected.merge(&other.rejected);
+        self.counters.merge(&other.counters);
+        self.seconds += other.seconds;
+    }
+
+    /// Merges the tasks of one phase into a phase summary (`task` = count).
+    pub fn merge_phase(tasks: &[TaskStats]) -> TaskStats {
+        let mut total = TaskStats::default();
+        if let Some(first) = tasks.first() {
+            total.phase = first.phase;
+            total.phase_name = first.phase_name.clone();
+        }
+        for t in tasks {
+            total.merge(t);
+        }
+        total.task = tasks.len();
+        total
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_adds_stage_funnels_and_languages() {
+        let mut a = TaskStats::default();
+        a.stages.push(StageStats {
+            index: 0,
+            kind: "length_filter".into(),
+            input: Volume { docs: 3, bytes: 30 },
+            output: Volume { docs: 2, bytes: 25 },
+            ..Default::default()
+        });
+        a.stages[0].dropped.add("too_short", 1);
+        a.output_by_lang.insert("mt".into(), Volume { docs: 2, bytes: 25 });
+        let mut b = a.clone();
+        b.output_by_lang.insert("ga".into(), Volume { docs: 1, bytes: 5 });
+        let m = TaskStats::merge_phase(&[a, b]);
+        assert_eq!(m.task, 2);
+        assert_eq!(m.stages[0].input.docs, 6);
+        assert_eq!(m.stages[0].dropped.get("too_short"), 2);
+        assert_eq!(m.output_by_lang["mt"].docs, 4);
+        assert_eq!(m.output_by_lang["ga"].bytes, 5);
+    }
+}
