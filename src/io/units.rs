@@ -85,11 +85,11 @@ pub fn expand_paths(input: &InputSpec) -> anyhow::Result<Vec<PathBuf>> {
 }
 
 /// Default slice size when `split_mb` is not given.
-pub const DEFAULT_SPLIT_MB: u64 = 128;
+pub const DEFAULT_SPLIT_MB: f64 = 128.0;
 
 /// Cuts the files into units.
 pub fn units(input: &InputSpec, files: &[PathBuf]) -> anyhow::Result<Vec<Unit>> {
-    let split = input.split_mb.unwrap_or(DEFAULT_SPLIT_MB).max(1) * 1024 * 1024;
+    let split = ((input.split_mb.unwrap_or(DEFAULT_SPLIT_MB) * 1024.0 * 1024.0) as u64).max(4096);
     let mut out = Vec::new();
     for path in files {
         let bytes = std::fs::metadata(path)

@@ -88,7 +88,7 @@ pub struct InputSpec {
     /// Uncompressed JSONL and Parquet files larger than this many MB are
     /// split across tasks (default 128).
     #[serde(default)]
-    pub split_mb: Option<u64>,
+    pub split_mb: Option<f64>,
 }
 
 /// Output formats.
@@ -444,6 +444,11 @@ fn check(file: &Path, text: &str, spec: &PipelineSpec) -> Result<(), SpecError> 
                 spec.output.compression_level
             ),
         ));
+    }
+    if let Some(mb) = input.split_mb {
+        if !(mb > 0.0) {
+            return Err(at("split_mb", format!("`split_mb: {mb}` must be a positive number of MB")));
+        }
     }
     if spec.executor.tasks == Some(0) {
         return Err(at("tasks", "`tasks: 0`; a phase needs at least one task".into()));
