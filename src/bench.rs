@@ -207,7 +207,7 @@ pub fn warc(dir: &Path, size_mb: u64) -> anyhow::Result<()> {
             )
             .read_to_end(&mut raw)?;
             let text = String::from_utf8_lossy(&raw).into_owned();
-            for part in text.split("WARC/1.1\r\n").filter(|p| p.contains("WARC-Type: response")) {
+            for part in text.split("WARC/1.0\r\n").filter(|p| p.contains("WARC-Type: response")) {
                 if let Some((_, http)) = part.split_once("\r\n\r\n") {
                     pages.push(http.trim_end().as_bytes().to_vec());
                 }

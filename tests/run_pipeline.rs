@@ -10,7 +10,9 @@ use common::*;
 
 fn quickstart(out: &std::path::Path, extra: &[&str]) -> std::process::Output {
     let mut cmd = bin();
-    cmd.args(["--quiet", "run", "pipelines/quickstart.yaml"]).args(extra).env("EUROCURATE_OUT", out);
+    cmd.args(["--quiet", "run", "pipelines/quickstart.yaml"])
+        .args(extra)
+        .env("EUROCURATE_OUT", out);
     let o = cmd.output().unwrap();
     assert!(o.status.success(), "run failed: {}", String::from_utf8_lossy(&o.stderr));
     o
@@ -28,20 +30,36 @@ fn quickstart_writes_outputs_rejected_and_stats_and_reruns_do_no_work() {
     let input_docs = phase_stats(&out, 0)["reader"]["docs"]["docs"].as_u64().unwrap();
     assert_eq!(kept.len() + rejected.len(), input_docs as usize);
     let reasons: std::collections::BTreeSet<&str> = rejected.iter().map(|r| r["reason"].as_str().unwrap()).collect();
-    assert!(reasons.contains("duplicate") && reasons.contains("not_sampled"), "{reasons:?}");
+    assert!(
+        reasons.contains("duplicate") && reasons.contains("not_sampled"),
+        "{reasons:?}"
+    );
     let dup = rejected.iter().find(|r| r["reason"] == "duplicate").unwrap();
-    assert!(dup["id"].as_str().unwrap().starts_with("mirror-"), "the later copy is dropped: {dup}");
-    assert!(dup["detail"].as_str().unwrap().starts_with("duplicate of udhr-"), "{dup}");
+    assert!(
+        dup["id"].as_str().unwrap().starts_with("mirror-"),
+        "the later copy is dropped: {dup}"
+    );
+    assert!(
+        dup["detail"].as_str().unwrap().starts_with("duplicate of udhr-"),
+        "{dup}"
+    );
     assert_eq!(dup["stage"], "exact_dedup:filter");
     // The mirror copies are the only exact duplicates in the fixtures.
     assert_eq!(phase_stats(&out, 1)["counters"]["duplicates"], 11);
     // Human-readable stats.
     let stats = bin().args(["stats"]).arg(&out).output().unwrap();
     let table = String::from_utf8_lossy(&stats.stdout);
-    assert!(table.contains("exact_dedup:filter") && table.contains("not_sampled"), "{table}");
+    assert!(
+        table.contains("exact_dedup:filter") && table.contains("not_sampled"),
+        "{table}"
+    );
 
     let before = data_files(&out);
-    let o = bin().args(["run", "pipelines/quickstart.yaml"]).env("EUROCURATE_OUT", &out).output().unwrap();
+    let o = bin()
+        .args(["run", "pipelines/quickstart.yaml"])
+        .env("EUROCURATE_OUT", &out)
+        .output()
+        .unwrap();
     assert!(o.status.success());
     let msg = String::from_utf8_lossy(&o.stderr);
     assert!(msg.contains("0 tasks run, 12 already done"), "{msg}");
@@ -71,7 +89,8 @@ fn big_corpus(path: &std::path::Path, mb: usize) {
         let t = &texts[n % texts.len()];
         // Every 10th document repeats an earlier one: work for exact_dedup.
         let id = if n % 10 == 9 { n - 5 } else { n };
-        let line = serde_json::json!({"id": format!("d{n}"), "text": format!("{}\n{}", t["text"].as_str().unwrap(), id)});
+        let line =
+            serde_json::json!({"id": format!("d{n}"), "text": format!("{}\n{}", t["text"].as_str().unwrap(), id)});
         let s = line.to_string();
         bytes += s.len() + 1;
         writeln!(f, "{s}").unwrap();
@@ -81,7 +100,11 @@ fn big_corpus(path: &std::path::Path, mb: usize) {
 
 fn read_records_jsonl_fixture() -> Vec<serde_json::Value> {
     let raw = unzstd(&fixture("udhr-part1.jsonl.zst"));
-    String::from_utf8(raw).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    String::from_utf8(raw)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 #[test]
@@ -100,12 +123,23 @@ fn kill_9_in_the_middle_then_rerun_gives_identical_bytes() {
     let clean = tmp.path().join("clean");
     let clean_yaml = tmp.path().join("clean.yaml");
     std::fs::write(&clean_yaml, pipeline(&clean)).unwrap();
-    assert!(bin().args(["--quiet", "run"]).arg(&clean_yaml).args(["--workers", "2"]).status().unwrap().success());
+    assert!(bin()
+        .args(["--quiet", "run"])
+        .arg(&clean_yaml)
+        .args(["--workers", "2"])
+        .status()
+        .unwrap()
+        .success());
 
     let killed = tmp.path().join("killed");
     let killed_yaml = tmp.path().join("killed.yaml");
     std::fs::write(&killed_yaml, pipeline(&killed)).unwrap();
-    let mut child = bin().args(["--quiet", "run"]).arg(&killed_yaml).args(["--workers", "1"]).spawn().unwrap();
+    let mut child = bin()
+        .args(["--quiet", "run"])
+        .arg(&killed_yaml)
+        .args(["--workers", "1"])
+        .spawn()
+        .unwrap();
     // Wait until some but not all first-phase tasks are done, then kill -9.
     let markers = killed.join("_markers").join("phase-0");
     let t0 = Instant::now();
@@ -125,9 +159,16 @@ fn kill_9_in_the_middle_then_rerun_gives_identical_bytes() {
     let o = bin().args(["run"]).arg(&killed_yaml).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let msg = String::from_utf8_lossy(&o.stderr);
-    assert!(msg.contains(&format!("{done} already done")), "resume skips finished tasks: {msg}");
+    assert!(
+        msg.contains(&format!("{done} already done")),
+        "resume skips finished tasks: {msg}"
+    );
     let (a, b) = (data_files(&clean), data_files(&killed));
-    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>(), "no leftover or missing files");
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "no leftover or missing files"
+    );
     for (k, v) in &a {
         assert!(v == &b[k], "{k} differs after kill -9 and rerun");
     }
@@ -137,7 +178,11 @@ fn kill_9_in_the_middle_then_rerun_gives_identical_bytes() {
 fn warc_crawls_to_parquet_with_block_list_and_recrawl_dedup() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("warc");
-    let o = bin().args(["--quiet", "run", "pipelines/warc-ingest.yaml"]).env("EUROCURATE_OUT", &out).output().unwrap();
+    let o = bin()
+        .args(["--quiet", "run", "pipelines/warc-ingest.yaml"])
+        .env("EUROCURATE_OUT", &out)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let s0 = phase_stats(&out, 0);
     // 27 response records (24 pages + 3 re-crawls); warcinfo records are skipped by type.
@@ -147,7 +192,10 @@ fn warc_crawls_to_parquet_with_block_list_and_recrawl_dedup() {
     assert_eq!(last["output"]["docs"], 24, "the three re-crawls are exact duplicates");
     // The Parquet output is readable and carries the WARC metadata.
     let file = std::fs::File::open(out.join("part-00000.parquet")).unwrap();
-    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap();
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .unwrap()
+        .build()
+        .unwrap();
     let mut rows = 0;
     for batch in reader {
         let batch = batch.unwrap();
@@ -169,8 +217,12 @@ fn wet_and_parquet_inputs_with_custom_columns() {
     run_yaml(tmp.path(), &wet).unwrap();
     let docs = read_records(&tmp.path().join("wet"));
     assert_eq!(docs.len(), 12);
-    assert!(docs.iter().all(|d| d["url"].as_str().unwrap().starts_with("https://udhr.example.org/")));
-    assert!(docs.iter().any(|d| d["text"].as_str().unwrap().contains("Всички хора се раждат свободни")));
+    assert!(docs
+        .iter()
+        .all(|d| d["url"].as_str().unwrap().starts_with("https://udhr.example.org/")));
+    assert!(docs
+        .iter()
+        .any(|d| d["text"].as_str().unwrap().contains("Всички хора се раждат свободни")));
 
     let pq = format!(
         "name: pq\ninput:\n  kind: parquet\n  paths: [\"{}\"]\n  text_field: content\n  id_field: doc_id\n  url_field: source_url\n  split_mb: 1\noutput:\n  kind: jsonl\n  path: {}\n",
@@ -181,7 +233,9 @@ fn wet_and_parquet_inputs_with_custom_columns() {
     let docs = read_records(&tmp.path().join("pq"));
     assert!(docs.len() > 30, "{}", docs.len());
     assert!(docs.iter().any(|d| d["id"].as_str().unwrap().starts_with("udhr-mt-")));
-    assert!(docs.iter().any(|d| d["text"].as_str().unwrap().contains("Il-bnedmin kollha jitwieldu")));
+    assert!(docs
+        .iter()
+        .any(|d| d["text"].as_str().unwrap().contains("Il-bnedmin kollha jitwieldu")));
 }
 
 #[test]
@@ -212,11 +266,17 @@ fn partition_by_lang_uses_the_lang_field() {
 /// returns the ids written, in output order.
 fn ids_with_tasks(dir: &std::path::Path, input_block: &str, tasks: usize) -> Vec<String> {
     let out = dir.join(format!("out-{tasks}"));
-    let yaml = format!("name: split\n{input_block}output:\n  kind: jsonl\n  path: {}\nexecutor:\n  tasks: {tasks}\n", out.display());
+    let yaml = format!(
+        "name: split\n{input_block}output:\n  kind: jsonl\n  path: {}\nexecutor:\n  tasks: {tasks}\n",
+        out.display()
+    );
     let sub = dir.join(format!("p{tasks}"));
     std::fs::create_dir_all(&sub).unwrap();
     run_yaml(&sub, &yaml).unwrap();
-    read_records(&out).iter().map(|r| r["id"].as_str().unwrap().to_string()).collect()
+    read_records(&out)
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
@@ -225,8 +285,15 @@ fn large_files_split_across_tasks_lose_and_repeat_nothing() {
     // Plain JSONL cut into byte ranges that fall inside lines.
     let jsonl = tmp.path().join("big.jsonl");
     big_corpus(&jsonl, 1);
-    let block = format!("input:\n  kind: jsonl\n  paths: [\"{}\"]\n  split_mb: 0.03\n", jsonl.display());
-    let one = ids_with_tasks(tmp.path(), &format!("input:\n  kind: jsonl\n  paths: [\"{}\"]\n", jsonl.display()), 1);
+    let block = format!(
+        "input:\n  kind: jsonl\n  paths: [\"{}\"]\n  split_mb: 0.03\n",
+        jsonl.display()
+    );
+    let one = ids_with_tasks(
+        tmp.path(),
+        &format!("input:\n  kind: jsonl\n  paths: [\"{}\"]\n", jsonl.display()),
+        1,
+    );
     let many = ids_with_tasks(tmp.path(), &block, 7);
     assert!(one.len() > 500);
     assert_eq!(one, many, "byte-range slices give every line exactly once, in order");
@@ -241,7 +308,11 @@ fn large_files_split_across_tasks_lose_and_repeat_nothing() {
     let one = ids_with_tasks(&t, &pq, 1);
     let many = ids_with_tasks(&t, &pq, 5);
     assert_eq!(one, many);
-    let plan_out = bin().args(["plan"]).arg(t.join("p5").join("pipeline.yaml")).output().unwrap();
+    let plan_out = bin()
+        .args(["plan"])
+        .arg(t.join("p5").join("pipeline.yaml"))
+        .output()
+        .unwrap();
     let plan = String::from_utf8_lossy(&plan_out.stdout);
     assert!(plan.contains("row groups"), "{plan}");
 }

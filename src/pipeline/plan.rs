@@ -249,12 +249,17 @@ pub fn describe(plan: &Plan) -> String {
         match &phase.kind {
             PhaseKind::Map { source, stages, sink } => {
                 let reads = match source {
-                    Source::Input => format!(
-                        "{:?} input ({} files)",
-                        plan.spec.input.kind,
-                        plan.assignment.iter().flatten().count()
-                    )
-                    .to_lowercase(),
+                    Source::Input => {
+                        let mut files: Vec<_> = plan.assignment.iter().flatten().map(|u| &u.path).collect();
+                        files.dedup();
+                        format!(
+                            "{:?} input ({} files, {} slices)",
+                            plan.spec.input.kind,
+                            files.len(),
+                            total_units
+                        )
+                        .to_lowercase()
+                    }
                     Source::Spool(p) => format!(
                         "spool of phase {p}: {}",
                         plan.spool_path(*p, 0).parent().unwrap().display()

@@ -26,7 +26,13 @@ pub fn run_yaml(dir: &Path, yaml: &str) -> anyhow::Result<RunSummary> {
     std::fs::write(&file, yaml)?;
     let spec = spec::parse(&file, yaml, |_| None)?;
     let plan = plan::build(spec, &file)?;
-    local::run(&plan, RunOptions { workers: Some(2), progress: ProgressMode::Quiet })
+    local::run(
+        &plan,
+        RunOptions {
+            workers: Some(2),
+            progress: ProgressMode::Quiet,
+        },
+    )
 }
 
 /// The `eurocurate` binary.
