@@ -446,7 +446,7 @@ fn check(file: &Path, text: &str, spec: &PipelineSpec) -> Result<(), SpecError> 
         ));
     }
     if let Some(mb) = input.split_mb {
-        if !(mb > 0.0) {
+        if mb.is_nan() || mb <= 0.0 {
             return Err(at(
                 "split_mb",
                 format!("`split_mb: {mb}` must be a positive number of MB"),
