@@ -192,7 +192,7 @@ fn run_map(
     let mut emit = |doc: &Document, stats: &mut TaskStats| -> anyhow::Result<()> {
         match &mut writer {
             Writer::Out(w) => w.write(doc)?,
-            Writer::Spool(w) => w.write(&DocJson::of(doc))?,
+            Writer::Spool(w) => w.write_doc(&DocJson::of(doc))?,
         }
         stats.output.add(doc.text_bytes());
         stats

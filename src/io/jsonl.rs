@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde_json::Value;
 
 use super::compress::{self, Decoded};
 use super::units::{Part, Unit};
@@ -161,48 +162,41 @@ impl DocReader for JsonlReader {
 
 impl JsonlReader {
     fn parse_line(&mut self, raw: &[u8], line_start: u64, stats: &mut ReaderStats) -> Option<ReadItem> {
-        {
-            let (text, lossy) = match std::str::from_utf8(raw) {
-                Ok(s) => (std::borrow::Cow::Borrowed(s), false),
-                Err(e) => {
-                    let at = self.here(line_start);
-                    match self.invalid_utf8 {
-                        InvalidUtf8::Skip => {
-                            stats.skip(
-                                "invalid_utf8",
-                                format!("{at}: invalid UTF-8 at byte {} of the line", e.valid_up_to()),
-                            );
-                            return None;
-                        }
-                        _ => (String::from_utf8_lossy(raw), true),
+        let source = match self.line {
+            Some(l) => format!("{}:{}", self.display, l - 1),
+            None => format!("{}@{}", self.display, line_start),
+        };
+        // Fast path: one pass that parses and validates UTF-8 together.
+        let (parsed, lossy) = match parse_document(raw, &self.fields, source.clone()) {
+            Err(LineError::NotJson(e)) => match std::str::from_utf8(raw) {
+                Ok(_) => (Err(LineError::NotJson(e)), false),
+                Err(bad) => {
+                    if self.invalid_utf8 == InvalidUtf8::Skip {
+                        let at = self.here(line_start);
+                        let msg = format!("{at}: invalid UTF-8 at byte {} of the line", bad.valid_up_to());
+                        stats.skip("invalid_utf8", msg);
+                        return None;
                     }
+                    let fixed = String::from_utf8_lossy(raw);
+                    (parse_document(fixed.as_bytes(), &self.fields, source), true)
                 }
-            };
-            let obj: Map<String, Value> = match serde_json::from_str(&text) {
-                Ok(o) => o,
-                Err(e) => {
-                    let at = self.here(line_start);
-                    stats.skip("not_json", format!("{at}: not a JSON object ({e})"));
-                    return None;
-                }
-            };
-            let at_line = self.line.map(|l| l - 1);
-            let source = match at_line {
-                Some(l) => format!("{}:{}", self.display, l),
-                None => format!("{}@{}", self.display, line_start),
-            };
-            match document_from_json(obj, &self.fields, source) {
-                Ok(doc) => {
-                    if lossy && self.invalid_utf8 == InvalidUtf8::Reject {
-                        return Some(ReadItem::Reject(doc, Verdict::drop("invalid_utf8")));
-                    }
-                    Some(ReadItem::Doc(doc))
-                }
-                Err(msg) => {
-                    let at = self.here(line_start);
-                    stats.skip("bad_record", format!("{at}: {msg}"));
-                    None
-                }
+            },
+            other => (other, false),
+        };
+        match parsed {
+            Ok(doc) if lossy && self.invalid_utf8 == InvalidUtf8::Reject => {
+                Some(ReadItem::Reject(doc, Verdict::drop("invalid_utf8")))
+            }
+            Ok(doc) => Some(ReadItem::Doc(doc)),
+            Err(LineError::NotJson(e)) => {
+                let at = self.here(line_start);
+                stats.skip("not_json", format!("{at}: not a JSON object ({e})"));
+                None
+            }
+            Err(LineError::BadRecord(msg)) => {
+                let at = self.here(line_start);
+                stats.skip("bad_record", format!("{at}: {msg}"));
+                None
             }
         }
     }
@@ -220,72 +214,108 @@ fn trim_line(buf: &[u8]) -> (usize, usize) {
     (start, end)
 }
 
-/// Builds a document from a JSON object: the configured fields become the
-/// first-class fields, `metadata` (as eurocurate writes it) is merged, and
-/// every other key is kept in `meta`.
-pub fn document_from_json(
-    mut obj: Map<String, Value>,
-    fields: &JsonlFields,
+/// Why a line did not become a document.
+#[derive(Debug)]
+pub enum LineError {
+    /// Not a JSON object (or invalid UTF-8 inside it).
+    NotJson(String),
+    /// Valid JSON, but without a usable text field.
+    BadRecord(String),
+}
+
+/// Parses one JSON object straight into a document: the configured fields
+/// become the first-class fields, `metadata` (as eurocurate writes it) is
+/// merged, and every other key is kept in `meta`. No intermediate map.
+pub fn parse_document(bytes: &[u8], fields: &JsonlFields, source: String) -> Result<Document, LineError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let seed = DocSeed { fields, source };
+    let result = seed.deserialize(&mut de).map_err(|e| LineError::NotJson(e.to_string()))?;
+    de.end().map_err(|e| LineError::NotJson(e.to_string()))?;
+    result.map_err(LineError::BadRecord)
+}
+
+struct DocSeed<'a> {
+    fields: &'a JsonlFields,
     source: String,
-) -> Result<Document, String> {
-    let text = match obj.remove(&fields.text) {
-        Some(Value::String(s)) => s,
-        Some(other) => {
-            return Err(format!(
-                "field `{}` is {} , not a string",
-                fields.text,
-                json_kind(&other)
-            ))
+}
+
+impl<'de> DeserializeSeed<'de> for DocSeed<'_> {
+    type Value = Result<Document, String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DocSeed<'_> {
+    type Value = Result<Document, String>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let f = self.fields;
+        let mut doc = Document { source: self.source, ..Default::default() };
+        let mut text: Option<Value> = None;
+        let mut id: Option<String> = None;
+        let mut source: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == f.text {
+                text = Some(map.next_value()?);
+            } else if key == f.id {
+                id = match map.next_value::<Value>()? {
+                    Value::String(s) => Some(s),
+                    Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                };
+            } else if key == f.url {
+                doc.url = map.next_value::<Option<String>>().ok().flatten();
+            } else if key == f.lang {
+                doc.lang = map.next_value::<Option<String>>()?.filter(|l| !l.is_empty());
+            } else if key == "lang_score" {
+                doc.lang_score = map.next_value::<Option<f32>>()?;
+            } else if key == "source" {
+                source = map.next_value::<Option<String>>()?;
+            } else if key == "metadata" {
+                match map.next_value::<Value>()? {
+                    Value::Object(m) => {
+                        for (k, v) in m {
+                            doc.meta.insert(k, v);
+                        }
+                    }
+                    other => {
+                        doc.meta.insert(key, other);
+                    }
+                }
+            } else {
+                let v: Value = map.next_value()?;
+                doc.meta.insert(key, v);
+            }
         }
-        None => {
-            let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
-            return Err(format!(
-                "no text field `{}` (the record has: {}); set `input.text_field`",
-                fields.text,
-                keys.join(", ")
-            ));
+        match text {
+            Some(Value::String(t)) => doc.text = t,
+            Some(other) => return Ok(Err(format!("field `{}` is {}, not a string", f.text, json_kind(&other)))),
+            None => {
+                let mut keys: Vec<&str> = doc.meta.keys().map(String::as_str).collect();
+                for (present, name) in [(id.is_some(), f.id.as_str()), (doc.url.is_some(), f.url.as_str())] {
+                    if present {
+                        keys.insert(0, name);
+                    }
+                }
+                return Ok(Err(format!(
+                    "no text field `{}` (the record has: {}); set `input.text_field`",
+                    f.text,
+                    keys.join(", ")
+                )));
+            }
         }
-    };
-    let id = match obj.remove(&fields.id) {
-        Some(Value::String(s)) => s,
-        Some(Value::Number(n)) => n.to_string(),
-        _ => source.clone(),
-    };
-    let url = match obj.remove(&fields.url) {
-        Some(Value::String(s)) => Some(s),
-        _ => None,
-    };
-    let lang = match obj.remove(&fields.lang) {
-        Some(Value::String(s)) if !s.is_empty() => Some(s),
-        _ => None,
-    };
-    let lang_score = match obj.remove("lang_score") {
-        Some(Value::Number(n)) => n.as_f64().map(|f| f as f32),
-        _ => None,
-    };
-    let source = match obj.remove("source") {
-        Some(Value::String(s)) => s,
-        _ => source,
-    };
-    let mut meta = match obj.remove("metadata") {
-        Some(Value::Object(m)) => m,
-        Some(other) => {
-            let mut m = Map::new();
-            m.insert("metadata".into(), other);
-            m
+        doc.id = id.unwrap_or_else(|| doc.source.clone());
+        if let Some(s) = source {
+            doc.source = s;
         }
-        None => Map::new(),
-    };
-    meta.extend(obj);
-    Ok(Document {
-        id,
-        text,
-        url,
-        source,
-        lang,
-        lang_score,
-        meta,
-    })
+        Ok(Ok(doc))
+    }
 }
 
 fn json_kind(v: &Value) -> &'static str {

@@ -18,7 +18,7 @@ enum FileWriter {
 impl FileWriter {
     fn write(&mut self, doc: &Document) -> anyhow::Result<()> {
         match self {
-            FileWriter::Jsonl(w) => w.write(&DocJson::of(doc)),
+            FileWriter::Jsonl(w) => w.write_doc(&DocJson::of(doc)),
             FileWriter::Parquet(w) => w.write(doc),
         }
     }
@@ -133,7 +133,7 @@ impl RejectedWriter {
             reason: &why.reason,
             detail: why.detail.as_deref(),
         });
-        self.writer.as_mut().expect("opened above").write(&rec)
+        self.writer.as_mut().expect("opened above").write_doc(&rec)
     }
 
     /// Renames the file into place (if anything was dropped).

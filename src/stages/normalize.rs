@@ -93,7 +93,7 @@ impl StageConfig for NormalizeConfig {
 impl Stage for NormalizeConfig {
     fn process(&mut self, doc: &mut Document, counters: &mut Counters) -> anyhow::Result<Verdict> {
         let renormalized = match self.unicode {
-            UnicodeForm::Nfc if is_nfc_quick(doc.text.chars()) != IsNormalized::Yes => {
+            UnicodeForm::Nfc if !nfc_stable_fast(&doc.text) && is_nfc_quick(doc.text.chars()) != IsNormalized::Yes => {
                 Some(doc.text.nfc().collect::<String>())
             }
             UnicodeForm::Nfkc if is_nfkc_quick(doc.text.chars()) != IsNormalized::Yes => {
@@ -125,49 +125,111 @@ fn is_removable(c: char) -> bool {
 }
 
 /// Quick check on bytes: does the text need any whitespace/control work?
+/// Written as a few vectorisable passes, because almost all web text is
+/// already clean and this check is on the hot path of every document.
 fn needs_clean(s: &str, whitespace: bool, max_newlines: usize, strip_control: bool) -> bool {
     let b = s.as_bytes();
-    if whitespace
-        && (b.first().is_some_and(|c| c.is_ascii_whitespace()) || b.last().is_some_and(|c| c.is_ascii_whitespace()))
-    {
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return false;
+    };
+    if whitespace && (first.is_ascii_whitespace() || last.is_ascii_whitespace()) {
         return true;
     }
-    let mut run_nl = 0usize;
-    let mut prev = 0u8;
-    for (i, &c) in b.iter().enumerate() {
-        match c {
-            b'\n' => {
-                run_nl += 1;
-                if whitespace && (prev == b' ' || run_nl > max_newlines) {
-                    return true;
-                }
-            }
-            b' ' => {
-                if whitespace && (prev == b' ' || prev == b'\n') {
-                    return true;
-                }
-                run_nl = 0;
-            }
-            b'\t' | b'\r' | 0x0b | 0x0c => {
-                if whitespace {
-                    return true;
-                }
-                run_nl = 0;
-            }
-            0..=0x1f | 0x7f => {
-                if strip_control {
-                    return true;
-                }
-            }
-            // C1 controls U+0080..U+009F, BOM U+FEFF, zero-width space U+200B.
-            0xc2 if strip_control && matches!(b.get(i + 1), Some(0x80..=0x9f)) => return true,
-            0xef if strip_control && b.get(i + 1..i + 3) == Some(&[0xbb, 0xbf]) => return true,
-            0xe2 if strip_control && b.get(i + 1..i + 3) == Some(&[0x80, 0x8b]) => return true,
-            _ => run_nl = 0,
+    // Control bytes other than the line feed: one branch-free pass per chunk.
+    for chunk in b.chunks(64) {
+        let mut hit = false;
+        for &c in chunk {
+            hit |= (c < 0x20 && c != b'\n') | (c == 0x7f);
         }
-        prev = c;
+        if hit
+            && chunk.iter().any(|&c| match c {
+                b'\t' | b'\r' => whitespace,
+                0x0b | 0x0c => whitespace || strip_control,
+                b'\n' => false,
+                0..=0x1f | 0x7f => strip_control,
+                _ => false,
+            })
+        {
+            return true;
+        }
+    }
+    if whitespace {
+        let newlines = vec![b'\n'; max_newlines + 1];
+        for pat in [&b"  "[..], b" \n", b"\n ", &newlines] {
+            if memchr::memmem::find(b, pat).is_some() {
+                return true;
+            }
+        }
+    }
+    if strip_control {
+        // C1 controls U+0080..U+009F, BOM U+FEFF, zero-width space U+200B.
+        for i in memchr::memchr3_iter(0xc2, 0xef, 0xe2, b) {
+            let next = &b[i + 1..];
+            let bad = match b[i] {
+                0xc2 => matches!(next.first(), Some(0x80..=0x9f)),
+                0xef => next.starts_with(&[0xbb, 0xbf]),
+                _ => next.starts_with(&[0x80, 0x8b]),
+            };
+            if bad {
+                return true;
+            }
+        }
     }
     false
+}
+
+/// True when every character of `s` is certainly NFC-stable (quick-check
+/// Yes and combining class 0), decided from UTF-8 lead bytes alone. Covers
+/// Latin, Greek and Cyrillic text and common punctuation; anything else
+/// falls back to the full Unicode quick check. Exhaustively tested below.
+pub fn nfc_stable_fast(s: &str) -> bool {
+    let b = s.as_bytes();
+    // Code points below U+0300 are all stable; their UTF-8 bytes are < 0xCC.
+    let mut low = true;
+    for chunk in b.chunks(64) {
+        let mut all = true;
+        for &c in chunk {
+            all &= c < 0xcc;
+        }
+        if !all {
+            low = false;
+            break;
+        }
+    }
+    if low {
+        return true;
+    }
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c < 0xcc {
+            i += 1;
+            continue;
+        }
+        let n1 = b.get(i + 1).copied().unwrap_or(0);
+        let n2 = b.get(i + 2).copied().unwrap_or(0);
+        let ok = match c {
+            // U+0380..U+03FF Greek, except U+0387 ANO TELEIA.
+            0xce => n1 != 0x87,
+            0xcf => true,
+            // U+0400..U+047F, U+04C0..U+052F Cyrillic; U+0480..U+04BF minus combining U+0483..U+0489.
+            0xd0 | 0xd1 | 0xd3 | 0xd4 => true,
+            0xd2 => !(0x83..=0x89).contains(&n1),
+            // U+2000..U+203F except U+2000/U+2001; U+2040..U+20BF; U+2140..U+22FF; U+2300..U+23FF except U+2329/U+232A.
+            0xe2 => match n1 {
+                0x80 => n2 != 0x80 && n2 != 0x81,
+                0x81 | 0x82 | 0x85..=0x8b => true,
+                0x8c => n2 != 0xa9 && n2 != 0xaa,
+                _ => false,
+            },
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// Returns the cleaned text, or `None` when nothing changes.
@@ -230,6 +292,30 @@ mod tests {
         let mut doc = Document::new("d", text);
         let v = cfg.process(&mut doc, &mut Counters::default()).unwrap();
         (v, doc.text)
+    }
+
+    #[test]
+    fn fast_nfc_check_never_claims_an_unstable_character() {
+        use unicode_normalization::char::canonical_combining_class;
+        for cp in 0..=0x10ffffu32 {
+            let Some(c) = char::from_u32(cp) else { continue };
+            let s = c.to_string();
+            if nfc_stable_fast(&s) {
+                assert_eq!(is_nfc_quick(s.chars()), IsNormalized::Yes, "U+{cp:04X}");
+                assert_eq!(canonical_combining_class(c), 0, "U+{cp:04X}");
+            }
+        }
+        assert!(nfc_stable_fast("Ħal Qormi, Αθήνα, София – “quoted” …"));
+        assert!(!nfc_stable_fast("cafe\u{301}"));
+    }
+
+    #[test]
+    fn needs_clean_agrees_with_clean() {
+        for s in ["a  b", "a \nb", "a\n b", "a\n\n\nb", "a\tb", "a\rb", "a\u{85}b", "a\u{feff}b", "a\u{200b}b", " a", "a ", "a\u{1}b", "ok\n\nfine — “yes”"] {
+            let needs = needs_clean(s, true, 2, true);
+            let cleaned = clean(s, true, 2, true);
+            assert_eq!(needs, cleaned.is_some(), "{s:?}");
+        }
     }
 
     #[test]
