@@ -93,7 +93,9 @@ fn make_jsonl(path: &Path, size_mb: u64) -> anyhow::Result<(u64, u64)> {
             }
             let mut next: HashMap<usize, Vec<usize>> = HashMap::new();
             for pair in words.windows(2) {
-                next.entry(index[pair[0].as_str()]).or_default().push(index[pair[1].as_str()]);
+                next.entry(index[pair[0].as_str()])
+                    .or_default()
+                    .push(index[pair[1].as_str()]);
             }
             Chain { words, next }
         })
@@ -140,7 +142,10 @@ fn make_jsonl(path: &Path, size_mb: u64) -> anyhow::Result<(u64, u64)> {
 /// else the same decoder in-process. Returns (MB/s wall, MB per CPU-second,
 /// how it was measured).
 fn zstd_ceiling(path: &Path) -> anyhow::Result<(f64, f64, String)> {
-    let have_tool = std::process::Command::new("zstd").arg("--version").output().is_ok_and(|o| o.status.success());
+    let have_tool = std::process::Command::new("zstd")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     let (child0, own0) = (children_cpu_seconds(), cpu_seconds());
     let t0 = Instant::now();
     let bytes: u64 = if have_tool {
@@ -155,13 +160,19 @@ fn zstd_ceiling(path: &Path) -> anyhow::Result<(f64, f64, String)> {
     };
     let secs = t0.elapsed().as_secs_f64();
     let cpu = (children_cpu_seconds() - child0 + cpu_seconds() - own0).max(1e-3);
-    let how = if have_tool { "`zstd -dc | wc -c`" } else { "in-process zstd decode (zstd tool not installed)" };
+    let how = if have_tool {
+        "`zstd -dc | wc -c`"
+    } else {
+        "in-process zstd decode (zstd tool not installed)"
+    };
     Ok((bytes as f64 / 1e6 / secs, bytes as f64 / 1e6 / cpu, how.to_string()))
 }
 
 /// User+system CPU seconds of waited-for child processes.
 fn children_cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
     let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
     let f: Vec<&str> = rest.split_whitespace().collect();
     let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
@@ -179,7 +190,11 @@ fn reset_peak_rss() {
 pub fn passthrough(dir: &Path, size_mb: u64) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
     let input = dir.join(format!("passthrough-{size_mb}mb.jsonl.zst"));
-    let (bytes, docs) = if input.is_file() { count_jsonl(&input)? } else { make_jsonl(&input, size_mb)? };
+    let (bytes, docs) = if input.is_file() {
+        count_jsonl(&input)?
+    } else {
+        make_jsonl(&input, size_mb)?
+    };
     let compressed = std::fs::metadata(&input)?.len();
     let (ceiling, ceiling_cpu, how) = zstd_ceiling(&input)?;
     println!("passthrough  JSONL.zst -> normalize -> JSONL.zst, 1 worker");
@@ -204,7 +219,13 @@ pub fn passthrough(dir: &Path, size_mb: u64) -> anyhow::Result<()> {
         reset_peak_rss();
         let cpu0 = cpu_seconds();
         let t0 = Instant::now();
-        local::run(&plan, RunOptions { workers: Some(1), progress: ProgressMode::Quiet })?;
+        local::run(
+            &plan,
+            RunOptions {
+                workers: Some(1),
+                progress: ProgressMode::Quiet,
+            },
+        )?;
         let wall = t0.elapsed().as_secs_f64();
         let cpu = (cpu_seconds() - cpu0).max(1e-3);
         let mb = bytes as f64 / 1e6;

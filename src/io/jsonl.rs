@@ -229,7 +229,9 @@ pub enum LineError {
 pub fn parse_document(bytes: &[u8], fields: &JsonlFields, source: String) -> Result<Document, LineError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let seed = DocSeed { fields, source };
-    let result = seed.deserialize(&mut de).map_err(|e| LineError::NotJson(e.to_string()))?;
+    let result = seed
+        .deserialize(&mut de)
+        .map_err(|e| LineError::NotJson(e.to_string()))?;
     de.end().map_err(|e| LineError::NotJson(e.to_string()))?;
     result.map_err(LineError::BadRecord)
 }
@@ -256,7 +258,10 @@ impl<'de> Visitor<'de> for DocSeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let f = self.fields;
-        let mut doc = Document { source: self.source, ..Default::default() };
+        let mut doc = Document {
+            source: self.source,
+            ..Default::default()
+        };
         let mut text: Option<Value> = None;
         let mut id: Option<String> = None;
         let mut source: Option<String> = None;
@@ -295,7 +300,13 @@ impl<'de> Visitor<'de> for DocSeed<'_> {
         }
         match text {
             Some(Value::String(t)) => doc.text = t,
-            Some(other) => return Ok(Err(format!("field `{}` is {}, not a string", f.text, json_kind(&other)))),
+            Some(other) => {
+                return Ok(Err(format!(
+                    "field `{}` is {}, not a string",
+                    f.text,
+                    json_kind(&other)
+                )))
+            }
             None => {
                 let mut keys: Vec<&str> = doc.meta.keys().map(String::as_str).collect();
                 for (present, name) in [(id.is_some(), f.id.as_str()), (doc.url.is_some(), f.url.as_str())] {

@@ -225,7 +225,10 @@ mod tests {
 
     #[test]
     fn fast_writer_matches_serde_json_byte_for_byte() {
-        let mut doc = Document::new("id \"1\"", "Tab\there, quote \" and \\ back\u{1}slash\n\r\u{8}\u{c}\u{1f}\u{7f} Ħ “Ελλάδα” 😀".repeat(3));
+        let mut doc = Document::new(
+            "id \"1\"",
+            "Tab\there, quote \" and \\ back\u{1}slash\n\r\u{8}\u{c}\u{1f}\u{7f} Ħ “Ελλάδα” 😀".repeat(3),
+        );
         doc.url = Some("https://ex.eu/a?b=\"c\"".into());
         doc.lang = Some("mt".into());
         doc.lang_score = Some(0.912_345);
@@ -234,7 +237,13 @@ mod tests {
         let mut fast = Vec::new();
         rec.write_json(&mut fast).unwrap();
         assert_eq!(String::from_utf8(fast).unwrap(), serde_json::to_string(&rec).unwrap());
-        rec.rejection = Some(RejectionJson { phase: 2, stage: "length_filter", stage_index: Some(1), reason: "too_few_words", detail: Some("3 < 50") });
+        rec.rejection = Some(RejectionJson {
+            phase: 2,
+            stage: "length_filter",
+            stage_index: Some(1),
+            reason: "too_few_words",
+            detail: Some("3 < 50"),
+        });
         let mut fast = Vec::new();
         rec.write_json(&mut fast).unwrap();
         assert_eq!(String::from_utf8(fast).unwrap(), serde_json::to_string(&rec).unwrap());

@@ -311,7 +311,21 @@ mod tests {
 
     #[test]
     fn needs_clean_agrees_with_clean() {
-        for s in ["a  b", "a \nb", "a\n b", "a\n\n\nb", "a\tb", "a\rb", "a\u{85}b", "a\u{feff}b", "a\u{200b}b", " a", "a ", "a\u{1}b", "ok\n\nfine — “yes”"] {
+        for s in [
+            "a  b",
+            "a \nb",
+            "a\n b",
+            "a\n\n\nb",
+            "a\tb",
+            "a\rb",
+            "a\u{85}b",
+            "a\u{feff}b",
+            "a\u{200b}b",
+            " a",
+            "a ",
+            "a\u{1}b",
+            "ok\n\nfine — “yes”",
+        ] {
             let needs = needs_clean(s, true, 2, true);
             let cleaned = clean(s, true, 2, true);
             assert_eq!(needs, cleaned.is_some(), "{s:?}");
