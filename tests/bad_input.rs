@@ -309,3 +309,53 @@ fn yaml_errors_name_file_line_column_value_and_choices() {
         "{e}"
     );
 }
+
+/// Rewrites the Content-Length of a WARC record by `delta`.
+fn shift_length(rec: &[u8], delta: i64) -> Vec<u8> {
+    let s = String::from_utf8(rec.to_vec()).unwrap();
+    let start = s.find("Content-Length: ").unwrap() + 16;
+    let end = start + s[start..].find('\r').unwrap();
+    let n: i64 = s[start..end].parse().unwrap();
+    format!("{}{}{}", &s[..start], n + delta, &s[end..]).into_bytes()
+}
+
+fn target_uri(rec: &[u8]) -> Option<String> {
+    let s = String::from_utf8_lossy(rec);
+    s.split("WARC-Target-URI: ")
+        .nth(1)
+        .map(|x| x.split('\r').next().unwrap().to_string())
+}
+
+#[test]
+fn wrong_content_lengths_lose_only_their_own_record() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut records = warc_records("crawl-b.warc.gz");
+    // Record 4 claims 3000 bytes more than it has (it swallows the start of
+    // record 5), record 9 claims 100 bytes less, the last record claims
+    // far more than the file holds.
+    records[4] = shift_length(&records[4], 3000);
+    records[9] = shift_length(&records[9], -100);
+    let last = records.len() - 1;
+    records[last] = shift_length(&records[last], 1 << 30);
+    let file = tmp.path().join("lengths.warc");
+    std::fs::write(&file, records.concat()).unwrap();
+    let (kept, stats, _) = run_input(tmp.path(), "warc", &file, "");
+    let expected: Vec<String> = (1..records.len())
+        .filter(|i| ![4, 9, last].contains(i))
+        .filter_map(|i| target_uri(&records[i]))
+        .collect();
+    let urls: Vec<String> = kept.iter().map(|d| d["url"].as_str().unwrap().to_string()).collect();
+    assert_eq!(urls, expected, "{}", problems(&stats));
+    assert_eq!(stats["reader"]["skipped"]["corrupt_record"], 2, "{}", problems(&stats));
+    assert_eq!(
+        stats["reader"]["skipped"]["truncated_record"],
+        1,
+        "{}",
+        problems(&stats)
+    );
+    assert!(
+        problems(&stats).contains("runs into the next record"),
+        "{}",
+        problems(&stats)
+    );
+}

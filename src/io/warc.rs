@@ -23,7 +23,7 @@ use crate::stats::ReaderStats;
 /// Streams documents out of one WARC/WET file.
 pub struct WarcReader {
     display: String,
-    reader: BufReader<Decoded>,
+    reader: Replay<BufReader<Decoded>>,
     record_types: Vec<String>,
     invalid_utf8: InvalidUtf8,
     /// Offset in the decoded stream.
@@ -56,7 +56,11 @@ impl WarcReader {
             .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", unit.path.display()))?;
         Ok(WarcReader {
             display: unit.path.display().to_string(),
-            reader: BufReader::with_capacity(256 * 1024, decoded),
+            reader: Replay {
+                buf: Vec::new(),
+                pos: 0,
+                inner: BufReader::with_capacity(256 * 1024, decoded),
+            },
             record_types,
             invalid_utf8,
             pos: 0,
@@ -76,6 +80,57 @@ impl WarcReader {
     fn damaged(&mut self, stats: &mut ReaderStats, cause: &str, msg: String) {
         stats.skip(cause, msg);
         self.resyncing = true;
+    }
+}
+
+/// Position of the first `WARC/1.` version line inside `data` (at a line
+/// start, not at offset 0), where a swallowed next record begins.
+fn find_version_line(data: &[u8]) -> Option<usize> {
+    memchr::memmem::find_iter(data, b"\nWARC/1.").next().map(|i| i + 1)
+}
+
+/// A buffered reader with bytes pushed back in front of it, so data read
+/// past a damaged record can be parsed again as the records it holds.
+struct Replay<R> {
+    buf: Vec<u8>,
+    pos: usize,
+    inner: R,
+}
+
+impl<R> Replay<R> {
+    fn push_back(&mut self, mut data: Vec<u8>) {
+        data.extend_from_slice(&self.buf[self.pos..]);
+        self.buf = data;
+        self.pos = 0;
+    }
+}
+
+impl<R: BufRead> Read for Replay<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.pos < self.buf.len() {
+            let n = out.len().min(self.buf.len() - self.pos);
+            out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+            self.pos += n;
+            return Ok(n);
+        }
+        self.inner.read(out)
+    }
+}
+
+impl<R: BufRead> BufRead for Replay<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.pos < self.buf.len() {
+            return Ok(&self.buf[self.pos..]);
+        }
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, n: usize) {
+        if self.pos < self.buf.len() {
+            self.pos += n;
+        } else {
+            self.inner.consume(n);
+        }
     }
 }
 
@@ -186,17 +241,47 @@ impl DocReader for WarcReader {
                     continue;
                 }
             }
-            if (body.len() as u64) < len {
-                stats.skip(
-                    "truncated_record",
-                    format!(
+            let body_start = self.pos - body.len() as u64;
+            let short = (body.len() as u64) < len;
+            // A record must be followed by its blank separator line, the next
+            // `WARC/` line, or the end of the file; anything else means the
+            // Content-Length is wrong and the body has swallowed (or cut) data.
+            let ends_well = short
+                || self.reader.fill_buf().is_ok_and(|next| {
+                    next.is_empty()
+                        || next.starts_with(b"\r\n")
+                        || next.starts_with(b"\n")
+                        || next.starts_with(b"WARC/")
+                });
+            if short || !ends_well {
+                if let Some(i) = find_version_line(&body) {
+                    // Give back what belongs to the following records.
+                    let tail = body.split_off(i);
+                    self.pos = body_start + i as u64;
+                    self.reader.push_back(tail);
+                    let msg = format!(
+                        "{}@{}: corrupt WARC record: its Content-Length ({len}) runs into the next record at offset {}; skipped",
+                        self.display, record_start, self.pos
+                    );
+                    stats.skip("corrupt_record", msg);
+                    continue;
+                }
+                if short {
+                    let msg = format!(
                         "{}@{}: file ends inside a record ({} of {len} body bytes present); earlier records are kept",
                         self.display,
                         record_start,
                         body.len()
-                    ),
+                    );
+                    stats.skip("truncated_record", msg);
+                    return Ok(None);
+                }
+                let msg = format!(
+                    "{}@{}: corrupt WARC record: data after its {len}-byte body is not a record boundary; skipping to the next record",
+                    self.display, record_start
                 );
-                return Ok(None);
+                self.damaged(stats, "corrupt_record", msg);
+                continue;
             }
             let wtype = headers.get("WARC-Type").unwrap_or("").to_ascii_lowercase();
             if !self.record_types.contains(&wtype) {

@@ -68,3 +68,42 @@ stages![
 pub fn doc(kind: &str) -> Option<&'static StageDoc> {
     DOCS.iter().find(|d| d.kind == kind)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pipeline_with(stage: &str) -> String {
+        format!(
+            "name: t\ninput:\n  kind: jsonl\n  paths: [x]\nstages:\n  - {stage}\noutput:\n  kind: jsonl\n  path: o\n"
+        )
+    }
+
+    #[test]
+    fn every_documented_parameter_is_a_real_key_and_vice_versa() {
+        for d in DOCS {
+            for p in d.params {
+                let yaml = pipeline_with(&format!("kind: {}\n    {}: {}", d.kind, p.name, p.default));
+                if let Err(e) = crate::pipeline::spec::parse(std::path::Path::new("t.yaml"), &yaml, |_| None) {
+                    assert!(
+                        !e.message.contains("unknown key"),
+                        "{}: documented `{}` is not accepted: {e}",
+                        d.kind,
+                        p.name
+                    );
+                }
+            }
+            let yaml = pipeline_with(&format!("kind: {}\n    no_such_param_zz: 1", d.kind));
+            let e = crate::pipeline::spec::parse(std::path::Path::new("t.yaml"), &yaml, |_| None).unwrap_err();
+            // The error lists the real keys; each must be documented.
+            let valid = e.message.split("(valid: ").nth(1).unwrap_or("").trim_end_matches(')');
+            for key in valid.split(", ").filter(|k| !k.is_empty()) {
+                assert!(
+                    d.params.iter().any(|p| p.name == key),
+                    "{}: key `{key}` is not documented",
+                    d.kind
+                );
+            }
+        }
+    }
+}
