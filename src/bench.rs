@@ -37,14 +37,25 @@ fn proc_status_kb(key: &str) -> u64 {
 
 /// User+system CPU seconds of this process so far.
 pub fn cpu_seconds() -> f64 {
+    // utime and stime are fields 14 and 15 of /proc/self/stat.
+    proc_stat_seconds(11)
+}
+
+/// User+system CPU seconds of waited-for child processes (fields 16, 17).
+fn children_cpu_seconds() -> f64 {
+    proc_stat_seconds(13)
+}
+
+/// Sum of two consecutive clock-tick fields of /proc/self/stat, counted
+/// from the field after `(comm)`, in seconds (USER_HZ is 100 on Linux).
+fn proc_stat_seconds(first: usize) -> f64 {
     let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
         return 0.0;
     };
-    // Fields after the `(comm)`; utime and stime are fields 14 and 15.
     let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
     let f: Vec<&str> = rest.split_whitespace().collect();
     let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-    (ticks(11) + ticks(12)) / 100.0
+    (ticks(first) + ticks(first + 1)) / 100.0
 }
 
 /// Texts of the shipped fixtures, the seed of generated corpora.
@@ -166,17 +177,6 @@ fn zstd_ceiling(path: &Path) -> anyhow::Result<(f64, f64, String)> {
         "in-process zstd decode (zstd tool not installed)"
     };
     Ok((bytes as f64 / 1e6 / secs, bytes as f64 / 1e6 / cpu, how.to_string()))
-}
-
-/// User+system CPU seconds of waited-for child processes.
-fn children_cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return 0.0;
-    };
-    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-    (ticks(13) + ticks(14)) / 100.0
 }
 
 /// Resets this process's peak RSS so the next measurement covers only

@@ -163,18 +163,14 @@ fn phases(spec: &PipelineSpec, tasks: usize) -> Vec<Phase> {
             None => current.push(StageRole::Stream(i)),
             Some(barrier) => {
                 current.push(StageRole::Collect(i));
-                let index = phases.len();
-                phases.push(Phase {
-                    index,
-                    name: map_name(index, &current, spec),
+                let spool_phase = push_map(
+                    &mut phases,
+                    spec,
                     tasks,
-                    kind: PhaseKind::Map {
-                        source,
-                        stages: std::mem::take(&mut current),
-                        sink: Sink::Spool,
-                    },
-                });
-                let spool_phase = index;
+                    source,
+                    std::mem::take(&mut current),
+                    Sink::Spool,
+                );
                 for (step, rs) in barrier.reduce_steps(tasks).into_iter().enumerate() {
                     let index = phases.len();
                     phases.push(Phase {
@@ -193,18 +189,27 @@ fn phases(spec: &PipelineSpec, tasks: usize) -> Vec<Phase> {
             }
         }
     }
+    push_map(&mut phases, spec, tasks, source, current, Sink::Output);
+    phases
+}
+
+/// Appends a map phase and returns its index.
+fn push_map(
+    phases: &mut Vec<Phase>,
+    spec: &PipelineSpec,
+    tasks: usize,
+    source: Source,
+    stages: Vec<StageRole>,
+    sink: Sink,
+) -> usize {
     let index = phases.len();
     phases.push(Phase {
         index,
-        name: map_name(index, &current, spec),
+        name: map_name(index, &stages, spec),
         tasks,
-        kind: PhaseKind::Map {
-            source,
-            stages: current,
-            sink: Sink::Output,
-        },
+        kind: PhaseKind::Map { source, stages, sink },
     });
-    phases
+    index
 }
 
 fn map_name(index: usize, stages: &[StageRole], spec: &PipelineSpec) -> String {
