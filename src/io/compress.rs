@@ -95,6 +95,9 @@ pub fn open(path: &Path, start: u64, counter: Arc<AtomicU64>) -> io::Result<Deco
     let inner = match Compression::of(path) {
         Compression::None => DecodedInner::Plain(BufReader::with_capacity(256 * 1024, counting)),
         Compression::Gzip => DecodedInner::Gzip(GzMembers::new(BufReader::with_capacity(256 * 1024, counting))),
+        Compression::Zstd if counting.inner.metadata()?.len() == 0 => {
+            DecodedInner::Plain(BufReader::with_capacity(1, counting))
+        }
         Compression::Zstd => {
             let mut d = zstd::stream::read::Decoder::with_buffer(BufReader::with_capacity(256 * 1024, counting))?;
             d.window_log_max(31)?;

@@ -51,6 +51,8 @@ pub struct JsonlReader {
     end: Option<u64>,
     /// 1-based line number of the next line, when known.
     line: Option<u64>,
+    /// Uncompressed file: line numbers can be recomputed from byte offsets.
+    plain: bool,
     buf: Vec<u8>,
 }
 
@@ -85,6 +87,7 @@ impl JsonlReader {
             pos,
             end,
             line: if start == 0 { Some(1) } else { None },
+            plain: super::compress::Compression::of(&unit.path) == super::compress::Compression::None,
             buf: Vec::with_capacity(64 * 1024),
         })
     }
@@ -93,10 +96,11 @@ impl JsonlReader {
     fn here(&mut self, line_start: u64) -> String {
         match self.line {
             Some(l) => format!("{}:{}", self.display, l - 1),
-            None => match count_lines_before(&self.path, line_start) {
+            None if self.plain => match count_lines_before(&self.path, line_start) {
                 Some(l) => format!("{}:{}", self.display, l + 1),
                 None => format!("{}@{}", self.display, line_start),
             },
+            None => format!("{}@{} (decompressed offset)", self.display, line_start),
         }
     }
 }
@@ -130,7 +134,10 @@ impl DocReader for JsonlReader {
             let n = match self.reader.read_until(b'\n', &mut self.buf) {
                 Ok(n) => n,
                 Err(e) => {
-                    let at = self.here(line_start);
+                    let at = match self.line {
+                        Some(l) => format!("{}:{l}", self.display),
+                        None => self.here(line_start),
+                    };
                     stats.skip("damaged_stream", format!("{at}: {e}"));
                     // The partial line cannot be trusted; the decoder has
                     // moved to whatever can be recovered.

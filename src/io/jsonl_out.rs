@@ -211,8 +211,13 @@ impl JsonlZstWriter {
         Ok(())
     }
 
-    /// Writes the last frame and renames the file into place.
+    /// Writes the last frame and renames the file into place. A file with
+    /// no records still holds one empty frame, so it is valid zstd.
     pub fn commit(mut self) -> anyhow::Result<()> {
+        if self.bytes == 0 {
+            let empty = self.compressor.compress(&[])?;
+            self.file.write_all(&empty)?;
+        }
         self.flush_frame()?;
         self.file.commit()?;
         Ok(())
