@@ -61,6 +61,7 @@ stages![
     stages::length_filter::LengthFilterConfig,
     stages::sample::SampleConfig,
     stages::url_filter::UrlFilterConfig,
+    stages::pii::PiiConfig,
     stages::exact_dedup::ExactDedupConfig,
 ];
 

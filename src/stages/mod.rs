@@ -8,6 +8,7 @@
 pub mod exact_dedup;
 pub mod length_filter;
 pub mod normalize;
+pub mod pii;
 pub mod sample;
 pub mod url_filter;
 

@@ -1,0 +1,199 @@
+//! `pii`: finds and scrubs personal data with European coverage: e-mail,
+//! IPv4/IPv6, phone numbers of every EU country (libphonenumber metadata),
+//! IBANs (mod 97), payment cards (Luhn + issuer ranges) and national
+//! identifiers of 17 schemes, each confirmed by its checksum.
+//!
+//! Patterns are data (`pii/rules.yaml`, extensible by partners); checksums
+//! are code ([`checksums`]). A candidate that fails its checksum is left
+//! alone, which is what keeps order numbers, dates and prices untouched.
+
+pub mod checksums;
+pub mod detect;
+pub mod generate;
+pub mod rules;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::{Stage, StageConfig, TaskContext, ValidateContext, Verdict};
+use crate::document::Document;
+use crate::pipeline::registry::{Describe, ParamDoc, StageDoc};
+use crate::stats::Counters;
+use detect::{DetectOptions, Finding};
+use rules::RuleSet;
+
+/// What to do with findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PiiAction {
+    /// Replace each finding by a typed placeholder such as `<EMAIL>`.
+    Replace,
+    /// Replace letters and digits of each finding by `*`, keeping its shape.
+    Mask,
+    /// Leave the text; list findings in `metadata.pii`.
+    Tag,
+    /// Drop documents with more than `max_findings` findings; tag the rest.
+    DropDocument,
+}
+
+/// Parameters of `pii`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PiiConfig {
+    #[serde(default = "replace")]
+    pub action: PiiAction,
+    /// Only these finding types (EMAIL, IP, PHONE, IBAN, CARD, NATIONAL_ID).
+    #[serde(default)]
+    pub types: Option<Vec<String>>,
+    /// A rules file replacing the built-in `pii/rules.yaml`.
+    #[serde(default)]
+    pub rules: Option<PathBuf>,
+    /// Placeholder per type for `replace` (default `<TYPE>`).
+    #[serde(default)]
+    pub placeholders: BTreeMap<String, String>,
+    #[serde(default = "yes")]
+    pub spare_private_ips: bool,
+    /// For `drop_document`: the most findings a kept document may have.
+    #[serde(default)]
+    pub max_findings: usize,
+}
+
+fn replace() -> PiiAction {
+    PiiAction::Replace
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Describe for PiiConfig {
+    const DOC: StageDoc = StageDoc {
+        kind: "pii",
+        summary: "finds e-mails, IPs, phones, IBANs, cards and 17 national IDs (checksum-validated) and replaces, masks, tags or drops",
+        barrier: false,
+        params: &[
+            ParamDoc { name: "action", ty: "replace | mask | tag | drop_document", default: "replace", doc: "what happens to findings" },
+            ParamDoc { name: "types", ty: "list of types", default: "all", doc: "EMAIL, IP, PHONE, IBAN, CARD, NATIONAL_ID" },
+            ParamDoc { name: "rules", ty: "path", default: "built-in", doc: "rules file (format: pii/rules.yaml)" },
+            ParamDoc { name: "placeholders", ty: "map type -> text", default: "<TYPE>", doc: "replacement text per type" },
+            ParamDoc { name: "spare_private_ips", ty: "bool", default: "true", doc: "keep private/loopback/documentation addresses" },
+            ParamDoc { name: "max_findings", ty: "integer", default: "0", doc: "drop_document: most findings a kept document may have" },
+        ],
+    };
+}
+
+impl PiiConfig {
+    fn rule_set(&self) -> anyhow::Result<RuleSet> {
+        RuleSet::load(self.rules.as_deref(), self.types.as_deref())
+    }
+}
+
+impl StageConfig for PiiConfig {
+    fn kind(&self) -> &'static str {
+        "pii"
+    }
+
+    fn validate(&self, _ctx: &ValidateContext) -> anyhow::Result<()> {
+        self.rule_set().map(|_| ())
+    }
+
+    fn build(&self, _ctx: &TaskContext) -> anyhow::Result<Box<dyn Stage>> {
+        Ok(Box::new(PiiStage {
+            cfg: self.clone(),
+            rules: Arc::new(self.rule_set()?),
+        }))
+    }
+}
+
+/// The per-task instance.
+pub struct PiiStage {
+    cfg: PiiConfig,
+    rules: Arc<RuleSet>,
+}
+
+impl PiiStage {
+    /// Findings in a text (for tools and tests).
+    pub fn find(&self, text: &str, lang: Option<&str>) -> Vec<Finding> {
+        detect::find(
+            &self.rules,
+            text,
+            lang,
+            DetectOptions {
+                spare_private_ips: self.cfg.spare_private_ips,
+            },
+        )
+    }
+
+    fn placeholder(&self, kind: &str) -> String {
+        self.cfg
+            .placeholders
+            .get(kind)
+            .cloned()
+            .unwrap_or_else(|| format!("<{kind}>"))
+    }
+}
+
+impl Stage for PiiStage {
+    fn process(&mut self, doc: &mut Document, counters: &mut Counters) -> anyhow::Result<Verdict> {
+        let findings = self.find(&doc.text, doc.lang.as_deref());
+        if findings.is_empty() {
+            return Ok(Verdict::Keep);
+        }
+        let lang = doc.lang_or_und().to_string();
+        counters.add("documents_with_pii", 1);
+        for f in &findings {
+            let kind = &self.rules.rules[f.rule].kind;
+            counters.add(kind, 1);
+            counters.add(&format!("{kind}:{lang}"), 1);
+        }
+        let tag = |doc: &mut Document, rules: &RuleSet| {
+            let list: Vec<Value> = findings
+                .iter()
+                .map(|f| json!({"type": rules.rules[f.rule].kind, "rule": rules.rules[f.rule].name, "start": f.start, "end": f.end}))
+                .collect();
+            doc.meta.insert("pii".into(), Value::Array(list));
+        };
+        match self.cfg.action {
+            PiiAction::Tag => tag(doc, &self.rules),
+            PiiAction::DropDocument => {
+                if findings.len() > self.cfg.max_findings {
+                    let mut by_type: BTreeMap<&str, usize> = BTreeMap::new();
+                    for f in &findings {
+                        *by_type.entry(self.rules.rules[f.rule].kind.as_str()).or_default() += 1;
+                    }
+                    let detail = by_type
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    return Ok(Verdict::drop_with("pii", detail));
+                }
+                tag(doc, &self.rules);
+            }
+            PiiAction::Replace | PiiAction::Mask => {
+                let mut out = String::with_capacity(doc.text.len());
+                let mut last = 0;
+                for f in &findings {
+                    out.push_str(&doc.text[last..f.start]);
+                    let span = &doc.text[f.start..f.end];
+                    if self.cfg.action == PiiAction::Replace {
+                        out.push_str(&self.placeholder(&self.rules.rules[f.rule].kind));
+                    } else {
+                        out.extend(span.chars().map(|c| if c.is_alphanumeric() { '*' } else { c }));
+                    }
+                    last = f.end;
+                }
+                out.push_str(&doc.text[last..]);
+                doc.text = out;
+            }
+        }
+        Ok(Verdict::Keep)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,144 @@
+//! The rule file (`pii/rules.yaml`): what to look for, as data partners can
+//! extend, compiled into one prefilter plus one regex per rule.
+
+use std::path::Path;
+
+use anyhow::{bail, Context};
+use regex::{Regex, RegexSet};
+use serde::Deserialize;
+
+use super::checksums;
+
+/// The rules shipped with eurocurate (used when the stage names no file).
+pub const BUILTIN_RULES: &str = include_str!("../../../pii/rules.yaml");
+
+/// When a rule may fire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// Everywhere: the pattern and validator are specific enough.
+    Always,
+    /// Only in documents of the rule's languages, or right after a keyword.
+    LanguageOrKeyword,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    rules: Vec<RuleSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleSpec {
+    name: String,
+    #[serde(rename = "type")]
+    kind: String,
+    pattern: String,
+    validate: String,
+    context: Scope,
+    #[serde(default)]
+    languages: Vec<String>,
+    #[serde(default)]
+    keywords: Vec<String>,
+}
+
+/// How a candidate is confirmed.
+#[derive(Debug, Clone, Copy)]
+pub enum Validator {
+    /// A checksum from [`checksums`].
+    Checksum(fn(&str) -> bool),
+    Email,
+    Ipv4,
+    Ipv6,
+    Phone,
+    /// IBAN: the match is cut to the country's length, then mod 97.
+    Iban,
+}
+
+/// Validators that are not plain checksums.
+pub const SPECIAL_VALIDATORS: &[&str] = &["email", "ipv4", "ipv6", "phone", "iban"];
+
+/// One compiled rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub name: String,
+    pub kind: String,
+    pub regex: Regex,
+    pub validator: Validator,
+    pub context: Scope,
+    pub languages: Vec<String>,
+    /// Lower-cased.
+    pub keywords: Vec<String>,
+}
+
+/// All rules plus the prefilter that finds which rules can match at all.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+    pub prefilter: RegexSet,
+}
+
+impl RuleSet {
+    /// Loads rules from `path`, or the built-in rules; keeps only `types` when given.
+    pub fn load(path: Option<&Path>, types: Option<&[String]>) -> anyhow::Result<Self> {
+        let (src, origin) = match path {
+            Some(p) => (
+                std::fs::read_to_string(p).with_context(|| format!("pii: cannot read rules file {}", p.display()))?,
+                p.display().to_string(),
+            ),
+            None => (BUILTIN_RULES.to_string(), "built-in pii/rules.yaml".to_string()),
+        };
+        let file: RuleFile = serde_saphyr::from_str(&src).map_err(|e| {
+            let at = e
+                .location()
+                .map(|l| format!(":{}:{}", l.line(), l.column()))
+                .unwrap_or_default();
+            anyhow::anyhow!("pii rules {origin}{at}: {}", e.without_snippet())
+        })?;
+        let mut rules = Vec::new();
+        for spec in file.rules {
+            if let Some(types) = types {
+                if !types.iter().any(|t| t.eq_ignore_ascii_case(&spec.kind)) {
+                    continue;
+                }
+            }
+            let validator = match spec.validate.as_str() {
+                "email" => Validator::Email,
+                "ipv4" => Validator::Ipv4,
+                "ipv6" => Validator::Ipv6,
+                "phone" => Validator::Phone,
+                "iban" => Validator::Iban,
+                other => match checksums::by_name(other) {
+                    Some(f) => Validator::Checksum(f),
+                    None => bail!(
+                        "pii rules {origin}: rule `{}` names unknown validator `{other}` (valid: {}, {})",
+                        spec.name,
+                        SPECIAL_VALIDATORS.join(", "),
+                        checksums::NAMES.join(", ")
+                    ),
+                },
+            };
+            let regex = Regex::new(&spec.pattern)
+                .with_context(|| format!("pii rules {origin}: rule `{}` has an invalid pattern", spec.name))?;
+            rules.push(Rule {
+                name: spec.name,
+                kind: spec.kind,
+                regex,
+                validator,
+                context: spec.context,
+                languages: spec.languages,
+                keywords: spec.keywords.iter().map(|k| k.to_lowercase()).collect(),
+            });
+        }
+        if let Some(types) = types {
+            for t in types {
+                if !rules.iter().any(|r| r.kind.eq_ignore_ascii_case(t)) {
+                    bail!("pii: no rule of type `{t}` in {origin}");
+                }
+            }
+        }
+        let prefilter = RegexSet::new(rules.iter().map(|r| r.regex.as_str()))?;
+        Ok(RuleSet { rules, prefilter })
+    }
+}
