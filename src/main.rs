@@ -78,6 +78,19 @@ enum BenchCommand {
         #[arg(long, default_value = "target/bench")]
         dir: PathBuf,
     },
+    /// PII precision/recall on injected data and speed on ordinary text.
+    Pii {
+        /// Size of the ordinary-text corpus for the speed run (MB).
+        #[arg(long, default_value_t = 100)]
+        speed_mb: u64,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Rounds of injection over the fixture text (one seed each).
+        #[arg(long, default_value_t = 10)]
+        rounds: u64,
+        #[arg(long, default_value = "target/bench")]
+        dir: PathBuf,
+    },
     /// WARC.gz reading on one core.
     Warc {
         #[arg(long, default_value_t = 200)]
@@ -100,6 +113,12 @@ fn main() -> ExitCode {
         Command::Bench { which } => match which {
             BenchCommand::Passthrough { size_mb, dir } => eurocurate::bench::passthrough(&dir, size_mb),
             BenchCommand::Warc { size_mb, dir } => eurocurate::bench::warc(&dir, size_mb),
+            BenchCommand::Pii {
+                speed_mb,
+                seed,
+                rounds,
+                dir,
+            } => eurocurate::bench::pii_bench(&dir, speed_mb, seed, rounds),
         },
     };
     match result {

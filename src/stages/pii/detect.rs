@@ -29,21 +29,29 @@ pub fn find(rules: &RuleSet, text: &str, lang: Option<&str>, opts: DetectOptions
         return Vec::new();
     }
     let mut found: Vec<Finding> = Vec::new();
+    // Spans that have the exact shape of an IBAN, card or ID but fail its
+    // check: numbers of that kind, so no phone may be read inside them.
+    let mut claimed: Vec<(usize, usize)> = Vec::new();
     for i in matched.iter() {
         let rule = &rules.rules[i];
         let lang_ok = lang.is_some_and(|l| rule.languages.iter().any(|x| x == l));
         for m in rule.regex.find_iter(text) {
-            if rule.context == Scope::LanguageOrKeyword && !lang_ok && !keyword_before(text, m.start(), &rule.keywords)
-            {
+            let keyword = || keyword_before(text, m.start(), &rule.keywords);
+            let applies = match rule.context {
+                Scope::Always => true,
+                Scope::LanguageOrKeyword => lang_ok || keyword(),
+                Scope::Keyword => keyword(),
+            };
+            if !applies {
                 continue;
             }
             let (start, mut end) = (m.start(), m.end());
             let ok = match rule.validator {
-                Validator::Checksum(f) => f(m.as_str()),
+                Validator::Checksum(f) => f(m.as_str()) && whole_number(text, start, end),
                 Validator::Email => email(m.as_str()),
                 Validator::Ipv4 => ipv4(text, start, end, opts),
                 Validator::Ipv6 => ipv6(m.as_str(), opts),
-                Validator::Phone => phone(m.as_str(), lang),
+                Validator::Phone => whole_number(text, start, end) && phone(m.as_str(), lang, keyword()),
                 Validator::Iban => match iban_span(m.as_str()) {
                     Some(len) => {
                         end = start + len;
@@ -54,9 +62,18 @@ pub fn find(rules: &RuleSet, text: &str, lang: Option<&str>, opts: DetectOptions
             };
             if ok {
                 found.push(Finding { start, end, rule: i });
+            } else if matches!(rule.validator, Validator::Iban)
+                || (matches!(rule.validator, Validator::Checksum(_)) && rule.kind != "CARD")
+            {
+                // Generic digit runs (cards) claim nothing; IBAN and ID shapes do.
+                claimed.push((start, end));
             }
         }
     }
+    found.retain(|f| {
+        !matches!(rules.rules[f.rule].validator, Validator::Phone)
+            || !claimed.iter().any(|&(s, e)| s <= f.start && f.end <= e)
+    });
     // Earliest first; at the same start the longer span, then the rule listed first.
     found.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end), f.rule));
     let mut kept: Vec<Finding> = Vec::with_capacity(found.len());
@@ -68,7 +85,19 @@ pub fn find(rules: &RuleSet, text: &str, lang: Option<&str>, opts: DetectOptions
     kept
 }
 
-/// A keyword of the rule within 60 bytes before `start` (case-insensitive).
+/// False when the candidate is only part of a longer run of digit groups
+/// (`1234 5678` inside `9876 1234 5678 4321`): a piece of a number is not one.
+fn whole_number(text: &str, start: usize, end: usize) -> bool {
+    let b = text.as_bytes();
+    let sep = |c: u8| matches!(c, b' ' | b'-' | b'.' | b'/');
+    let before = start >= 2 && sep(b[start - 1]) && b[start - 2].is_ascii_digit();
+    let glued_before = start >= 1 && b[start - 1].is_ascii_digit();
+    let after = end + 1 < b.len() && sep(b[end]) && b[end + 1].is_ascii_digit();
+    !(before || glued_before || after)
+}
+
+/// A keyword of the rule within 60 bytes before `start` on the same line
+/// (case-insensitive): `Tel.: 0151 …`, `PESEL 44051401359`.
 fn keyword_before(text: &str, start: usize, keywords: &[String]) -> bool {
     if keywords.is_empty() {
         return false;
@@ -76,6 +105,9 @@ fn keyword_before(text: &str, start: usize, keywords: &[String]) -> bool {
     let mut from = start.saturating_sub(60);
     while !text.is_char_boundary(from) {
         from += 1;
+    }
+    if let Some(nl) = text[from..start].rfind('\n') {
+        from += nl + 1;
     }
     let window = text[from..start].to_lowercase();
     keywords.iter().any(|k| window.contains(k.as_str()))
@@ -212,35 +244,37 @@ fn looks_like_date(s: &str) -> bool {
         && (parts[2].len() == 2 || parts[2].len() == 4)
 }
 
-fn phone(s: &str, lang: Option<&str>) -> bool {
+fn phone(s: &str, lang: Option<&str>, keyword: bool) -> bool {
     let digits = s.bytes().filter(u8::is_ascii_digit).count();
     if !(7..=15).contains(&digits) || looks_like_date(s) {
         return false;
     }
-    let international = s.starts_with('+') || s.starts_with("00");
-    let parsed = if international {
-        let normalized = match s.strip_prefix("00") {
-            Some(rest) => format!("+{rest}"),
-            None => s.to_string(),
-        };
-        phonenumber::parse(None, normalized)
-    } else {
-        let Some(region) = lang.and_then(region_of) else {
-            return false;
-        };
-        // Where the country dials a trunk prefix (0 in most of the EU), a
-        // national number without it is some other number.
-        let id = format!("{region:?}");
-        if let Some(prefix) = phonenumber::metadata::DATABASE
-            .by_id(id.as_str())
-            .and_then(|m| m.national_prefix())
-        {
-            let digits: String = s.chars().filter(char::is_ascii_digit).collect();
-            if !digits.starts_with(prefix) {
-                return false;
-            }
-        }
-        phonenumber::parse(Some(region), s)
+    // Groups after the first have at least two digits: `7.19.0.15.0` is a
+    // version, not a number anyone dials.
+    let groups: Vec<&str> = s.split([' ', '.', '/', '-']).filter(|g| !g.is_empty()).collect();
+    if groups.iter().skip(1).any(|g| g.trim_matches(['(', ')']).len() < 2) {
+        return false;
+    }
+    let digits_only: String = s.chars().filter(char::is_ascii_digit).collect();
+    if s.starts_with('+') {
+        return super::phone::is_valid_international(&digits_only);
+    }
+    if let Some(rest) = digits_only.strip_prefix("00") {
+        return super::phone::is_valid_international(rest);
+    }
+    let Some(region) = lang.and_then(region_of) else {
+        return false;
     };
-    parsed.is_ok_and(|n| phonenumber::is_valid(&n))
+    // A bare run of digits is a phone number only where the text says so.
+    if groups.len() == 1 && !keyword {
+        return false;
+    }
+    // Where the country dials a trunk prefix (0 in most of the EU), a
+    // national number must start with it; where it has none, digits alone
+    // do not tell a phone from an order or tax number, so a keyword must.
+    let id = format!("{region:?}");
+    if super::phone::national_prefix(&id).is_none() && !keyword {
+        return false;
+    }
+    super::phone::is_valid_national(&id, &digits_only)
 }

@@ -10,6 +10,7 @@
 pub mod checksums;
 pub mod detect;
 pub mod generate;
+pub mod phone;
 pub mod rules;
 
 use std::collections::BTreeMap;
@@ -116,6 +117,24 @@ pub struct PiiStage {
 }
 
 impl PiiStage {
+    /// A stage instance straight from its config (for tools and benchmarks).
+    pub fn from_config(cfg: &PiiConfig) -> anyhow::Result<Self> {
+        Ok(PiiStage {
+            cfg: cfg.clone(),
+            rules: Arc::new(cfg.rule_set()?),
+        })
+    }
+
+    /// The finding type of a finding.
+    pub fn kind_of(&self, f: &Finding) -> &str {
+        &self.rules.rules[f.rule].kind
+    }
+
+    /// The rule name of a finding.
+    pub fn rule_of(&self, f: &Finding) -> &str {
+        &self.rules.rules[f.rule].name
+    }
+
     /// Findings in a text (for tools and tests).
     pub fn find(&self, text: &str, lang: Option<&str>) -> Vec<Finding> {
         detect::find(

@@ -20,6 +20,8 @@ pub enum Scope {
     Always,
     /// Only in documents of the rule's languages, or right after a keyword.
     LanguageOrKeyword,
+    /// Only right after a keyword (numbers whose check digit alone is weak).
+    Keyword,
 }
 
 #[derive(Debug, Deserialize)]

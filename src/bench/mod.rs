@@ -3,6 +3,8 @@
 //!
 //! Benchmarks print numbers; they never assert on time.
 
+pub mod pii;
+
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
@@ -56,6 +58,41 @@ fn proc_stat_seconds(first: usize) -> f64 {
     let f: Vec<&str> = rest.split_whitespace().collect();
     let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
     (ticks(first) + ticks(first + 1)) / 100.0
+}
+
+/// The shipped JSONL fixture documents, with `lang` taken from their ids
+/// (`udhr-<lang>-<n>`); real text in the 24 languages.
+pub fn fixture_docs() -> anyhow::Result<Vec<crate::document::Document>> {
+    let mut docs = Vec::new();
+    for f in ["fixtures/udhr-part1.jsonl.zst", "fixtures/udhr-part2.jsonl.gz"] {
+        let mut part = pii::read_docs(Path::new(f), usize::MAX)
+            .with_context(|| format!("bench needs the fixtures; run it from the repository root ({f})"))?;
+        for d in &mut part {
+            d.lang = d.id.split('-').nth(1).map(str::to_string);
+        }
+        docs.extend(part.into_iter().filter(|d| d.id.starts_with("udhr-")));
+    }
+    Ok(docs)
+}
+
+/// `eurocurate bench pii`: precision/recall on an injected corpus and speed
+/// on `speed_mb` MB of ordinary text; writes that text as plain JSONL to
+/// `dir/pii-speed.jsonl` so other tools can be timed on the same data.
+pub fn pii_bench(dir: &Path, speed_mb: u64, seed: u64, rounds: u64) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let source = dir.join(format!("passthrough-{speed_mb}mb.jsonl.zst"));
+    if !source.is_file() {
+        make_jsonl(&source, speed_mb)?;
+    }
+    let speed_docs = pii::read_docs(&source, usize::MAX)?;
+    let plain = dir.join("pii-speed.jsonl");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&plain)?);
+    for d in &speed_docs {
+        serde_json::to_writer(&mut out, &serde_json::json!({"id": d.id, "text": d.text}))?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    pii::run(fixture_docs()?, &speed_docs, seed, rounds)
 }
 
 /// Texts of the shipped fixtures, the seed of generated corpora.

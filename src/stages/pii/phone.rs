@@ -1,0 +1,163 @@
+//! Phone-number validity from libphonenumber's metadata (the `phonenumber`
+//! crate's database), with the patterns compiled once per region.
+//!
+//! `phonenumber::is_valid` recompiles patterns through a 100-entry shared
+//! cache, which thrashes as soon as a corpus mixes countries (each country
+//! needs about ten patterns); this keeps every region's patterns compiled
+//! for the life of the process and matches them without locking.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock, RwLock};
+
+use phonenumber::metadata::{Descriptor, Metadata, DATABASE};
+use regex::Regex;
+
+/// One number type of a region: its possible lengths and its pattern.
+struct TypePattern {
+    lengths: Vec<usize>,
+    regex: Regex,
+}
+
+/// Everything needed to validate national significant numbers of a region.
+struct RegionPatterns {
+    general: TypePattern,
+    types: Vec<TypePattern>,
+    national_prefix: Option<String>,
+}
+
+fn compile(d: &Descriptor, fallback_lengths: &[usize]) -> Option<TypePattern> {
+    let regex = Regex::new(&format!("(?x)^(?:{})$", d.national_number().as_str())).ok()?;
+    let lengths: Vec<usize> = d.possible_length().iter().map(|&l| l as usize).collect();
+    Some(TypePattern {
+        lengths: if lengths.is_empty() {
+            fallback_lengths.to_vec()
+        } else {
+            lengths
+        },
+        regex,
+    })
+}
+
+impl RegionPatterns {
+    fn new(meta: &Metadata) -> Option<Self> {
+        let ds = meta.descriptors();
+        let general = compile(ds.general(), &[])?;
+        let types = [
+            ds.fixed_line(),
+            ds.mobile(),
+            ds.toll_free(),
+            ds.premium_rate(),
+            ds.shared_cost(),
+            ds.personal_number(),
+            ds.voip(),
+            ds.pager(),
+            ds.uan(),
+            ds.voicemail(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(|d| compile(d, &general.lengths))
+        .collect();
+        Some(RegionPatterns {
+            general,
+            types,
+            national_prefix: meta.national_prefix().map(str::to_string),
+        })
+    }
+
+    /// libphonenumber's rule: the general pattern and one typed pattern match.
+    fn is_valid_nsn(&self, nsn: &str) -> bool {
+        let fits = |t: &TypePattern| (t.lengths.is_empty() || t.lengths.contains(&nsn.len())) && t.regex.is_match(nsn);
+        fits(&self.general) && self.types.iter().any(fits)
+    }
+}
+
+static REGIONS: OnceLock<RwLock<HashMap<String, Option<Arc<RegionPatterns>>>>> = OnceLock::new();
+
+fn region(id: &str) -> Option<Arc<RegionPatterns>> {
+    let map = REGIONS.get_or_init(|| RwLock::new(HashMap::new()));
+    if let Some(p) = map.read().ok()?.get(id) {
+        return p.clone();
+    }
+    let compiled = DATABASE.by_id(id).and_then(RegionPatterns::new).map(Arc::new);
+    map.write().ok()?.insert(id.to_string(), compiled.clone());
+    compiled
+}
+
+/// The trunk prefix dialled before national numbers in region `id` (`0`).
+pub fn national_prefix(id: &str) -> Option<String> {
+    region(id).and_then(|r| r.national_prefix.clone())
+}
+
+/// A national number (trunk prefix included, if the region has one).
+pub fn is_valid_national(id: &str, digits: &str) -> bool {
+    let Some(r) = region(id) else { return false };
+    let nsn = match &r.national_prefix {
+        Some(p) => match digits.strip_prefix(p.as_str()) {
+            Some(rest) => rest,
+            None => return false,
+        },
+        None => digits,
+    };
+    r.is_valid_nsn(nsn)
+}
+
+/// An international number: country calling code followed by the national
+/// significant number (a `(0)` trunk prefix after the code is tolerated).
+pub fn is_valid_international(digits: &str) -> bool {
+    for cc_len in 1..=3 {
+        let (Some(cc), Some(rest)) = (digits.get(..cc_len), digits.get(cc_len..)) else {
+            continue;
+        };
+        let Ok(code) = cc.parse::<u16>() else { continue };
+        let Some(regions) = DATABASE.by_code(&code) else {
+            continue;
+        };
+        for meta in regions {
+            let Some(r) = region(meta.id()) else { continue };
+            if r.is_valid_nsn(rest) {
+                return true;
+            }
+            if let Some(p) = &r.national_prefix {
+                if rest.strip_prefix(p.as_str()).is_some_and(|nsn| r.is_valid_nsn(nsn)) {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn examples_of_every_eu_region_are_valid_and_damaged_ones_not() {
+        for id in [
+            "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GB", "GR", "HR", "HU", "IE", "IT", "LT",
+            "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+        ] {
+            let meta = DATABASE.by_id(id).unwrap();
+            for d in [meta.descriptors().fixed_line(), meta.descriptors().mobile()]
+                .into_iter()
+                .flatten()
+            {
+                let Some(example) = d.example() else { continue };
+                let cc = meta.country_code();
+                assert!(is_valid_international(&format!("{cc}{example}")), "{id} +{cc}{example}");
+                // The crate's own check also matches a prefix of longer
+                // numbers; like libphonenumber, patterns here must match whole.
+                let reference =
+                    phonenumber::parse(None, format!("+{cc}{example}")).is_ok_and(|n| phonenumber::is_valid(&n));
+                assert!(reference, "{id}: the crate agrees on the example");
+                assert!(
+                    !is_valid_international(&format!("{cc}{}", &example[..3])),
+                    "{id} too short"
+                );
+                let national = format!("{}{example}", meta.national_prefix().unwrap_or(""));
+                assert!(is_valid_national(id, &national), "{id} national {national}");
+            }
+        }
+    }
+}
