@@ -369,3 +369,43 @@ fn single_tasks_from_any_launcher_give_the_same_output_as_run() {
     assert_eq!(data_files(&a), data_files(&b));
     assert_eq!(phase_stats(&a, 2)["output"], phase_stats(&b, 2)["output"]);
 }
+
+#[test]
+fn pii_stage_scrubs_and_counts_per_type_and_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            "{\"id\":\"pl\",\"lang\":\"pl\",\"text\":\"Kontakt: jan.kowalski@poczta.pl, PESEL 44051401359, tel. 512 345 678.\"}\n",
+            "{\"id\":\"de\",\"lang\":\"de\",\"text\":\"IBAN DE89 3704 0044 0532 0130 00, Bestellung 86095742718.\"}\n",
+            "{\"id\":\"mt\",\"lang\":\"mt\",\"text\":\"Ċempel +356 2123 4567 jew ibgħat email lil info@gov.mt.\"}\n",
+            "{\"id\":\"clean\",\"lang\":\"ga\",\"text\":\"Níl aon sonraí pearsanta anseo.\"}\n",
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let yaml = format!(
+        "name: p\ninput:\n  kind: jsonl\n  paths: [\"{}\"]\nstages:\n  - kind: pii\noutput:\n  kind: jsonl\n  path: {}\n",
+        input.display(),
+        out.display()
+    );
+    run_yaml(tmp.path(), &yaml).unwrap();
+    let docs = read_records(&out);
+    let text = |id: &str| {
+        docs.iter().find(|d| d["id"] == id).unwrap()["text"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(text("pl"), "Kontakt: <EMAIL>, PESEL <NATIONAL_ID>, tel. <PHONE>.");
+    assert_eq!(text("de"), "IBAN <IBAN>, Bestellung 86095742718.");
+    assert_eq!(text("mt"), "Ċempel <PHONE> jew ibgħat email lil <EMAIL>.");
+    assert_eq!(text("clean"), "Níl aon sonraí pearsanta anseo.");
+    let counters = &phase_stats(&out, 0)["stages"][0]["counters"];
+    assert_eq!(counters["EMAIL"], 2);
+    assert_eq!(counters["EMAIL:mt"], 1);
+    assert_eq!(counters["PHONE:pl"], 1);
+    assert_eq!(counters["NATIONAL_ID:pl"], 1);
+    assert_eq!(counters["documents_with_pii"], 3);
+}

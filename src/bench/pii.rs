@@ -363,3 +363,21 @@ pub fn read_docs(path: &Path, limit: usize) -> anyhow::Result<Vec<Document>> {
     }
     Ok(docs)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn precision_and_recall_hold_on_the_injected_corpus() {
+        let carriers = crate::bench::fixture_docs().unwrap();
+        let corpus: Vec<_> = (0..2).flat_map(|r| corpus(&carriers, 40 + r)).collect();
+        let stage = PiiStage::from_config(&serde_json::from_str("{}").unwrap()).unwrap();
+        let scores = evaluate(&stage, &corpus);
+        for kind in ["CARD", "EMAIL", "IBAN", "IP", "NATIONAL_ID", "PHONE"] {
+            let s = scores[kind];
+            assert!(s.tp > 50, "{kind}: too few injected ({s:?})");
+            assert!(s.precision() >= 0.98 && s.recall() >= 0.95, "{kind}: {s:?}");
+        }
+    }
+}
