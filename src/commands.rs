@@ -110,12 +110,42 @@ pub fn stats(outdir: &Path, json: bool) -> anyhow::Result<()> {
 }
 
 /// `eurocurate task`.
-pub fn task(pipeline: &Path, phase: usize, task: usize) -> anyhow::Result<()> {
+pub fn task(pipeline: &Path, phase: usize, task: usize, tasks: Option<usize>) -> anyhow::Result<()> {
     let plan = load_plan(pipeline)?;
-    let stats = local::run_one(&plan, phase, task)?;
+    let stats = local::run_one(&plan, phase, task, tasks)?;
     say(&format!(
         "phase {phase} task {task}: {} docs out, {} rejected, {:.1}s",
         stats.output.docs, stats.rejected.docs, stats.seconds
     ));
+    Ok(())
+}
+
+/// `eurocurate submit`.
+pub fn submit(pipeline: &Path, dry_run: bool, retries: u32) -> anyhow::Result<()> {
+    let plan = load_plan(pipeline)?;
+    let subs = crate::exec::slurm::submit(&plan, crate::exec::slurm::SubmitOptions { dry_run, retries })?;
+    if subs.is_empty() {
+        println!(
+            "nothing to submit: every task of every phase has finished (see `eurocurate status {}`)",
+            plan.out.display()
+        );
+    }
+    for s in &subs {
+        match &s.job_id {
+            Some(id) => println!(
+                "phase {}: job {id} (array {}){}",
+                s.phase,
+                s.array,
+                s.after.as_ref().map(|a| format!(" after {a}")).unwrap_or_default()
+            ),
+            None => println!("phase {}: would run `{}`", s.phase, s.command.join(" ")),
+        }
+    }
+    Ok(())
+}
+
+/// `eurocurate status`.
+pub fn status(outdir: &Path) -> anyhow::Result<()> {
+    print!("{}", crate::exec::slurm::status(outdir)?);
     Ok(())
 }

@@ -59,7 +59,22 @@ enum Command {
         /// Task index (e.g. $SLURM_ARRAY_TASK_ID).
         #[arg(long)]
         task: usize,
+        /// Number of tasks the launcher runs for this phase; checked against the plan.
+        #[arg(long)]
+        tasks: Option<usize>,
     },
+    /// Submit a pipeline to Slurm: one job array per phase, chained by dependencies.
+    Submit {
+        pipeline: PathBuf,
+        /// Write the sbatch scripts under <output>/_slurm/ and print the commands; submit nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Retries of a failed task inside its array task.
+        #[arg(long, default_value_t = 0)]
+        retries: u32,
+    },
+    /// Per phase: tasks done, running, pending and failed (with the failed tasks' logs).
+    Status { outdir: PathBuf },
     /// Measure throughput and peak memory of the readers and writers.
     Bench {
         #[command(subcommand)]
@@ -109,7 +124,18 @@ fn main() -> ExitCode {
         Command::Plan { pipeline, json } => commands::plan(&pipeline, json),
         Command::Stages { kind } => commands::stages(kind.as_deref()),
         Command::Stats { outdir, json } => commands::stats(&outdir, json),
-        Command::Task { pipeline, phase, task } => commands::task(&pipeline, phase, task),
+        Command::Task {
+            pipeline,
+            phase,
+            task,
+            tasks,
+        } => commands::task(&pipeline, phase, task, tasks),
+        Command::Submit {
+            pipeline,
+            dry_run,
+            retries,
+        } => commands::submit(&pipeline, dry_run, retries),
+        Command::Status { outdir } => commands::status(&outdir),
         Command::Bench { which } => match which {
             BenchCommand::Passthrough { size_mb, dir } => eurocurate::bench::passthrough(&dir, size_mb),
             BenchCommand::Warc { size_mb, dir } => eurocurate::bench::warc(&dir, size_mb),

@@ -38,6 +38,7 @@ pub fn run(plan: &Plan, opts: RunOptions) -> anyhow::Result<RunSummary> {
     std::fs::create_dir_all(&plan.out)
         .with_context(|| format!("cannot create output folder {}", plan.out.display()))?;
     markers::check_identity(&plan.out, &identity(plan))?;
+    markers::write_plan_summary(plan)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(workers)
         .thread_name(|i| format!("eurocurate-worker-{i}"))
@@ -122,11 +123,19 @@ pub fn run(plan: &Plan, opts: RunOptions) -> anyhow::Result<RunSummary> {
 
 /// Runs one task (for Slurm arrays and other launchers). Upstream phases must
 /// be complete; when this was the phase's last task, its stats are merged.
-pub fn run_one(plan: &Plan, phase_index: usize, task: usize) -> anyhow::Result<TaskStats> {
+pub fn run_one(plan: &Plan, phase_index: usize, task: usize, tasks: Option<usize>) -> anyhow::Result<TaskStats> {
     let phase = plan
         .phases
         .get(phase_index)
         .with_context(|| format!("no phase {phase_index}; the plan has {} phases", plan.phases.len()))?;
+    if let Some(n) = tasks {
+        if n != phase.tasks {
+            bail!(
+                "the launcher runs {n} tasks for phase {phase_index}, but the pipeline plans {}: the input or `executor.tasks` changed since submission; resubmit",
+                phase.tasks
+            );
+        }
+    }
     if task >= phase.tasks {
         bail!(
             "phase {phase_index} has {} tasks (0..{}); task {task} does not exist",
@@ -136,6 +145,7 @@ pub fn run_one(plan: &Plan, phase_index: usize, task: usize) -> anyhow::Result<T
     }
     std::fs::create_dir_all(&plan.out)?;
     markers::check_identity(&plan.out, &identity(plan))?;
+    markers::write_plan_summary(plan)?;
     for earlier in &plan.phases[..phase_index] {
         let missing = pending_tasks(plan, earlier)?;
         if !missing.is_empty() {

@@ -75,3 +75,42 @@ pub fn check_identity(out: &Path, id: &RunIdentity) -> anyhow::Result<()> {
         Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
     }
 }
+
+/// Phases and task counts of a run, kept next to the markers so `status`
+/// works from the output folder alone.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PlanSummary {
+    pub pipeline: String,
+    pub phases: Vec<PhaseSummary>,
+}
+
+/// One phase of [`PlanSummary`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PhaseSummary {
+    pub index: usize,
+    pub name: String,
+    pub tasks: usize,
+}
+
+/// Where the plan summary lives.
+pub fn plan_summary_path(out: &Path) -> PathBuf {
+    out.join("_markers").join("plan.json")
+}
+
+/// Writes `_markers/plan.json`.
+pub fn write_plan_summary(plan: &crate::pipeline::plan::Plan) -> anyhow::Result<()> {
+    let summary = PlanSummary {
+        pipeline: plan.spec.name.clone(),
+        phases: plan
+            .phases
+            .iter()
+            .map(|p| PhaseSummary {
+                index: p.index,
+                name: p.name.clone(),
+                tasks: p.tasks,
+            })
+            .collect(),
+    };
+    write_file(&plan_summary_path(&plan.out), &serde_json::to_vec_pretty(&summary)?)?;
+    Ok(())
+}

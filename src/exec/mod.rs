@@ -3,6 +3,7 @@
 pub mod local;
 pub mod markers;
 pub mod progress;
+pub mod slurm;
 pub mod task;
 
 use std::path::Path;

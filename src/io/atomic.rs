@@ -40,7 +40,12 @@ impl AtomicFile {
         let file = self.writer.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
         drop(file);
-        std::fs::rename(&self.tmp, &self.path)?;
+        std::fs::rename(&self.tmp, &self.path).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("cannot rename {} to {}: {e}", self.tmp.display(), self.path.display()),
+            )
+        })?;
         Ok(self.path)
     }
 }
@@ -57,9 +62,29 @@ impl Write for AtomicFile {
     }
 }
 
-/// Writes a small file atomically in one go (markers, stats).
+/// Writes a small file atomically in one go (markers, stats, plan). Several
+/// processes may write the same file at once (Slurm array tasks finishing
+/// together), so the temp name is unique to this process and call.
 pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut f = AtomicFile::create(path)?;
-    f.write_all(bytes)?;
-    f.commit().map(|_| ())
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let tmp = path.with_file_name(format!(
+        ".{name}.{}-{}.tmp",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed)
+    ));
+    let result = (|| {
+        let mut f = File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(|e| io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display())))
 }

@@ -153,6 +153,8 @@ pub enum ExecutorKind {
     /// This machine, all cores (rayon).
     #[default]
     Local,
+    /// Slurm job arrays, one per phase, chained by dependencies (`eurocurate submit`).
+    Slurm,
 }
 
 /// `executor:` — how the work is split and run.
@@ -168,6 +170,39 @@ pub struct ExecutorSpec {
     /// Threads for `run` (default: all cores); `--workers` overrides it.
     #[serde(default)]
     pub workers: Option<usize>,
+    /// Slurm: partition (`--partition`).
+    #[serde(default)]
+    pub partition: Option<String>,
+    /// Slurm: account to charge (`--account`).
+    #[serde(default)]
+    pub account: Option<String>,
+    /// Slurm: quality of service (`--qos`).
+    #[serde(default)]
+    pub qos: Option<String>,
+    /// Slurm: time limit per task (`--time`, e.g. `02:00:00`).
+    #[serde(default)]
+    pub time: Option<String>,
+    /// Slurm: CPUs per task (`--cpus-per-task`).
+    #[serde(default)]
+    pub cpus_per_task: Option<u32>,
+    /// Slurm: memory per CPU (`--mem-per-cpu`, e.g. `4G`).
+    #[serde(default)]
+    pub mem_per_cpu: Option<String>,
+    /// Slurm: most tasks of a phase running at once (`--array=...%N`).
+    #[serde(default)]
+    pub max_array_parallel: Option<u32>,
+    /// Slurm: more `#SBATCH` options, verbatim (e.g. `--constraint=cpu`).
+    #[serde(default)]
+    pub extra_sbatch: Vec<String>,
+    /// Slurm: environment variables exported before each task.
+    #[serde(default)]
+    pub env: std::collections::BTreeMap<String, String>,
+    /// Slurm: shell lines run before each task (`module load ...`, `source venv/bin/activate`).
+    #[serde(default)]
+    pub setup: Vec<String>,
+    /// Slurm: the eurocurate binary compute nodes run (default: the one submitting).
+    #[serde(default)]
+    pub binary: Option<std::path::PathBuf>,
 }
 
 /// One entry of `stages:`: the kind and its typed parameters.
@@ -455,6 +490,71 @@ fn check(file: &Path, text: &str, spec: &PipelineSpec) -> Result<(), SpecError> 
     }
     if spec.executor.tasks == Some(0) {
         return Err(at("tasks", "`tasks: 0`; a phase needs at least one task".into()));
+    }
+    let ex = &spec.executor;
+    if ex.kind == ExecutorKind::Local {
+        for (key, set) in [
+            ("partition", ex.partition.is_some()),
+            ("account", ex.account.is_some()),
+            ("qos", ex.qos.is_some()),
+            ("time", ex.time.is_some()),
+            ("cpus_per_task", ex.cpus_per_task.is_some()),
+            ("mem_per_cpu", ex.mem_per_cpu.is_some()),
+            ("max_array_parallel", ex.max_array_parallel.is_some()),
+            ("extra_sbatch", !ex.extra_sbatch.is_empty()),
+            ("env", !ex.env.is_empty()),
+            ("setup", !ex.setup.is_empty()),
+            ("binary", ex.binary.is_some()),
+        ] {
+            if set {
+                return Err(at(key, format!("`{key}` applies to `executor.kind: slurm`, not local")));
+            }
+        }
+    }
+    if ex.max_array_parallel == Some(0) || ex.cpus_per_task == Some(0) {
+        return Err(at(
+            if ex.max_array_parallel == Some(0) {
+                "max_array_parallel"
+            } else {
+                "cpus_per_task"
+            },
+            "must be at least 1".into(),
+        ));
+    }
+    for line in &ex.extra_sbatch {
+        if !line.starts_with("--") || line.contains('\n') {
+            return Err(at(
+                "extra_sbatch",
+                format!("extra_sbatch entry `{line}` must be one `--option[=value]`"),
+            ));
+        }
+        for managed in [
+            "--array",
+            "--dependency",
+            "--output",
+            "--error",
+            "--chdir",
+            "--job-name",
+            "--parsable",
+        ] {
+            if line.starts_with(managed) {
+                return Err(at(
+                    "extra_sbatch",
+                    format!("`{managed}` is set by eurocurate; remove it from extra_sbatch"),
+                ));
+            }
+        }
+    }
+    if let Some(t) = &ex.time {
+        let ok = regex::Regex::new(r"^(\d+-)?\d+(:\d{1,2}){0,2}$")
+            .expect("static regex")
+            .is_match(t);
+        if !ok {
+            return Err(at(
+                "time",
+                format!("`time: {t}` is not a Slurm time (MM, HH:MM:SS, D-HH:MM:SS)"),
+            ));
+        }
     }
     if spec.executor.workers == Some(0) {
         return Err(at("workers", "`workers: 0`; use at least one worker".into()));

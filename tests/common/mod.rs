@@ -87,14 +87,15 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Every data file under `dir` (outputs, rejected, spool, barrier files)
-/// with its bytes; markers and stats (which hold timings) are left out.
+/// with its bytes; markers, stats (which hold timings) and Slurm scripts
+/// and logs are left out.
 pub fn data_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
         for e in std::fs::read_dir(dir).unwrap().flatten() {
             let p = e.path();
             let rel = p.strip_prefix(base).unwrap().to_string_lossy().into_owned();
-            if rel.starts_with("_markers") || rel.starts_with("_stats") {
+            if rel.starts_with("_markers") || rel.starts_with("_stats") || rel.starts_with("_slurm") {
                 continue;
             }
             if p.is_dir() {
