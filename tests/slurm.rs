@@ -314,3 +314,26 @@ fn slurm_settings_are_validated() {
         assert!(!o.status.success() && err.contains(expect), "{bad}: {err}");
     }
 }
+
+#[test]
+fn the_quickstart_runs_through_submit() {
+    if !slurm_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (local, slurm) = (tmp.path().join("local"), tmp.path().join("slurm"));
+    let run = bin()
+        .args(["--quiet", "run", "pipelines/quickstart.yaml"])
+        .env("EUROCURATE_OUT", &local)
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    let o = bin()
+        .args(["submit", "pipelines/quickstart.yaml"])
+        .env("EUROCURATE_OUT", &slurm)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    wait_for(&job_ids(&o.stdout));
+    assert_eq!(data_files(&local), data_files(&slurm));
+}

@@ -171,11 +171,11 @@ fn which(cmd: &str) -> Option<PathBuf> {
 
 /// Writes the scripts and submits every phase that has unfinished tasks.
 pub fn submit(plan: &Plan, opts: SubmitOptions) -> anyhow::Result<Vec<Submission>> {
-    if plan.spec.executor.kind != ExecutorKind::Slurm {
-        bail!(
-            "{}: `executor.kind` is {:?}; set `executor: {{kind: slurm, ...}}` to submit, or use `eurocurate run`",
-            plan.pipeline_file.display(),
-            plan.spec.executor.kind
+    // A pipeline written for `run` can be submitted as is: Slurm's defaults
+    // (default partition, account, limits) apply.
+    if plan.spec.executor.kind == ExecutorKind::Local && !opts.dry_run {
+        crate::exec::progress::say(
+            "note: executor.kind is local; submitting with the cluster's default partition and limits",
         );
     }
     let sbatch = which("sbatch");
