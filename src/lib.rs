@@ -12,6 +12,7 @@ pub mod commands;
 pub mod document;
 pub mod exec;
 pub mod io;
+pub mod langs;
 pub mod pipeline;
 pub mod report;
 pub mod stages;

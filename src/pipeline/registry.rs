@@ -58,6 +58,7 @@ macro_rules! stages {
 
 stages![
     stages::normalize::NormalizeConfig,
+    stages::lid::LanguageIdConfig,
     stages::length_filter::LengthFilterConfig,
     stages::sample::SampleConfig,
     stages::url_filter::UrlFilterConfig,

@@ -7,6 +7,7 @@
 
 pub mod exact_dedup;
 pub mod length_filter;
+pub mod lid;
 pub mod normalize;
 pub mod pii;
 pub mod sample;

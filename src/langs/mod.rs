@@ -1,0 +1,130 @@
+//! Per-language settings that language partners own, read from
+//! `langs/<iso>.yaml` (with `langs/defaults.yaml` for anything unset).
+//!
+//! Stages ask for a language's settings by ISO 639-1 code; a missing file is
+//! not an error (the defaults apply), a malformed one is, with file:line.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::Context;
+use serde::Deserialize;
+
+/// The 24 official EU languages, ISO 639-1.
+pub const EU24: [&str; 24] = [
+    "bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu", "it", "lt", "lv", "mt", "nl", "pl",
+    "pt", "ro", "sk", "sl", "sv",
+];
+
+/// What a language file may hold. Keys used by other stages are read by
+/// those stages; unknown keys are kept for them, not rejected here.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct LangFile {
+    pub iso: Option<String>,
+    pub name: Option<String>,
+    pub native_name: Option<String>,
+    /// ISO 15924 script (Latn, Grek, Cyrl).
+    pub script: Option<String>,
+    /// Lowest language-ID score at which a document counts as this language.
+    pub lid_threshold: Option<f32>,
+}
+
+/// Settings of all languages found in a `langs/` folder.
+#[derive(Debug, Clone, Default)]
+pub struct Langs {
+    pub defaults: LangFile,
+    pub by_iso: BTreeMap<String, LangFile>,
+}
+
+fn read(path: &Path) -> anyhow::Result<Option<LangFile>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let file: LangFile = serde_saphyr::from_str(&text).map_err(|e| {
+        let at = e
+            .location()
+            .map(|l| format!(":{}:{}", l.line(), l.column()))
+            .unwrap_or_default();
+        anyhow::anyhow!("{}{at}: {}", path.display(), e.without_snippet())
+    })?;
+    if let Some(t) = file.lid_threshold {
+        anyhow::ensure!(
+            (0.0..=1.0).contains(&t),
+            "{}: lid_threshold {t} is not in 0..=1",
+            path.display()
+        );
+    }
+    Ok(Some(file))
+}
+
+impl Langs {
+    /// Reads `dir/defaults.yaml` and `dir/<iso>.yaml` for every file present.
+    pub fn load(dir: &Path) -> anyhow::Result<Self> {
+        let defaults = read(&dir.join("defaults.yaml"))?.unwrap_or_default();
+        let mut by_iso = BTreeMap::new();
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+            paths.sort();
+            for p in paths {
+                let Some(stem) = p.file_stem().and_then(|s| s.to_str()) else {
+                    continue;
+                };
+                if p.extension().is_some_and(|e| e == "yaml") && stem != "defaults" {
+                    if let Some(f) = read(&p)? {
+                        by_iso.insert(stem.to_string(), f);
+                    }
+                }
+            }
+        }
+        Ok(Langs { defaults, by_iso })
+    }
+
+    /// The LID threshold of `iso`, else the default, else `fallback`.
+    pub fn lid_threshold(&self, iso: &str, fallback: f32) -> f32 {
+        self.by_iso
+            .get(iso)
+            .and_then(|f| f.lid_threshold)
+            .or(self.defaults.lid_threshold)
+            .unwrap_or(fallback)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_eu_language_file_parses_and_has_the_fields_stages_need() {
+        let langs = Langs::load(Path::new("langs")).unwrap();
+        for iso in EU24 {
+            let f = langs
+                .by_iso
+                .get(iso)
+                .unwrap_or_else(|| panic!("langs/{iso}.yaml is missing"));
+            assert_eq!(f.iso.as_deref(), Some(iso), "langs/{iso}.yaml: iso");
+            assert!(f.name.is_some() && f.native_name.is_some(), "langs/{iso}.yaml: names");
+            assert!(
+                matches!(f.script.as_deref(), Some("Latn" | "Grek" | "Cyrl")),
+                "langs/{iso}.yaml: script"
+            );
+            let t = f
+                .lid_threshold
+                .unwrap_or_else(|| panic!("langs/{iso}.yaml: lid_threshold"));
+            assert!(t > 0.0 && t < 1.0, "langs/{iso}.yaml: lid_threshold {t}");
+        }
+        assert_eq!(
+            langs.lid_threshold("xx", 0.42),
+            langs.defaults.lid_threshold.unwrap_or(0.42)
+        );
+    }
+
+    #[test]
+    fn a_broken_file_names_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("mt.yaml"), "iso: mt\nlid_threshold: [high]\n").unwrap();
+        let err = Langs::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("mt.yaml:2:"), "{err}");
+    }
+}

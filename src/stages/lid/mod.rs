@@ -1,0 +1,300 @@
+//! `language_id`: fastText language identification (lid.176 embedded;
+//! GlotLID/OpenLID by path), thresholds per language from `langs/`.
+
+pub mod labels;
+pub mod model;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use fasttext::FastText;
+use serde::{Deserialize, Deserializer};
+use serde_json::{json, Value};
+
+use super::{Stage, StageConfig, TaskContext, ValidateContext, Verdict};
+use crate::document::Document;
+use crate::langs::{Langs, EU24};
+use crate::pipeline::registry::{Describe, ParamDoc, StageDoc};
+use crate::stats::Counters;
+
+/// Which languages are kept.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LanguageSet {
+    /// The 24 official EU languages.
+    Eu24,
+    /// These ISO 639-1 codes (or the model's codes for others).
+    List(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for LanguageSet {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            One(String),
+            Many(Vec<String>),
+        }
+        match Raw::deserialize(d)? {
+            Raw::One(s) if s == "eu24" => Ok(LanguageSet::Eu24),
+            Raw::One(s) => Err(serde::de::Error::custom(format!(
+                "`languages: {s}`: use `eu24` or a list of codes like [mt, ga]"
+            ))),
+            Raw::Many(v) => Ok(LanguageSet::List(v)),
+        }
+    }
+}
+
+impl LanguageSet {
+    fn contains(&self, lang: &str) -> bool {
+        match self {
+            LanguageSet::Eu24 => EU24.contains(&lang),
+            LanguageSet::List(v) => v.iter().any(|l| l == lang),
+        }
+    }
+}
+
+/// What happens to documents outside the language set or under threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Other {
+    /// Drop them (reasons `other_language`, `low_score`, `no_text`).
+    Drop,
+    /// Keep them, labelled with their language (`und` under threshold), so
+    /// `partition_by: lang` routes them to their own folders.
+    Keep,
+}
+
+fn eu24() -> LanguageSet {
+    LanguageSet::Eu24
+}
+fn half() -> f32 {
+    0.5
+}
+fn langs_dir() -> PathBuf {
+    PathBuf::from("langs")
+}
+fn three() -> usize {
+    3
+}
+fn drop_other() -> Other {
+    Other::Drop
+}
+fn sample() -> usize {
+    10_000
+}
+
+/// Parameters of `language_id`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageIdConfig {
+    /// fastText model file (.bin/.ftz); the embedded lid.176 when absent.
+    #[serde(default)]
+    pub model: Option<PathBuf>,
+    #[serde(default = "eu24")]
+    pub languages: LanguageSet,
+    /// Threshold for languages whose langs/ file sets none.
+    #[serde(default = "half")]
+    pub min_score: f32,
+    /// Folder of per-language settings (`lid_threshold`).
+    #[serde(default = "langs_dir")]
+    pub langs_dir: PathBuf,
+    /// How many top predictions go to `metadata.lid_top` (0: none).
+    #[serde(default = "three")]
+    pub keep_top_k: usize,
+    #[serde(default = "drop_other")]
+    pub other: Other,
+    /// Characters of a document the prediction reads (prefix); bounds the
+    /// cost of huge documents.
+    #[serde(default = "sample")]
+    pub sample_chars: usize,
+}
+
+impl Describe for LanguageIdConfig {
+    const DOC: StageDoc = StageDoc {
+        kind: "language_id",
+        summary:
+            "fastText language identification (lid.176 embedded; GlotLID/OpenLID by path); sets lang and lang_score",
+        barrier: false,
+        params: &[
+            ParamDoc {
+                name: "model",
+                ty: "path",
+                default: "embedded lid.176.ftz",
+                doc: "fastText .bin/.ftz LID model",
+            },
+            ParamDoc {
+                name: "languages",
+                ty: "eu24 | list of codes",
+                default: "eu24",
+                doc: "languages kept",
+            },
+            ParamDoc {
+                name: "min_score",
+                ty: "number in 0..1",
+                default: "0.5",
+                doc: "threshold where langs/<iso>.yaml sets no lid_threshold",
+            },
+            ParamDoc {
+                name: "langs_dir",
+                ty: "path",
+                default: "langs",
+                doc: "folder of per-language settings",
+            },
+            ParamDoc {
+                name: "keep_top_k",
+                ty: "integer",
+                default: "3",
+                doc: "top predictions stored in metadata.lid_top",
+            },
+            ParamDoc {
+                name: "other",
+                ty: "drop | keep",
+                default: "drop",
+                doc: "other languages and low scores: drop, or keep labelled (und under threshold)",
+            },
+            ParamDoc {
+                name: "sample_chars",
+                ty: "integer",
+                default: "10000",
+                doc: "prefix of the text the model reads",
+            },
+        ],
+    };
+}
+
+impl StageConfig for LanguageIdConfig {
+    fn kind(&self) -> &'static str {
+        "language_id"
+    }
+
+    fn validate(&self, _ctx: &ValidateContext) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            (0.0..=1.0).contains(&self.min_score),
+            "language_id: min_score {} is not in 0..=1",
+            self.min_score
+        );
+        anyhow::ensure!(self.sample_chars > 0, "language_id: sample_chars must be positive");
+        Langs::load(&self.langs_dir)?;
+        model::load(self.model.as_deref()).map(|_| ())
+    }
+
+    fn build(&self, _ctx: &TaskContext) -> anyhow::Result<Box<dyn Stage>> {
+        Ok(Box::new(LanguageId {
+            model: model::load(self.model.as_deref())?,
+            langs: Arc::new(Langs::load(&self.langs_dir)?),
+            model_name: self
+                .model
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| model::EMBEDDED_NAME.into()),
+            cfg: self.clone(),
+            line: String::new(),
+        }))
+    }
+}
+
+/// One prediction, decoded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prediction {
+    pub label: labels::Label,
+    pub score: f32,
+}
+
+/// Prepares text the way fastText's own tools feed it: one line (newlines
+/// become spaces), at most `max_chars` characters, ending in a newline so
+/// the end-of-sentence token is counted as in `fasttext predict`.
+pub fn prepare(text: &str, max_chars: usize, out: &mut String) {
+    out.clear();
+    let end = text.char_indices().nth(max_chars).map(|(i, _)| i).unwrap_or(text.len());
+    out.extend(
+        text[..end]
+            .chars()
+            .map(|c| if c == '\n' || c == '\r' { ' ' } else { c }),
+    );
+    out.push('\n');
+}
+
+/// Top-`k` predictions for `text` (already prepared).
+pub fn predict(model: &FastText, prepared: &str, k: usize) -> anyhow::Result<Vec<Prediction>> {
+    let preds = model
+        .predict(prepared, k.max(1) as i32, 0.0)
+        .map_err(|e| anyhow::anyhow!("fastText: {e}"))?;
+    Ok(preds
+        .into_iter()
+        .map(|p| Prediction {
+            label: labels::decode(&p.label),
+            score: p.prob.min(1.0),
+        })
+        .collect())
+}
+
+/// The per-task stage.
+pub struct LanguageId {
+    model: Arc<FastText>,
+    langs: Arc<Langs>,
+    model_name: String,
+    cfg: LanguageIdConfig,
+    line: String,
+}
+
+impl Stage for LanguageId {
+    fn process(&mut self, doc: &mut Document, counters: &mut Counters) -> anyhow::Result<Verdict> {
+        if !doc.text.chars().any(char::is_alphabetic) {
+            counters.add("no_text", 1);
+            doc.lang = Some("und".into());
+            doc.lang_score = Some(0.0);
+            return Ok(match self.cfg.other {
+                Other::Drop => Verdict::drop("no_text"),
+                Other::Keep => Verdict::Keep,
+            });
+        }
+        prepare(&doc.text, self.cfg.sample_chars, &mut self.line);
+        let preds = predict(&self.model, &self.line, self.cfg.keep_top_k.max(1))?;
+        let Some(top) = preds.first() else {
+            doc.lang = Some("und".into());
+            return Ok(match self.cfg.other {
+                Other::Drop => Verdict::drop("no_text"),
+                Other::Keep => Verdict::Keep,
+            });
+        };
+        let lang = top.label.lang.clone();
+        if self.cfg.keep_top_k > 0 {
+            let list: Vec<Value> = preds
+                .iter()
+                .map(|p| json!({"lang": p.label.lang, "score": p.score}))
+                .collect();
+            doc.meta.insert("lid_top".into(), Value::Array(list));
+        }
+        doc.meta
+            .insert("lid_label".into(), Value::String(top.label.raw.clone()));
+        if let Some(s) = &top.label.script {
+            doc.meta.insert("lid_script".into(), Value::String(s.clone()));
+        }
+        doc.meta
+            .insert("lid_model".into(), Value::String(self.model_name.clone()));
+        let threshold = self.langs.lid_threshold(&lang, self.cfg.min_score);
+        doc.lang_score = Some(top.score);
+        counters.add(&format!("predicted:{lang}"), 1);
+        if !self.cfg.languages.contains(&lang) {
+            doc.lang = Some(lang.clone());
+            return Ok(match self.cfg.other {
+                Other::Drop => Verdict::drop_with("other_language", format!("{lang} {:.3}", top.score)),
+                Other::Keep => Verdict::Keep,
+            });
+        }
+        if top.score < threshold {
+            doc.lang = Some("und".into());
+            return Ok(match self.cfg.other {
+                Other::Drop => Verdict::drop_with("low_score", format!("{lang} {:.3} < {threshold}", top.score)),
+                Other::Keep => Verdict::Keep,
+            });
+        }
+        counters.add(&format!("docs:{lang}"), 1);
+        counters.add(&format!("bytes:{lang}"), doc.text.len() as u64);
+        doc.lang = Some(lang);
+        Ok(Verdict::Keep)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,205 @@
+//! Tests of `language_id`: agreement with the reference fastText, policies,
+//! per-language thresholds, and inputs that must not break it.
+
+use super::*;
+use crate::io::{DocReader, ReadItem};
+
+fn stage(yaml: &str) -> LanguageId {
+    let cfg: LanguageIdConfig = serde_saphyr::from_str(if yaml.is_empty() { "{}" } else { yaml }).unwrap();
+    LanguageId {
+        model: model::load(cfg.model.as_deref()).unwrap(),
+        langs: Arc::new(Langs::load(&cfg.langs_dir).unwrap()),
+        model_name: "test".into(),
+        cfg,
+        line: String::new(),
+    }
+}
+
+fn run(st: &mut LanguageId, text: &str) -> (Verdict, Document) {
+    let mut doc = Document::new("d", text);
+    let v = st.process(&mut doc, &mut Counters::default()).unwrap();
+    (v, doc)
+}
+
+#[test]
+fn agrees_with_the_reference_fasttext_on_the_multilingual_sample() {
+    let unit = crate::io::Unit {
+        path: "fixtures/lid-reference.jsonl.zst".into(),
+        part: crate::io::Part::Whole,
+        bytes: 1,
+    };
+    let mut r = crate::io::jsonl::JsonlReader::open(
+        &unit,
+        Default::default(),
+        crate::pipeline::spec::InvalidUtf8::Replace,
+        Arc::new(std::sync::atomic::AtomicU64::new(0)),
+    )
+    .unwrap();
+    let model = model::load(None).unwrap();
+    let mut stats = crate::stats::ReaderStats::default();
+    let (mut total, mut agree, mut worst) = (0usize, 0usize, 0f32);
+    let mut line = String::new();
+    while let Some(ReadItem::Doc(d)) = r.next_item(&mut stats).unwrap() {
+        let labels: Vec<String> = serde_json::from_value(d.meta["labels"].clone()).unwrap();
+        let probs: Vec<f32> = serde_json::from_value(d.meta["probs"].clone()).unwrap();
+        prepare(&d.text, usize::MAX, &mut line);
+        let ours = predict(&model, &line, 3).unwrap();
+        total += 1;
+        let diff = (ours[0].score - probs[0]).abs();
+        worst = worst.max(diff);
+        if ours[0].label.raw == labels[0] && diff <= 1e-4 {
+            agree += 1;
+        }
+    }
+    assert!(total > 2500, "{total}");
+    assert!(
+        agree as f64 >= 0.999 * total as f64,
+        "{agree}/{total} agree (worst score difference {worst})"
+    );
+}
+
+#[test]
+fn identifies_eu_languages_and_drops_or_routes_others() {
+    let mut st = stage("");
+    // lid.176 gives Maltese modest scores (0.46 here); langs/mt.yaml sets 0.3.
+    let maltese = "Il-bnedmin kollha jitwieldu ħielsa u ugwali fid-dinjità u d-drittijiet. Huma mogħnija bir-raġuni u bil-kuxjenza u għandhom iġibu ruħhom ma xulxin bi spirtu ta aħwa.";
+    let (v, d) = run(&mut st, maltese);
+    assert_eq!((v, d.lang.as_deref()), (Verdict::Keep, Some("mt")));
+    assert!(d.lang_score.unwrap() > 0.3);
+    assert_eq!(d.meta["lid_label"], "__label__mt");
+    assert_eq!(d.meta["lid_top"].as_array().unwrap().len(), 3);
+    let (v, d) = run(
+        &mut st,
+        "Все люди рождаются свободными и равными в своем достоинстве и правах.",
+    );
+    assert!(matches!(v, Verdict::Drop(r) if r.reason == "other_language"));
+    assert_eq!(d.lang.as_deref(), Some("ru"));
+    let mut keep = stage("other: keep");
+    let (v, d) = run(
+        &mut keep,
+        "Все люди рождаются свободными и равными в своем достоинстве и правах.",
+    );
+    assert_eq!((v, d.lang.as_deref()), (Verdict::Keep, Some("ru")));
+    let mut only = stage("languages: [ga]");
+    let (v, _) = run(
+        &mut only,
+        "Saolaítear gach duine den chine daonna saor agus comhionann i ndínit agus i gcearta.",
+    );
+    assert_eq!(v, Verdict::Keep);
+}
+
+#[test]
+fn thresholds_come_from_the_language_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("mt.yaml"), "iso: mt\nlid_threshold: 0.999999\n").unwrap();
+    let mut st = stage(&format!("langs_dir: {}", dir.path().display()));
+    let (v, d) = run(&mut st, "Il-bnedmin kollha jitwieldu ħielsa u ugwali fid-dinjità u d-drittijiet. Huma mogħnija bir-raġuni u bil-kuxjenza u għandhom iġibu ruħhom ma xulxin bi spirtu ta aħwa.");
+    assert!(
+        matches!(v, Verdict::Drop(r) if r.reason == "low_score"),
+        "{:?}",
+        d.lang_score
+    );
+    assert_eq!(d.lang.as_deref(), Some("und"));
+    // Other languages fall back to min_score.
+    let (v, _) = run(
+        &mut st,
+        "Alle Menschen sind frei und gleich an Würde und Rechten geboren.",
+    );
+    assert_eq!(v, Verdict::Keep);
+}
+
+#[test]
+fn empty_letterless_and_huge_documents() {
+    let mut st = stage("");
+    for text in ["", "   ", "12 345 678 — 90 %", "🙂🙂🙂"] {
+        let (v, d) = run(&mut st, text);
+        assert!(
+            matches!(v, Verdict::Drop(ref r) if r.reason == "no_text"),
+            "{text:?}: {v:?}"
+        );
+        assert_eq!(d.lang.as_deref(), Some("und"));
+    }
+    // 50 MB: only the prefix is read (sample_chars), so this is as fast as a page.
+    let big = "Kaikki ihmiset syntyvät vapaina ja tasavertaisina arvoltaan ja oikeuksiltaan. ".repeat(50_000_000 / 80);
+    let (v, d) = run(&mut st, &big);
+    assert_eq!((v, d.lang.as_deref()), (Verdict::Keep, Some("fi")));
+}
+
+#[test]
+fn missing_or_damaged_models_fail_validation_clearly() {
+    let ctx = ValidateContext {
+        pipeline_file: std::path::Path::new("p.yaml"),
+    };
+    let cfg: LanguageIdConfig = serde_saphyr::from_str("model: /nonexistent/lid.bin").unwrap();
+    let e = format!("{:#}", cfg.validate(&ctx).unwrap_err());
+    assert!(
+        e.contains("/nonexistent/lid.bin") && e.contains("cannot be opened"),
+        "{e}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.ftz");
+    std::fs::write(&bad, vec![7u8; 4096]).unwrap();
+    let cfg: LanguageIdConfig = serde_saphyr::from_str(&format!("model: {}", bad.display())).unwrap();
+    let e = format!("{:#}", cfg.validate(&ctx).unwrap_err());
+    assert!(e.contains("is not a fastText model"), "{e}");
+    // A real header with a truncated body.
+    let mut truncated = model::EMBEDDED_LID176[..50_000].to_vec();
+    truncated.truncate(50_000);
+    let cut = dir.path().join("cut.ftz");
+    std::fs::write(&cut, truncated).unwrap();
+    let cfg: LanguageIdConfig = serde_saphyr::from_str(&format!("model: {}", cut.display())).unwrap();
+    assert!(cfg.validate(&ctx).is_err());
+}
+
+#[test]
+fn glotlid_style_models_load_by_path_and_labels_map_to_iso_639_1() {
+    // A small supervised model with GlotLID/OpenLID labels, trained here.
+    let dir = tempfile::tempdir().unwrap();
+    let train = dir.path().join("train.txt");
+    let mut lines = String::new();
+    for _ in 0..200 {
+        lines.push_str("__label__mlt_Latn il-bnedmin kollha jitwieldu ħielsa u ugwali fid-dinjità u d-drittijiet\n");
+        lines.push_str("__label__deu_Latn alle menschen sind frei und gleich an würde und rechten geboren\n");
+        lines
+            .push_str("__label__ekk_Latn kõik inimesed sünnivad vabadena ja võrdsetena oma väärikuselt ja õigustelt\n");
+    }
+    std::fs::write(&train, lines).unwrap();
+    let mut args = fasttext::Args::new();
+    args.set_input(train.to_str().unwrap()).unwrap();
+    args.set_model(fasttext::ModelName::SUP);
+    args.set_loss(fasttext::LossName::SOFTMAX);
+    args.set_dim(16);
+    args.set_epoch(25);
+    args.set_minn(2);
+    args.set_maxn(4);
+    args.set_bucket(20_000);
+    args.set_thread(1);
+    let mut ft = FastText::new();
+    ft.train(&args).unwrap();
+    let bin = dir.path().join("glot-mini.bin");
+    ft.save_model(bin.to_str().unwrap()).unwrap();
+    let ctx = ValidateContext {
+        pipeline_file: std::path::Path::new("p.yaml"),
+    };
+    // No langs/ files here: min_score applies to every language.
+    let cfg: LanguageIdConfig = serde_saphyr::from_str(&format!(
+        "model: {}\nmin_score: 0.1\nlangs_dir: {}",
+        bin.display(),
+        dir.path().display()
+    ))
+    .unwrap();
+    cfg.validate(&ctx).expect("a dense .bin passes the structure check");
+    let mut st = cfg
+        .build(&TaskContext {
+            work_dir: dir.path().into(),
+            phase: 0,
+            task: 0,
+            tasks: 1,
+        })
+        .unwrap();
+    let mut doc = Document::new("d", "kõik inimesed sünnivad vabadena");
+    assert_eq!(st.process(&mut doc, &mut Counters::default()).unwrap(), Verdict::Keep);
+    assert_eq!(doc.lang.as_deref(), Some("et"));
+    assert_eq!(doc.meta["lid_label"], "__label__ekk_Latn");
+    assert_eq!(doc.meta["lid_script"], "Latn");
+}
