@@ -106,6 +106,12 @@ enum BenchCommand {
         #[arg(long, default_value = "target/bench")]
         dir: PathBuf,
     },
+    /// Language-ID accuracy on held-out sentences (<iso>.txt files) and speed on 1 KB documents.
+    Lid {
+        /// Folder with one <iso>.txt per language (see benches/lid-accuracy.sh).
+        #[arg(long)]
+        heldout: PathBuf,
+    },
     /// WARC.gz reading on one core.
     Warc {
         #[arg(long, default_value_t = 200)]
@@ -139,6 +145,7 @@ fn main() -> ExitCode {
         Command::Bench { which } => match which {
             BenchCommand::Passthrough { size_mb, dir } => eurocurate::bench::passthrough(&dir, size_mb),
             BenchCommand::Warc { size_mb, dir } => eurocurate::bench::warc(&dir, size_mb),
+            BenchCommand::Lid { heldout } => eurocurate::bench::lid::run(&heldout),
             BenchCommand::Pii {
                 speed_mb,
                 seed,

@@ -45,7 +45,8 @@ impl<'de> Deserialize<'de> for LanguageSet {
 }
 
 impl LanguageSet {
-    fn contains(&self, lang: &str) -> bool {
+    /// True when `lang` is kept.
+    pub fn contains(&self, lang: &str) -> bool {
         match self {
             LanguageSet::Eu24 => EU24.contains(&lang),
             LanguageSet::List(v) => v.iter().any(|l| l == lang),
@@ -107,6 +108,13 @@ pub struct LanguageIdConfig {
     /// cost of huge documents.
     #[serde(default = "sample")]
     pub sample_chars: usize,
+    /// Choose among `languages` only (the best of them in the model's top
+    /// 20), instead of the model's overall top label. Helps close pairs where
+    /// the model splits mass with languages outside the set (hr vs sr/bs/sh,
+    /// da vs no); text in those outside languages is then labelled with the
+    /// nearest kept language when it clears the threshold.
+    #[serde(default)]
+    pub closed_set: bool,
 }
 
 impl Describe for LanguageIdConfig {
@@ -157,6 +165,12 @@ impl Describe for LanguageIdConfig {
                 ty: "integer",
                 default: "10000",
                 doc: "prefix of the text the model reads",
+            },
+            ParamDoc {
+                name: "closed_set",
+                ty: "bool",
+                default: "false",
+                doc: "pick the best of `languages` rather than the overall top label",
             },
         ],
     };
@@ -249,7 +263,19 @@ impl Stage for LanguageId {
             });
         }
         prepare(&doc.text, self.cfg.sample_chars, &mut self.line);
-        let preds = predict(&self.model, &self.line, self.cfg.keep_top_k.max(1))?;
+        let k = if self.cfg.closed_set {
+            20
+        } else {
+            self.cfg.keep_top_k.max(1)
+        };
+        let mut preds = predict(&self.model, &self.line, k)?;
+        if self.cfg.closed_set {
+            if let Some(i) = preds.iter().position(|p| self.cfg.languages.contains(&p.label.lang)) {
+                let best = preds.remove(i);
+                preds.insert(0, best);
+            }
+        }
+        preds.truncate(self.cfg.keep_top_k.max(1));
         let Some(top) = preds.first() else {
             doc.lang = Some("und".into());
             return Ok(match self.cfg.other {

@@ -1,0 +1,153 @@
+//! `eurocurate bench lid`: accuracy of the embedded language identifier on a
+//! held-out folder of real sentences (`<iso>.txt`, one per line), and its
+//! speed on 1 KB documents. `benches/lid-accuracy.sh` builds the folder and
+//! times the reference fastText on the same documents.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::Context;
+
+use crate::langs::EU24;
+use crate::stages::lid::{model, predict, prepare};
+
+/// Pairs that language identifiers confuse, reported separately.
+const WEAK_PAIRS: &[(&str, &[&str])] = &[
+    ("hr", &["sr", "bs", "sh"]),
+    ("cs", &["sk"]),
+    ("sk", &["cs"]),
+    ("ga", &["gd"]),
+    ("mt", &["it", "ar"]),
+];
+
+/// Runs the evaluation on `dir` (open and closed label set) and prints
+/// per-language accuracy and speed.
+pub fn run(dir: &Path) -> anyhow::Result<()> {
+    accuracy(dir, false)?;
+    accuracy(dir, true)?;
+    speed(dir)
+}
+
+fn accuracy(dir: &Path, closed: bool) -> anyhow::Result<()> {
+    let model = model::load(None)?;
+    let mut line = String::new();
+    let mut per_lang: BTreeMap<String, (usize, usize, BTreeMap<String, usize>)> = BTreeMap::new();
+    for iso in EU24 {
+        let path = dir.join(format!("{iso}.txt"));
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let entry = per_lang.entry(iso.to_string()).or_default();
+        for sentence in text.lines().map(str::trim).filter(|s| s.chars().count() >= 40) {
+            prepare(sentence, usize::MAX, &mut line);
+            let preds = predict(&model, &line, if closed { 20 } else { 1 })?;
+            let top = if closed {
+                preds
+                    .iter()
+                    .find(|p| EU24.contains(&p.label.lang.as_str()))
+                    .or(preds.first())
+                    .cloned()
+            } else {
+                preds.into_iter().next()
+            };
+            let got = top.map(|p| p.label.lang).unwrap_or_else(|| "und".into());
+            entry.0 += 1;
+            if got == iso {
+                entry.1 += 1;
+            } else {
+                *entry.2.entry(got).or_default() += 1;
+            }
+        }
+    }
+    anyhow::ensure!(!per_lang.is_empty(), "no <iso>.txt files in {}", dir.display());
+    println!(
+        "lid  lid.176.ftz (embedded), {} label set, on held-out sentences >= 40 characters from {}",
+        if closed {
+            "closed (best EU24 label of the top 20)"
+        } else {
+            "open (top label)"
+        },
+        dir.display()
+    );
+    println!("  {:<4} {:>6} {:>9}  most frequent errors", "lang", "n", "accuracy");
+    let mut sum = 0.0;
+    for (iso, (n, ok, errors)) in &per_lang {
+        let acc = *ok as f64 / (*n).max(1) as f64;
+        sum += acc;
+        let mut errs: Vec<(&String, &usize)> = errors.iter().collect();
+        errs.sort_by(|a, b| b.1.cmp(a.1));
+        let shown: Vec<String> = errs.iter().take(3).map(|(l, c)| format!("{l}:{c}")).collect();
+        println!("  {iso:<4} {n:>6} {:>8.2}%  {}", 100.0 * acc, shown.join(" "));
+    }
+    let missing: Vec<&str> = EU24.iter().copied().filter(|l| !per_lang.contains_key(*l)).collect();
+    println!(
+        "  macro-average accuracy over {} languages: {:.2}%{}",
+        per_lang.len(),
+        100.0 * sum / per_lang.len() as f64,
+        if missing.is_empty() {
+            String::new()
+        } else {
+            format!(" (no held-out data for: {})", missing.join(", "))
+        }
+    );
+    for (lang, confusable) in WEAK_PAIRS {
+        if let Some((n, _, errors)) = per_lang.get(*lang) {
+            let c: usize = confusable.iter().map(|x| errors.get(*x).copied().unwrap_or(0)).sum();
+            println!("  weak pair {lang} -> {}: {c} of {n} sentences", confusable.join("/"));
+        }
+    }
+    Ok(())
+}
+
+fn speed(dir: &Path) -> anyhow::Result<()> {
+    let model = model::load(None)?;
+    let mut line = String::new();
+    let mut all_sentences = Vec::new();
+    for iso in EU24 {
+        if let Ok(text) = std::fs::read_to_string(dir.join(format!("{iso}.txt"))) {
+            all_sentences.extend(
+                text.lines()
+                    .map(str::trim)
+                    .filter(|s| s.chars().count() >= 40)
+                    .map(str::to_string),
+            );
+        }
+    }
+    // Speed on 1 KB documents made of the held-out sentences.
+    let mut docs = Vec::new();
+    let mut cur = String::new();
+    for s in &all_sentences {
+        cur.push_str(s);
+        cur.push(' ');
+        if cur.len() >= 1000 {
+            docs.push(std::mem::take(&mut cur));
+        }
+    }
+    let speed_file = dir.join("speed-1kb.txt");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&speed_file).context("cannot write the speed corpus")?);
+    for d in &docs {
+        writeln!(f, "{}", d.trim_end())?;
+    }
+    f.flush()?;
+    let bytes: usize = docs.iter().map(String::len).sum();
+    let cpu0 = super::cpu_seconds();
+    let t0 = Instant::now();
+    for _ in 0..3 {
+        for d in &docs {
+            prepare(d, 10_000, &mut line);
+            predict(&model, &line, 1)?;
+        }
+    }
+    let cpu = (super::cpu_seconds() - cpu0).max(1e-3);
+    let n = 3 * docs.len();
+    println!(
+        "  speed        {n} predictions on 1 KB documents in {:.2} s ({cpu:.2} s cpu): {:.0} predictions/s per core, {:.1} MB/s per core",
+        t0.elapsed().as_secs_f64(),
+        n as f64 / cpu,
+        3.0 * bytes as f64 / 1e6 / cpu
+    );
+    println!("RESULT eurocurate_predictions_per_core={:.1}", n as f64 / cpu);
+    Ok(())
+}
