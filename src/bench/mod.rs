@@ -7,7 +7,7 @@ pub mod lid;
 pub mod pii;
 
 use std::io::{BufRead, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Instant;
@@ -98,27 +98,9 @@ pub fn pii_bench(dir: &Path, speed_mb: u64, seed: u64, rounds: u64) -> anyhow::R
 
 /// Texts of the shipped fixtures, the seed of generated corpora.
 fn seed_texts() -> anyhow::Result<Vec<String>> {
-    let mut texts = Vec::new();
-    for f in ["fixtures/udhr-part1.jsonl.zst", "fixtures/udhr-part2.jsonl.gz"] {
-        let unit = Unit {
-            path: PathBuf::from(f),
-            part: Part::Whole,
-            bytes: 1,
-        };
-        let mut r = crate::io::jsonl::JsonlReader::open(
-            &unit,
-            Default::default(),
-            spec::InvalidUtf8::Replace,
-            Arc::new(AtomicU64::new(0)),
-        )
-        .with_context(|| format!("bench needs the fixtures; run it from the repository root ({f})"))?;
-        let mut st = ReaderStats::default();
-        while let Some(ReadItem::Doc(d)) = r.next_item(&mut st)? {
-            texts.push(d.text);
-        }
-    }
-    anyhow::ensure!(!texts.is_empty(), "no fixture texts found");
-    Ok(texts)
+    let docs = fixture_docs()?;
+    anyhow::ensure!(!docs.is_empty(), "no fixture texts found");
+    Ok(docs.into_iter().map(|d| d.text).collect())
 }
 
 /// Writes about `size_mb` MB (uncompressed) of JSONL.zst of ~2 KB

@@ -339,29 +339,7 @@ pub fn run(carrier_docs: Vec<Document>, speed_docs: &[Document], seed: u64, roun
 
 /// Reads a JSONL(.zst/.gz) file of documents (for the speed corpus).
 pub fn read_docs(path: &Path, limit: usize) -> anyhow::Result<Vec<Document>> {
-    use crate::io::{DocReader, ReadItem};
-    let unit = crate::io::Unit {
-        path: path.to_path_buf(),
-        part: crate::io::Part::Whole,
-        bytes: 1,
-    };
-    let mut r = crate::io::jsonl::JsonlReader::open(
-        &unit,
-        Default::default(),
-        crate::pipeline::spec::InvalidUtf8::Replace,
-        std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0)),
-    )?;
-    let mut st = crate::stats::ReaderStats::default();
-    let mut docs = Vec::new();
-    while let Some(item) = r.next_item(&mut st)? {
-        if let ReadItem::Doc(d) = item {
-            docs.push(d);
-            if docs.len() >= limit {
-                break;
-            }
-        }
-    }
-    Ok(docs)
+    crate::io::jsonl::read_documents(path, limit)
 }
 
 #[cfg(test)]

@@ -105,6 +105,28 @@ impl JsonlReader {
     }
 }
 
+/// Reads up to `limit` documents of a whole JSONL(.gz/.zst) file with the
+/// default field names (for tools, benchmarks and tests; pipelines stream).
+pub fn read_documents(path: &Path, limit: usize) -> anyhow::Result<Vec<Document>> {
+    let unit = Unit {
+        path: path.to_path_buf(),
+        part: Part::Whole,
+        bytes: 1,
+    };
+    let counter = Arc::new(AtomicU64::new(0));
+    let mut r = JsonlReader::open(&unit, JsonlFields::default(), InvalidUtf8::Replace, counter)?;
+    let mut stats = ReaderStats::default();
+    let mut docs = Vec::new();
+    while docs.len() < limit {
+        match r.next_item(&mut stats)? {
+            Some(ReadItem::Doc(d)) => docs.push(d),
+            Some(ReadItem::Reject(..)) => {}
+            None => break,
+        }
+    }
+    Ok(docs)
+}
+
 fn count_lines_before(path: &Path, offset: u64) -> Option<u64> {
     use std::io::Read;
     let file = std::fs::File::open(path).ok()?;

@@ -2,7 +2,6 @@
 //! per-language thresholds, and inputs that must not break it.
 
 use super::*;
-use crate::io::{DocReader, ReadItem};
 
 fn stage(yaml: &str) -> LanguageId {
     let cfg: LanguageIdConfig = serde_saphyr::from_str(if yaml.is_empty() { "{}" } else { yaml }).unwrap();
@@ -23,23 +22,12 @@ fn run(st: &mut LanguageId, text: &str) -> (Verdict, Document) {
 
 #[test]
 fn agrees_with_the_reference_fasttext_on_the_multilingual_sample() {
-    let unit = crate::io::Unit {
-        path: "fixtures/lid-reference.jsonl.zst".into(),
-        part: crate::io::Part::Whole,
-        bytes: 1,
-    };
-    let mut r = crate::io::jsonl::JsonlReader::open(
-        &unit,
-        Default::default(),
-        crate::pipeline::spec::InvalidUtf8::Replace,
-        Arc::new(std::sync::atomic::AtomicU64::new(0)),
-    )
-    .unwrap();
+    let sample =
+        crate::io::jsonl::read_documents(std::path::Path::new("fixtures/lid-reference.jsonl.zst"), usize::MAX).unwrap();
     let model = model::load(None).unwrap();
-    let mut stats = crate::stats::ReaderStats::default();
     let (mut total, mut agree, mut worst) = (0usize, 0usize, 0f32);
     let mut line = String::new();
-    while let Some(ReadItem::Doc(d)) = r.next_item(&mut stats).unwrap() {
+    for d in sample {
         let labels: Vec<String> = serde_json::from_value(d.meta["labels"].clone()).unwrap();
         let probs: Vec<f32> = serde_json::from_value(d.meta["probs"].clone()).unwrap();
         prepare(&d.text, usize::MAX, &mut line);
