@@ -248,8 +248,8 @@ fn dry_run_scripts_match_the_snapshot() {
     assert_eq!(
         stdout,
         "phase 0: would run `sbatch --parsable --array=0-3%8 OUT/_slurm/phase-0.sbatch`\n\
-         phase 1: would run `sbatch --parsable --array=0-3%8 OUT/_slurm/phase-1.sbatch`\n\
-         phase 2: would run `sbatch --parsable --array=0-3%8 OUT/_slurm/phase-2.sbatch`\n"
+         phase 1: would run `sbatch --parsable --array=0-3%8 --dependency=afterok:<job of phase 0> OUT/_slurm/phase-1.sbatch`\n\
+         phase 2: would run `sbatch --parsable --array=0-3%8 --dependency=afterok:<job of phase 1> OUT/_slurm/phase-2.sbatch`\n"
     );
     let script = std::fs::read_to_string(out.join("_slurm/phase-1.sbatch"))
         .unwrap()

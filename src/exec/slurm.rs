@@ -267,7 +267,10 @@ pub fn submit(plan: &Plan, opts: SubmitOptions) -> anyhow::Result<Vec<Submission
             }
             Some(id)
         };
-        after = job_id.clone();
+        // A dry run shows the chain with placeholders for the job ids.
+        after = job_id
+            .clone()
+            .or_else(|| opts.dry_run.then(|| format!("<job of phase {}>", phase.index)));
         submitted.push(Submission {
             phase: phase.index,
             job_id,
