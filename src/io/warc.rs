@@ -332,6 +332,11 @@ impl WarcReader {
                     return None;
                 }
             };
+            // Redirects, errors and "not modified" carry no page text worth keeping.
+            if !(200..300).contains(&status) {
+                stats.skipped.add(&format!("http_status:{status}"), 1);
+                return None;
+            }
             meta.insert("http_status".into(), Value::from(status));
             let mime = http
                 .get("content-type")
@@ -500,6 +505,54 @@ fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn non_2xx_responses_are_skipped_and_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.warc");
+        let rec = |status: &str, body: &str| {
+            let http = format!("HTTP/1.1 {status}\r\nContent-Type: text/html\r\n\r\n{body}");
+            format!(
+                "WARC/1.1\r\nWARC-Type: response\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: {}\r\n\r\n{http}\r\n\r\n",
+                http.len()
+            )
+        };
+        std::fs::write(
+            &path,
+            [
+                rec("200 OK", "<p>kept</p>"),
+                rec("301 Moved", ""),
+                rec("404 Not Found", "<p>gone</p>"),
+            ]
+            .concat(),
+        )
+        .unwrap();
+        let unit = Unit {
+            path,
+            part: crate::io::Part::Whole,
+            bytes: 1,
+        };
+        let mut r = WarcReader::open(
+            &unit,
+            vec!["response".into()],
+            InvalidUtf8::Replace,
+            Arc::new(AtomicU64::new(0)),
+        )
+        .unwrap();
+        let mut stats = ReaderStats::default();
+        let mut docs = Vec::new();
+        while let Some(ReadItem::Doc(d)) = r.next_item(&mut stats).unwrap() {
+            docs.push(d.text);
+        }
+        assert_eq!(docs, ["<p>kept</p>"]);
+        assert_eq!(
+            (
+                stats.skipped.get("http_status:301"),
+                stats.skipped.get("http_status:404")
+            ),
+            (1, 1)
+        );
+    }
 
     #[test]
     fn http_head_and_chunked_body() {
