@@ -10,8 +10,11 @@ use std::time::Instant;
 
 use anyhow::Context;
 
+use crate::document::Document;
 use crate::langs::EU24;
-use crate::stages::lid::{model, predict, prepare};
+use crate::stages::lid::{model, predict, prepare, LanguageIdConfig};
+use crate::stages::{StageConfig, TaskContext};
+use crate::stats::Counters;
 
 /// Pairs that language identifiers confuse, reported separately.
 const WEAK_PAIRS: &[(&str, &[&str])] = &[
@@ -25,14 +28,36 @@ const WEAK_PAIRS: &[(&str, &[&str])] = &[
 /// Runs the evaluation on `dir` (open and closed label set) and prints
 /// per-language accuracy and speed.
 pub fn run(dir: &Path) -> anyhow::Result<()> {
-    accuracy(dir, false)?;
-    accuracy(dir, true)?;
+    accuracy(dir, Mode::ArgmaxOpen)?;
+    accuracy(dir, Mode::ArgmaxClosed)?;
+    accuracy(dir, Mode::Stage)?;
     speed(dir)
 }
 
-fn accuracy(dir: &Path, closed: bool) -> anyhow::Result<()> {
+/// How a sentence's language is decided in an evaluation.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// The model's top label.
+    ArgmaxOpen,
+    /// The best EU24 label of the model's top 20.
+    ArgmaxClosed,
+    /// The `language_id` stage with its defaults and the langs/ thresholds:
+    /// a sentence under its threshold leaves as `und` and counts as wrong.
+    Stage,
+}
+
+fn accuracy(dir: &Path, mode: Mode) -> anyhow::Result<()> {
     let model = model::load(None)?;
     let mut line = String::new();
+    let cfg: LanguageIdConfig = serde_json::from_value(serde_json::json!({}))?;
+    let ctx = TaskContext {
+        work_dir: std::env::temp_dir(),
+        phase: 0,
+        task: 0,
+        tasks: 1,
+    };
+    let mut stage = cfg.build(&ctx)?;
+    let mut counters = Counters::default();
     let mut per_lang: BTreeMap<String, (usize, usize, BTreeMap<String, usize>)> = BTreeMap::new();
     for iso in EU24 {
         let path = dir.join(format!("{iso}.txt"));
@@ -41,18 +66,26 @@ fn accuracy(dir: &Path, closed: bool) -> anyhow::Result<()> {
         };
         let entry = per_lang.entry(iso.to_string()).or_default();
         for sentence in text.lines().map(str::trim).filter(|s| s.chars().count() >= 40) {
-            prepare(sentence, usize::MAX, &mut line);
-            let preds = predict(&model, &line, if closed { 20 } else { 1 })?;
-            let top = if closed {
-                preds
-                    .iter()
-                    .find(|p| EU24.contains(&p.label.lang.as_str()))
-                    .or(preds.first())
-                    .cloned()
-            } else {
-                preds.into_iter().next()
+            let got = match mode {
+                Mode::Stage => {
+                    let mut doc = Document::new("s", sentence);
+                    stage.process(&mut doc, &mut counters)?;
+                    doc.lang.unwrap_or_else(|| "und".into())
+                }
+                Mode::ArgmaxOpen | Mode::ArgmaxClosed => {
+                    prepare(sentence, usize::MAX, &mut line);
+                    let preds = predict(&model, &line, if mode == Mode::ArgmaxClosed { 20 } else { 1 })?;
+                    let top = if mode == Mode::ArgmaxClosed {
+                        preds
+                            .iter()
+                            .find(|p| EU24.contains(&p.label.lang.as_str()))
+                            .or(preds.first())
+                    } else {
+                        preds.first()
+                    };
+                    top.map(|p| p.label.lang.clone()).unwrap_or_else(|| "und".into())
+                }
             };
-            let got = top.map(|p| p.label.lang).unwrap_or_else(|| "und".into());
             entry.0 += 1;
             if got == iso {
                 entry.1 += 1;
@@ -62,13 +95,13 @@ fn accuracy(dir: &Path, closed: bool) -> anyhow::Result<()> {
         }
     }
     anyhow::ensure!(!per_lang.is_empty(), "no <iso>.txt files in {}", dir.display());
+    let how = match mode {
+        Mode::ArgmaxOpen => "model top label (open set)",
+        Mode::ArgmaxClosed => "best EU24 label of the top 20 (closed set)",
+        Mode::Stage => "language_id stage, defaults and langs/ thresholds (und = wrong)",
+    };
     println!(
-        "lid  lid.176.ftz (embedded), {} label set, on held-out sentences >= 40 characters from {}",
-        if closed {
-            "closed (best EU24 label of the top 20)"
-        } else {
-            "open (top label)"
-        },
+        "lid  lid.176.ftz, {how}, held-out sentences >= 40 characters from {}",
         dir.display()
     );
     println!("  {:<4} {:>6} {:>9}  most frequent errors", "lang", "n", "accuracy");

@@ -83,6 +83,9 @@ fn drop_other() -> Other {
 fn sample() -> usize {
     10_000
 }
+fn yes() -> bool {
+    true
+}
 
 /// Parameters of `language_id`.
 #[derive(Debug, Clone, Deserialize)]
@@ -108,12 +111,12 @@ pub struct LanguageIdConfig {
     /// cost of huge documents.
     #[serde(default = "sample")]
     pub sample_chars: usize,
-    /// Choose among `languages` only (the best of them in the model's top
-    /// 20), instead of the model's overall top label. Helps close pairs where
-    /// the model splits mass with languages outside the set (hr vs sr/bs/sh,
-    /// da vs no); text in those outside languages is then labelled with the
-    /// nearest kept language when it clears the threshold.
-    #[serde(default)]
+    /// When the model's top label is outside `languages`, take the best kept
+    /// language of its top 20 instead, if that clears its own threshold. The
+    /// model splits Croatian with sr/bs/sh and Danish with no; without this a
+    /// third of Croatian text is lost. Text in those sibling languages is then
+    /// labelled with the kept one; set false to drop it as another language.
+    #[serde(default = "yes")]
     pub closed_set: bool,
 }
 
@@ -169,8 +172,8 @@ impl Describe for LanguageIdConfig {
             ParamDoc {
                 name: "closed_set",
                 ty: "bool",
-                default: "false",
-                doc: "pick the best of `languages` rather than the overall top label",
+                default: "true",
+                doc: "if the top label is not kept, take the best kept language that clears its threshold",
             },
         ],
     };
@@ -270,9 +273,15 @@ impl Stage for LanguageId {
         };
         let mut preds = predict(&self.model, &self.line, k)?;
         if self.cfg.closed_set {
+            // The model's top label is outside the set: take the best kept
+            // language instead, if it clears its own threshold.
             if let Some(i) = preds.iter().position(|p| self.cfg.languages.contains(&p.label.lang)) {
-                let best = preds.remove(i);
-                preds.insert(0, best);
+                let t = self.langs.lid_threshold(&preds[i].label.lang, self.cfg.min_score);
+                if i > 0 && preds[i].score >= t {
+                    let best = preds.remove(i);
+                    counters.add(&format!("promoted:{}>{}", preds[0].label.lang, best.label.lang), 1);
+                    preds.insert(0, best);
+                }
             }
         }
         preds.truncate(self.cfg.keep_top_k.max(1));

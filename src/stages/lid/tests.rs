@@ -78,6 +78,18 @@ fn identifies_eu_languages_and_drops_or_routes_others() {
 }
 
 #[test]
+fn closed_set_keeps_croatian_the_model_splits_with_serbian() {
+    let text = "Svatko ima pravo na život, slobodu i osobnu sigurnost.";
+    let mut closed = stage("");
+    let (v, d) = run(&mut closed, text);
+    assert_eq!((v, d.lang.as_deref()), (Verdict::Keep, Some("hr")), "{:?}", d.meta);
+    let mut open = stage("closed_set: false");
+    let (v, d) = run(&mut open, text);
+    assert!(matches!(v, Verdict::Drop(r) if r.reason == "other_language"));
+    assert_eq!(d.lang.as_deref(), Some("sr"));
+}
+
+#[test]
 fn thresholds_come_from_the_language_files() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("mt.yaml"), "iso: mt\nlid_threshold: 0.999999\n").unwrap();
