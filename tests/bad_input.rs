@@ -359,3 +359,18 @@ fn wrong_content_lengths_lose_only_their_own_record() {
         problems(&stats)
     );
 }
+
+#[test]
+fn a_byte_order_mark_and_a_misleading_extension_do_not_lose_records() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Plain JSONL with a UTF-8 BOM, named as if it were gzip.
+    let file = tmp.path().join("bom.jsonl.gz");
+    std::fs::write(
+        &file,
+        "\u{feff}{\"id\":\"a\",\"text\":\"Bonġu\"}\n{\"id\":\"b\",\"text\":\"Dia duit\"}\n",
+    )
+    .unwrap();
+    let (kept, stats, _) = run_input(tmp.path(), "jsonl", &file, "");
+    let ids: Vec<&str> = kept.iter().map(|d| d["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["a", "b"], "{}", problems(&stats));
+}

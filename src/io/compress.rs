@@ -26,6 +26,22 @@ impl Compression {
             _ => Compression::None,
         }
     }
+
+    /// Decides from the first bytes of the file, whatever its name says:
+    /// crawls arrive with `.gz` files that are plain and plain names that are
+    /// compressed. Falls back to the name for empty or unreadable files.
+    pub fn sniff(path: &Path) -> Self {
+        let mut head = [0u8; 4];
+        let n = File::open(path)
+            .and_then(|mut f| read_up_to(&mut f, &mut head))
+            .unwrap_or(0);
+        match &head[..n] {
+            [0x1f, 0x8b, ..] => Compression::Gzip,
+            [0x28, 0xb5, 0x2f, 0xfd] => Compression::Zstd,
+            [] => Compression::of(path),
+            _ => Compression::None,
+        }
+    }
 }
 
 /// Counts bytes read from the file, shared with progress and stats.
@@ -92,7 +108,12 @@ pub fn open(path: &Path, start: u64, counter: Arc<AtomicU64>) -> io::Result<Deco
         inner: file,
         count: counter,
     };
-    let inner = match Compression::of(path) {
+    let kind = if start == 0 {
+        Compression::sniff(path)
+    } else {
+        Compression::None
+    };
+    let inner = match kind {
         Compression::None => DecodedInner::Plain(BufReader::with_capacity(256 * 1024, counting)),
         Compression::Gzip => DecodedInner::Gzip(GzMembers::new(BufReader::with_capacity(256 * 1024, counting))),
         Compression::Zstd if counting.inner.metadata()?.len() == 0 => {
@@ -401,6 +422,17 @@ mod tests {
             errors[0].contains("truncated") || errors[0].contains("ends inside"),
             "{errors:?}"
         );
+    }
+
+    #[test]
+    fn content_decides_not_the_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain_named_gz = dir.path().join("a.jsonl.gz");
+        std::fs::write(&plain_named_gz, b"plain\n").unwrap();
+        let gz_named_plain = dir.path().join("b.jsonl");
+        std::fs::write(&gz_named_plain, gz(b"zipped\n")).unwrap();
+        assert_eq!(read_all(&plain_named_gz).0, b"plain\n");
+        assert_eq!(read_all(&gz_named_plain).0, b"zipped\n");
     }
 
     #[test]

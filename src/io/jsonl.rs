@@ -87,7 +87,7 @@ impl JsonlReader {
             pos,
             end,
             line: if start == 0 { Some(1) } else { None },
-            plain: super::compress::Compression::of(&unit.path) == super::compress::Compression::None,
+            plain: super::compress::Compression::sniff(&unit.path) == super::compress::Compression::None,
             buf: Vec::with_capacity(64 * 1024),
         })
     }
@@ -175,7 +175,11 @@ impl DocReader for JsonlReader {
             if let Some(l) = self.line.as_mut() {
                 *l += 1;
             }
-            let (a, b) = trim_line(&self.buf);
+            let (mut a, b) = trim_line(&self.buf);
+            // A UTF-8 byte-order mark on the first line is not part of the JSON.
+            if line_start == 0 && self.buf[a..b].starts_with(b"\xef\xbb\xbf") {
+                a += 3;
+            }
             if a == b {
                 continue;
             }

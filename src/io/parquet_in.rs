@@ -143,6 +143,34 @@ impl ParquetReader {
     }
 }
 
+/// Dictionary-encoded columns (pandas categoricals, polars `Categorical`)
+/// become plain arrays, once per batch.
+fn decode_dictionaries(batch: RecordBatch) -> anyhow::Result<RecordBatch> {
+    if !batch
+        .columns()
+        .iter()
+        .any(|c| matches!(c.data_type(), DataType::Dictionary(..)))
+    {
+        return Ok(batch);
+    }
+    let mut fields = Vec::new();
+    let mut columns = Vec::new();
+    for (field, col) in batch.schema().fields().iter().zip(batch.columns()) {
+        if let Some(dict) = col.as_any_dictionary_opt() {
+            let plain = arrow_select::take::take(dict.values().as_ref(), dict.keys(), None)?;
+            fields.push(arrow_schema::Field::new(field.name(), plain.data_type().clone(), true));
+            columns.push(plain);
+        } else {
+            fields.push(field.as_ref().clone());
+            columns.push(col.clone());
+        }
+    }
+    Ok(RecordBatch::try_new(
+        std::sync::Arc::new(arrow_schema::Schema::new(fields)),
+        columns,
+    )?)
+}
+
 fn string_at(col: &dyn Array, row: usize) -> Option<String> {
     if col.is_null(row) {
         return None;
@@ -223,7 +251,7 @@ impl DocReader for ParquetReader {
                 Some(Ok(b)) => {
                     self.batch_first_row = self.next_row;
                     self.next_row += b.num_rows() as u64;
-                    self.batch = Some(b);
+                    self.batch = Some(decode_dictionaries(b)?);
                     self.row = 0;
                 }
                 Some(Err(e)) => {
@@ -238,5 +266,46 @@ impl DocReader for ParquetReader {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::types::Int32Type;
+    use arrow_array::{ArrayRef, DictionaryArray, StringArray};
+    use std::sync::Arc;
+
+    #[test]
+    fn dictionary_encoded_text_columns_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dict.parquet");
+        let text: DictionaryArray<Int32Type> = vec!["Bonġu", "Dia duit", "Bonġu"].into_iter().collect();
+        let ids: ArrayRef = Arc::new(StringArray::from(vec!["a", "b", "c"]));
+        let batch = RecordBatch::try_from_iter(vec![("id", ids), ("text", Arc::new(text) as ArrayRef)]).unwrap();
+        let file = File::create(&path).unwrap();
+        let mut w = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        let unit = Unit {
+            path: path.clone(),
+            part: Part::Whole,
+            bytes: 1,
+        };
+        let cols = ParquetColumns {
+            text: "text".into(),
+            id: "id".into(),
+            url: "url".into(),
+            lang: "lang".into(),
+            meta: vec![],
+        };
+        let mut r = ParquetReader::open(&unit, &cols, Arc::new(AtomicU64::new(0))).unwrap();
+        let mut stats = ReaderStats::default();
+        let mut texts = Vec::new();
+        while let Some(ReadItem::Doc(d)) = r.next_item(&mut stats).unwrap() {
+            texts.push((d.id, d.text));
+        }
+        let expect = [("a", "Bonġu"), ("b", "Dia duit"), ("c", "Bonġu")].map(|(a, b)| (a.to_string(), b.to_string()));
+        assert_eq!(texts, expect);
     }
 }

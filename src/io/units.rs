@@ -97,7 +97,7 @@ pub fn units(input: &InputSpec, files: &[PathBuf]) -> anyhow::Result<Vec<Unit>> 
             .len();
         match input.kind {
             InputFormat::Parquet => out.extend(parquet_units(path, split)?),
-            InputFormat::Jsonl if Compression::of(path) == Compression::None && bytes > split => {
+            InputFormat::Jsonl if bytes > split && Compression::sniff(path) == Compression::None => {
                 let mut start = 0;
                 while start < bytes {
                     let end = (start + split).min(bytes);
