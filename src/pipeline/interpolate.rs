@@ -15,7 +15,9 @@ pub struct InterpolationError {
 /// Replaces every `${NAME}` / `${NAME:-default}` using `lookup`.
 pub fn interpolate(src: &str, lookup: impl Fn(&str) -> Option<String>) -> Result<String, InterpolationError> {
     let mut out = String::with_capacity(src.len());
-    for (lineno, line) in src.split_inclusive('\n').enumerate() {
+    for (lineno, full_line) in src.split_inclusive('\n').enumerate() {
+        // Comments are left as written: `# use ${VAR} here` documents, it does not ask.
+        let (line, comment) = full_line.split_at(comment_start(full_line));
         let mut rest = line;
         let mut col = 1;
         while let Some(pos) = rest.find("${") {
@@ -65,8 +67,26 @@ pub fn interpolate(src: &str, lookup: impl Fn(&str) -> Option<String>) -> Result
             rest = &rest[pos + end + 1..];
         }
         out.push_str(rest);
+        out.push_str(comment);
     }
     Ok(out)
+}
+
+/// Byte index where a YAML comment starts on this line (a `#` at the start or
+/// after whitespace, outside quotes), or the line length.
+fn comment_start(line: &str) -> usize {
+    let (mut single, mut double) = (false, false);
+    let mut prev = ' ';
+    for (i, c) in line.char_indices() {
+        match c {
+            '\'' if !double => single = !single,
+            '"' if !single && prev != '\\' => double = !double,
+            '#' if !single && !double && prev.is_whitespace() => return i,
+            _ => {}
+        }
+        prev = c;
+    }
+    line.len()
 }
 
 #[cfg(test)]
@@ -84,6 +104,15 @@ mod tests {
     fn replaces_variables_and_defaults() {
         let s = interpolate("a: ${DATA}/x\nb: ${NOPE:-7}\nc: $${DATA}\n", env).unwrap();
         assert_eq!(s, "a: /scratch/crawl/x\nb: 7\nc: ${DATA}\n");
+    }
+
+    #[test]
+    fn comments_are_not_interpolated() {
+        let s = interpolate("a: ${DATA} # or ${ELSEWHERE}\n# ${NOPE}\nb: \"x # ${DATA}\"\n", env).unwrap();
+        assert_eq!(
+            s,
+            "a: /scratch/crawl # or ${ELSEWHERE}\n# ${NOPE}\nb: \"x # /scratch/crawl\"\n"
+        );
     }
 
     #[test]
