@@ -7,6 +7,9 @@
 //! document's country, IBANs, cards, IPs, national IDs) that must be found,
 //! and look-alikes that must not (one-digit-corrupted IDs, dates, prices,
 //! order numbers, private addresses, file names with `@`).
+//!
+//! Set `EUROCURATE_SHOW_PII_ERRORS=1` to print every false positive and
+//! missed value with its context, to see what a rule gets wrong.
 
 use std::collections::BTreeMap;
 use std::path::Path;
