@@ -6,6 +6,7 @@
 //! that looks finished but is not.
 
 pub mod atomic;
+pub mod charset;
 pub mod compress;
 pub mod jsonl;
 pub mod jsonl_out;

@@ -371,20 +371,25 @@ impl WarcReader {
             .get("WARC-Target-URI")
             .map(|s| s.trim_matches(['<', '>']).to_string());
         let source = format!("{}@{}", self.display, record_start);
-        let (text, lossy) = match String::from_utf8(payload) {
-            Ok(s) => (s, false),
-            Err(e) => {
+        let (text, lossy) = match super::charset::decode(&payload, &mime) {
+            Some((text, encoding, how)) => {
+                meta.insert("charset".into(), Value::String(encoding.name().to_string()));
+                meta.insert("charset_source".into(), Value::String(how.as_str().to_string()));
+                (text, false)
+            }
+            None => {
                 if self.invalid_utf8 == InvalidUtf8::Skip {
+                    let at = std::str::from_utf8(&payload)
+                        .err()
+                        .map(|e| e.valid_up_to())
+                        .unwrap_or(0);
                     stats.skip(
                         "invalid_utf8",
-                        format!(
-                            "{source}: payload is not valid UTF-8 (byte {})",
-                            e.utf8_error().valid_up_to()
-                        ),
+                        format!("{source}: payload is not valid UTF-8 (byte {at}) and declares no charset"),
                     );
                     return None;
                 }
-                (String::from_utf8_lossy(e.as_bytes()).into_owned(), true)
+                (String::from_utf8_lossy(&payload).into_owned(), true)
             }
         };
         let doc = Document {
@@ -551,6 +556,46 @@ mod tests {
                 stats.skipped.get("http_status:404")
             ),
             (1, 1)
+        );
+    }
+
+    #[test]
+    fn legacy_charsets_are_decoded_and_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cs.warc");
+        let body = encoding_rs::WINDOWS_1250
+            .encode("<p>Příliš žluťoučký kůň</p>")
+            .0
+            .into_owned();
+        let mut http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=windows-1250\r\n\r\n".to_vec();
+        http.extend(body);
+        let mut rec = format!(
+            "WARC/1.0\r\nWARC-Type: response\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: {}\r\n\r\n",
+            http.len()
+        )
+        .into_bytes();
+        rec.extend(http);
+        rec.extend(b"\r\n\r\n");
+        std::fs::write(&path, rec).unwrap();
+        let unit = Unit {
+            path,
+            part: crate::io::Part::Whole,
+            bytes: 1,
+        };
+        let mut r = WarcReader::open(
+            &unit,
+            vec!["response".into()],
+            InvalidUtf8::Replace,
+            Arc::new(AtomicU64::new(0)),
+        )
+        .unwrap();
+        let Some(ReadItem::Doc(d)) = r.next_item(&mut ReaderStats::default()).unwrap() else {
+            panic!("no document")
+        };
+        assert_eq!(d.text, "<p>Příliš žluťoučký kůň</p>");
+        assert_eq!(
+            (d.meta["charset"].as_str(), d.meta["charset_source"].as_str()),
+            (Some("windows-1250"), Some("http"))
         );
     }
 
