@@ -92,6 +92,15 @@ pub struct ReaderStats {
     pub problems: Vec<String>,
 }
 
+/// Skip causes that are normal in crawls (record types and media types not
+/// read, HTTP redirects and errors, policy rejections) rather than damage.
+pub fn is_routine_skip(cause: &str) -> bool {
+    ["record_type:", "mime:", "http_status:", "rejected:"]
+        .iter()
+        .any(|p| cause.starts_with(p))
+        || cause == "warc_truncated_kept"
+}
+
 /// Most problems kept verbatim per task; the rest are only counted.
 pub const MAX_PROBLEMS: usize = 50;
 

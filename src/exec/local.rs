@@ -79,7 +79,7 @@ pub fn run(plan: &Plan, opts: RunOptions) -> anyhow::Result<RunSummary> {
                             .skipped
                             .0
                             .iter()
-                            .filter(|(k, _)| !k.starts_with("record_type:") && !k.starts_with("mime:"))
+                            .filter(|(k, _)| !crate::stats::is_routine_skip(k))
                             .map(|(_, v)| v)
                             .sum();
                         if damaged > listed {
