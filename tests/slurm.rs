@@ -1,7 +1,7 @@
 //! `eurocurate submit` and `status` against real Slurm daemons
 //! (scripts/slurm/start-local-slurm.sh; the test script starts them).
 //! Without Slurm these tests are skipped, unless EUROCURATE_REQUIRE_SLURM=1
-//! (set by scripts/test.sh), which makes a missing Slurm a failure.
+//! (set by .ci/run), which makes a missing Slurm a failure.
 
 mod common;
 
