@@ -6,7 +6,7 @@
 pub mod lid;
 pub mod pii;
 
-use std::io::{BufRead, Read, Write};
+use std::io::{BufRead, Write};
 use std::path::Path;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
@@ -66,7 +66,7 @@ fn proc_stat_seconds(first: usize) -> f64 {
 pub fn fixture_docs() -> anyhow::Result<Vec<crate::document::Document>> {
     let mut docs = Vec::new();
     for f in ["fixtures/udhr-part1.jsonl.zst", "fixtures/udhr-part2.jsonl.gz"] {
-        let mut part = pii::read_docs(Path::new(f), usize::MAX)
+        let mut part = crate::io::jsonl::read_documents(Path::new(f), usize::MAX)
             .with_context(|| format!("bench needs the fixtures; run it from the repository root ({f})"))?;
         for d in &mut part {
             d.lang = d.id.split('-').nth(1).map(str::to_string);
@@ -85,7 +85,7 @@ pub fn pii_bench(dir: &Path, speed_mb: u64, seed: u64, rounds: u64) -> anyhow::R
     if !source.is_file() {
         make_jsonl(&source, speed_mb)?;
     }
-    let speed_docs = pii::read_docs(&source, usize::MAX)?;
+    let speed_docs = crate::io::jsonl::read_documents(&source, usize::MAX)?;
     let plain = dir.join("pii-speed.jsonl");
     let mut out = std::io::BufWriter::new(std::fs::File::create(&plain)?);
     for d in &speed_docs {
@@ -283,21 +283,32 @@ pub fn warc(dir: &Path, size_mb: u64) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
     let path = dir.join(format!("bench-{size_mb}mb.warc.gz"));
     if !path.is_file() {
+        // The fixture pages, read with the project's own WARC reader.
         let mut pages = Vec::new();
         for f in ["fixtures/crawl-a.warc.gz", "fixtures/crawl-b.warc.gz"] {
-            let mut raw = Vec::new();
-            flate2::read::MultiGzDecoder::new(
-                std::fs::File::open(f).with_context(|| format!("run from the repository root ({f})"))?,
+            let unit = Unit {
+                path: f.into(),
+                part: Part::Whole,
+                bytes: 1,
+            };
+            let mut r = crate::io::warc::WarcReader::open(
+                &unit,
+                vec!["response".into()],
+                spec::InvalidUtf8::Replace,
+                Arc::new(AtomicU64::new(0)),
             )
-            .read_to_end(&mut raw)?;
-            let text = String::from_utf8_lossy(&raw).into_owned();
-            for part in text.split("WARC/1.0\r\n").filter(|p| p.contains("WARC-Type: response")) {
-                if let Some((_, http)) = part.split_once("\r\n\r\n") {
-                    pages.push(http.trim_end().as_bytes().to_vec());
-                }
+            .with_context(|| format!("run from the repository root ({f})"))?;
+            let mut st = ReaderStats::default();
+            while let Some(ReadItem::Doc(d)) = r.next_item(&mut st)? {
+                let ct = d
+                    .meta
+                    .get("content_type")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("text/html");
+                pages.push(format!("HTTP/1.1 200 OK\r\nContent-Type: {ct}\r\n\r\n{}", d.text).into_bytes());
             }
         }
-        let pages: Vec<Vec<u8>> = pages.into_iter().filter(|p| p.starts_with(b"HTTP/")).collect();
+        anyhow::ensure!(!pages.is_empty(), "no pages in the fixture crawls");
         let mut out = std::io::BufWriter::new(std::fs::File::create(&path)?);
         let (mut written, mut i) = (0u64, 0usize);
         while written < size_mb * 1_000_000 {

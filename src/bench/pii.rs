@@ -12,7 +12,6 @@
 //! missed value with its context, to see what a rule gets wrong.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::time::Instant;
 
 use crate::document::Document;
@@ -338,11 +337,6 @@ pub fn run(carrier_docs: Vec<Document>, speed_docs: &[Document], seed: u64, roun
         counters.get("documents_with_pii")
     );
     Ok(())
-}
-
-/// Reads a JSONL(.zst/.gz) file of documents (for the speed corpus).
-pub fn read_docs(path: &Path, limit: usize) -> anyhow::Result<Vec<Document>> {
-    crate::io::jsonl::read_documents(path, limit)
 }
 
 #[cfg(test)]

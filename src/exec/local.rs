@@ -145,7 +145,10 @@ pub fn run_one(plan: &Plan, phase_index: usize, task: usize, tasks: Option<usize
     }
     std::fs::create_dir_all(&plan.out)?;
     markers::check_identity(&plan.out, &identity(plan))?;
-    markers::write_plan_summary(plan)?;
+    // The first task of a run started by another launcher records the plan.
+    if !markers::plan_summary_path(&plan.out).is_file() {
+        markers::write_plan_summary(plan)?;
+    }
     for earlier in &plan.phases[..phase_index] {
         let missing = pending_tasks(plan, earlier)?;
         if !missing.is_empty() {

@@ -268,16 +268,14 @@ pub fn submit(plan: &Plan, opts: SubmitOptions) -> anyhow::Result<Vec<Submission
             Some(id)
         };
         // A dry run shows the chain with placeholders for the job ids.
-        after = job_id
+        let next = job_id
             .clone()
             .or_else(|| opts.dry_run.then(|| format!("<job of phase {}>", phase.index)));
         submitted.push(Submission {
             phase: phase.index,
             job_id,
             array,
-            after: command
-                .iter()
-                .find_map(|c| c.strip_prefix("--dependency=afterok:").map(str::to_string)),
+            after: std::mem::replace(&mut after, next),
             script: path,
             command,
         });
@@ -405,8 +403,8 @@ pub fn status(out: &Path) -> anyhow::Result<String> {
                 } else {
                     TaskState::Running
                 }
-            } else if latest_log(out, phase.index, t).is_some() {
-                failed.push(t);
+            } else if let Some(log) = latest_log(out, phase.index, t) {
+                failed.push((t, log));
                 TaskState::Failed
             } else {
                 TaskState::NotStarted
@@ -427,8 +425,7 @@ pub fn status(out: &Path) -> anyhow::Result<String> {
             n(TaskState::NotStarted),
             latest_job.map(|j| format!(" (job {j})")).unwrap_or_default()
         );
-        for t in failed {
-            let log = latest_log(out, phase.index, t).expect("failed tasks have a log");
+        for (t, log) in failed {
             let text = std::fs::read_to_string(&log).unwrap_or_default();
             let tail: Vec<&str> = text
                 .lines()

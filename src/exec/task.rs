@@ -95,9 +95,8 @@ impl DocReader for TaskSource<'_> {
 /// A stage instance with its funnel counters.
 struct Running {
     stage: Box<dyn Stage>,
+    /// Also names the stage (`kind`, with `:collect`/`:filter`) and its index.
     stats: StageStats,
-    index: usize,
-    label: String,
 }
 
 fn run_map(
@@ -158,15 +157,10 @@ fn run_map(
         };
         let stats = StageStats {
             index: i,
-            kind: label.clone(),
+            kind: label,
             ..Default::default()
         };
-        instances.push(Running {
-            stage,
-            stats,
-            index: i,
-            label,
-        });
+        instances.push(Running { stage, stats });
     }
     let out = &plan.spec.output;
     let mut rejected = RejectedWriter::new(out.rejected_dir().as_deref(), phase.index, task, out.compression_level);
@@ -195,11 +189,15 @@ fn run_map(
             Writer::Spool(w) => w.write_doc(&DocJson::of(doc))?,
         }
         stats.output.add(doc.text_bytes());
-        stats
-            .output_by_lang
-            .entry(doc.lang_or_und().to_string())
-            .or_default()
-            .add(doc.text_bytes());
+        let lang = doc.lang_or_und();
+        match stats.output_by_lang.get_mut(lang) {
+            Some(v) => v.add(doc.text_bytes()),
+            None => stats
+                .output_by_lang
+                .entry(lang.to_string())
+                .or_default()
+                .add(doc.text_bytes()),
+        }
         Ok(())
     };
     while let Some(item) = src.next_item(&mut reader_stats)? {
@@ -213,33 +211,26 @@ fn run_map(
         }
         let mut doc = match item {
             ReadItem::Doc(d) => d,
-            ReadItem::Reject(d, Verdict::Drop(why)) => {
+            ReadItem::Reject(d, why) => {
                 reader_stats.skipped.add(&format!("rejected:{}", why.reason), 1);
                 stats.rejected.add(d.text_bytes());
                 rejected.write(&d, phase.index, "input", None, &why)?;
                 continue;
             }
-            ReadItem::Reject(d, Verdict::Keep) => d,
         };
         reader_stats.docs.add(doc.text_bytes());
         let mut kept = true;
-        for Running {
-            stage,
-            stats: st,
-            index,
-            label,
-        } in instances.iter_mut()
-        {
+        for Running { stage, stats: st } in instances.iter_mut() {
             st.input.add(doc.text_bytes());
             let verdict = stage
                 .process(&mut doc, &mut st.counters)
-                .with_context(|| format!("stage `{label}` failed on document {} ({})", doc.id, doc.source))?;
+                .with_context(|| format!("stage `{}` failed on document {} ({})", st.kind, doc.id, doc.source))?;
             match verdict {
                 Verdict::Keep => st.output.add(doc.text_bytes()),
                 Verdict::Drop(why) => {
                     st.dropped.add(&why.reason, 1);
                     stats.rejected.add(doc.text_bytes());
-                    rejected.write(&doc, phase.index, label, Some(*index), &why)?;
+                    rejected.write(&doc, phase.index, &st.kind, Some(st.index), &why)?;
                     kept = false;
                     break;
                 }
@@ -253,16 +244,10 @@ fn run_map(
     progress
         .bytes
         .fetch_add(counter.load(Ordering::Relaxed) - last_bytes, Ordering::Relaxed);
-    for Running {
-        stage,
-        stats: st,
-        label,
-        ..
-    } in instances.iter_mut()
-    {
+    for Running { stage, stats: st } in instances.iter_mut() {
         stage
             .finish(&mut st.counters)
-            .with_context(|| format!("stage `{label}` failed to finish"))?;
+            .with_context(|| format!("stage `{}` failed to finish", st.kind))?;
     }
     match writer {
         Writer::Out(w) => w.commit()?,

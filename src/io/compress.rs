@@ -18,29 +18,24 @@ pub enum Compression {
 }
 
 impl Compression {
-    /// Decides from the file name (`.gz`, `.zst`/`.zstd`, anything else plain).
-    pub fn of(path: &Path) -> Self {
-        match path.extension().and_then(|e| e.to_str()) {
-            Some("gz") => Compression::Gzip,
-            Some("zst") | Some("zstd") => Compression::Zstd,
+    /// Decides from the first bytes of a file, whatever its name says:
+    /// crawls arrive with `.gz` files that are plain and plain names that are
+    /// compressed.
+    pub fn from_head(head: &[u8]) -> Self {
+        match head {
+            [0x1f, 0x8b, ..] => Compression::Gzip,
+            [0x28, 0xb5, 0x2f, 0xfd, ..] => Compression::Zstd,
             _ => Compression::None,
         }
     }
 
-    /// Decides from the first bytes of the file, whatever its name says:
-    /// crawls arrive with `.gz` files that are plain and plain names that are
-    /// compressed. Falls back to the name for empty or unreadable files.
+    /// [`Compression::from_head`] of the file at `path` (plain when unreadable).
     pub fn sniff(path: &Path) -> Self {
         let mut head = [0u8; 4];
         let n = File::open(path)
             .and_then(|mut f| read_up_to(&mut f, &mut head))
             .unwrap_or(0);
-        match &head[..n] {
-            [0x1f, 0x8b, ..] => Compression::Gzip,
-            [0x28, 0xb5, 0x2f, 0xfd] => Compression::Zstd,
-            [] => Compression::of(path),
-            _ => Compression::None,
-        }
+        Compression::from_head(&head[..n])
     }
 }
 
@@ -97,30 +92,38 @@ impl Read for Decoded {
     }
 }
 
-/// Opens `path`, decompressing by extension. `counter` receives the number
-/// of raw (compressed) bytes read; `start` seeks into plain files.
+impl Decoded {
+    /// True when the file is read as is (byte offsets are file offsets).
+    pub fn is_plain(&self) -> bool {
+        matches!(self.inner, DecodedInner::Plain(_))
+    }
+}
+
+/// Opens `path`, decompressing by content (gzip and zstd magic numbers).
+/// `counter` receives the number of raw (compressed) bytes read; `start`
+/// seeks into plain files.
 pub fn open(path: &Path, start: u64, counter: Arc<AtomicU64>) -> io::Result<Decoded> {
     let mut file = File::open(path)?;
     if start > 0 {
         file.seek(SeekFrom::Start(start))?;
     }
-    let counting = CountingReader {
-        inner: file,
-        count: counter,
-    };
+    let mut reader = BufReader::with_capacity(
+        256 * 1024,
+        CountingReader {
+            inner: file,
+            count: counter,
+        },
+    );
     let kind = if start == 0 {
-        Compression::sniff(path)
+        Compression::from_head(reader.fill_buf()?)
     } else {
         Compression::None
     };
     let inner = match kind {
-        Compression::None => DecodedInner::Plain(BufReader::with_capacity(256 * 1024, counting)),
-        Compression::Gzip => DecodedInner::Gzip(GzMembers::new(BufReader::with_capacity(256 * 1024, counting))),
-        Compression::Zstd if counting.inner.metadata()?.len() == 0 => {
-            DecodedInner::Plain(BufReader::with_capacity(1, counting))
-        }
+        Compression::None => DecodedInner::Plain(reader),
+        Compression::Gzip => DecodedInner::Gzip(GzMembers::new(reader)),
         Compression::Zstd => {
-            let mut d = zstd::stream::read::Decoder::with_buffer(BufReader::with_capacity(256 * 1024, counting))?;
+            let mut d = zstd::stream::read::Decoder::with_buffer(reader)?;
             d.window_log_max(31)?;
             DecodedInner::Zstd(Box::new(d), false)
         }

@@ -15,7 +15,7 @@ use super::units::{Part, Unit};
 use super::{DocReader, ReadItem};
 use crate::document::Document;
 use crate::pipeline::spec::InvalidUtf8;
-use crate::stages::Verdict;
+use crate::stages::Rejection;
 use crate::stats::ReaderStats;
 
 /// Field names to read documents from.
@@ -71,6 +71,7 @@ impl JsonlReader {
         let open_at = start.saturating_sub(1);
         let decoded = compress::open(&unit.path, open_at, counter)
             .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", unit.path.display()))?;
+        let plain = decoded.is_plain();
         let mut reader = BufReader::with_capacity(256 * 1024, decoded);
         let mut pos = open_at;
         if start > 0 {
@@ -87,7 +88,7 @@ impl JsonlReader {
             pos,
             end,
             line: if start == 0 { Some(1) } else { None },
-            plain: super::compress::Compression::sniff(&unit.path) == super::compress::Compression::None,
+            plain,
             buf: Vec::with_capacity(64 * 1024),
         })
     }
@@ -218,7 +219,7 @@ impl JsonlReader {
         };
         match parsed {
             Ok(doc) if lossy && self.invalid_utf8 == InvalidUtf8::Reject => {
-                Some(ReadItem::Reject(doc, Verdict::drop("invalid_utf8")))
+                Some(ReadItem::Reject(doc, Rejection::new("invalid_utf8")))
             }
             Ok(doc) => Some(ReadItem::Doc(doc)),
             Err(LineError::NotJson(e)) => {

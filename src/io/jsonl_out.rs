@@ -175,19 +175,7 @@ impl JsonlZstWriter {
         })
     }
 
-    /// Appends one JSON line.
-    pub fn write<T: Serialize>(&mut self, record: &T) -> anyhow::Result<()> {
-        let before = self.buf.len();
-        serde_json::to_writer(&mut self.buf, record)?;
-        self.buf.push(b'\n');
-        self.bytes += (self.buf.len() - before) as u64;
-        if self.buf.len() >= FRAME_BYTES {
-            self.flush_frame()?;
-        }
-        Ok(())
-    }
-
-    /// Appends one document (the fast path for outputs, spool and rejected/).
+    /// Appends one document (outputs, spool and rejected/).
     pub fn write_doc(&mut self, doc: &DocJson) -> anyhow::Result<()> {
         let before = self.buf.len();
         doc.write_json(&mut self.buf)?;

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use crate::document::Document;
 use crate::pipeline::spec::{InputFormat, InputSpec};
-use crate::stages::Verdict;
+use crate::stages::Rejection;
 use crate::stats::ReaderStats;
 
 pub use units::{Part, Unit};
@@ -33,7 +33,7 @@ pub enum ReadItem {
     Doc(Document),
     /// A document that is already rejected by the input policy (e.g. invalid
     /// UTF-8 with `invalid_utf8: reject`); it goes straight to rejected/.
-    Reject(Document, Verdict),
+    Reject(Document, Rejection),
 }
 
 /// A stream of documents from one unit of input.

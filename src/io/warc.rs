@@ -17,7 +17,7 @@ use super::units::Unit;
 use super::{DocReader, ReadItem};
 use crate::document::Document;
 use crate::pipeline::spec::InvalidUtf8;
-use crate::stages::Verdict;
+use crate::stages::Rejection;
 use crate::stats::ReaderStats;
 
 /// Streams documents out of one WARC/WET file.
@@ -402,7 +402,7 @@ impl WarcReader {
             meta,
         };
         if lossy && self.invalid_utf8 == InvalidUtf8::Reject {
-            return Some(ReadItem::Reject(doc, Verdict::drop("invalid_utf8")));
+            return Some(ReadItem::Reject(doc, Rejection::new("invalid_utf8")));
         }
         Some(ReadItem::Doc(doc))
     }
@@ -511,45 +511,50 @@ fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn non_2xx_responses_are_skipped_and_counted() {
+    /// A WARC response record around an HTTP response.
+    fn response(http: &[u8]) -> Vec<u8> {
+        let head = format!(
+            "WARC/1.1\r\nWARC-Type: response\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: {}\r\n\r\n",
+            http.len()
+        );
+        [head.as_bytes(), http, b"\r\n\r\n"].concat()
+    }
+
+    /// Every document of a WARC file made of `bytes`, and the reader's stats.
+    fn read_all(bytes: &[u8]) -> (Vec<Document>, ReaderStats) {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("s.warc");
-        let rec = |status: &str, body: &str| {
-            let http = format!("HTTP/1.1 {status}\r\nContent-Type: text/html\r\n\r\n{body}");
-            format!(
-                "WARC/1.1\r\nWARC-Type: response\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: {}\r\n\r\n{http}\r\n\r\n",
-                http.len()
-            )
-        };
-        std::fs::write(
-            &path,
-            [
-                rec("200 OK", "<p>kept</p>"),
-                rec("301 Moved", ""),
-                rec("404 Not Found", "<p>gone</p>"),
-            ]
-            .concat(),
-        )
-        .unwrap();
+        let path = dir.path().join("t.warc");
+        std::fs::write(&path, bytes).unwrap();
         let unit = Unit {
             path,
             part: crate::io::Part::Whole,
             bytes: 1,
         };
-        let mut r = WarcReader::open(
-            &unit,
-            vec!["response".into()],
-            InvalidUtf8::Replace,
-            Arc::new(AtomicU64::new(0)),
-        )
-        .unwrap();
+        let counter = Arc::new(AtomicU64::new(0));
+        let mut r = WarcReader::open(&unit, vec!["response".into()], InvalidUtf8::Replace, counter).unwrap();
         let mut stats = ReaderStats::default();
         let mut docs = Vec::new();
         while let Some(ReadItem::Doc(d)) = r.next_item(&mut stats).unwrap() {
-            docs.push(d.text);
+            docs.push(d);
         }
-        assert_eq!(docs, ["<p>kept</p>"]);
+        (docs, stats)
+    }
+
+    #[test]
+    fn non_2xx_responses_are_skipped_and_counted() {
+        let rec = |status: &str, body: &str| {
+            response(format!("HTTP/1.1 {status}\r\nContent-Type: text/html\r\n\r\n{body}").as_bytes())
+        };
+        let (docs, stats) = read_all(
+            &[
+                rec("200 OK", "<p>kept</p>"),
+                rec("301 Moved", ""),
+                rec("404 Not Found", "<p>gone</p>"),
+            ]
+            .concat(),
+        );
+        let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
+        assert_eq!(texts, ["<p>kept</p>"]);
         assert_eq!(
             (
                 stats.skipped.get("http_status:301"),
@@ -561,40 +566,22 @@ mod tests {
 
     #[test]
     fn legacy_charsets_are_decoded_and_recorded() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("cs.warc");
         let body = encoding_rs::WINDOWS_1250
             .encode("<p>Příliš žluťoučký kůň</p>")
             .0
             .into_owned();
-        let mut http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=windows-1250\r\n\r\n".to_vec();
-        http.extend(body);
-        let mut rec = format!(
-            "WARC/1.0\r\nWARC-Type: response\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: {}\r\n\r\n",
-            http.len()
-        )
-        .into_bytes();
-        rec.extend(http);
-        rec.extend(b"\r\n\r\n");
-        std::fs::write(&path, rec).unwrap();
-        let unit = Unit {
-            path,
-            part: crate::io::Part::Whole,
-            bytes: 1,
-        };
-        let mut r = WarcReader::open(
-            &unit,
-            vec!["response".into()],
-            InvalidUtf8::Replace,
-            Arc::new(AtomicU64::new(0)),
-        )
-        .unwrap();
-        let Some(ReadItem::Doc(d)) = r.next_item(&mut ReaderStats::default()).unwrap() else {
-            panic!("no document")
-        };
-        assert_eq!(d.text, "<p>Příliš žluťoučký kůň</p>");
+        let http = [
+            &b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=windows-1250\r\n\r\n"[..],
+            &body,
+        ]
+        .concat();
+        let (docs, _) = read_all(&response(&http));
+        assert_eq!(docs[0].text, "<p>Příliš žluťoučký kůň</p>");
         assert_eq!(
-            (d.meta["charset"].as_str(), d.meta["charset_source"].as_str()),
+            (
+                docs[0].meta["charset"].as_str(),
+                docs[0].meta["charset_source"].as_str()
+            ),
             (Some("windows-1250"), Some("http"))
         );
     }

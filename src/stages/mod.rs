@@ -19,6 +19,40 @@ use std::path::{Path, PathBuf};
 use crate::document::Document;
 use crate::stats::Counters;
 
+/// Something a stage config builds once (compiled rules, loaded lists) and
+/// shares with validation and every task. Its `Debug` is empty so that it
+/// never enters the run fingerprint, which hashes the configs' `Debug`.
+pub struct BuiltOnce<T>(std::sync::OnceLock<std::sync::Arc<T>>);
+
+impl<T> Default for BuiltOnce<T> {
+    fn default() -> Self {
+        BuiltOnce(std::sync::OnceLock::new())
+    }
+}
+
+impl<T> Clone for BuiltOnce<T> {
+    fn clone(&self) -> Self {
+        BuiltOnce(self.0.clone())
+    }
+}
+
+impl<T> std::fmt::Debug for BuiltOnce<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BuiltOnce")
+    }
+}
+
+impl<T> BuiltOnce<T> {
+    /// The value, built by `build` on first use.
+    pub fn get_or_build(&self, build: impl FnOnce() -> anyhow::Result<T>) -> anyhow::Result<std::sync::Arc<T>> {
+        if let Some(v) = self.0.get() {
+            return Ok(v.clone());
+        }
+        let v = std::sync::Arc::new(build()?);
+        Ok(self.0.get_or_init(|| v).clone())
+    }
+}
+
 /// What a stage decided about one document.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
@@ -36,13 +70,20 @@ pub struct Rejection {
     pub detail: Option<String>,
 }
 
+impl Rejection {
+    /// A rejection with a fixed reason and no detail.
+    pub fn new(reason: &'static str) -> Self {
+        Rejection {
+            reason: Cow::Borrowed(reason),
+            detail: None,
+        }
+    }
+}
+
 impl Verdict {
     /// A drop with a fixed reason and no detail.
     pub fn drop(reason: &'static str) -> Self {
-        Verdict::Drop(Rejection {
-            reason: Cow::Borrowed(reason),
-            detail: None,
-        })
+        Verdict::Drop(Rejection::new(reason))
     }
 
     /// A drop with a fixed reason and a free-form detail (the matched rule, the

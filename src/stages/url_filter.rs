@@ -13,7 +13,7 @@ use anyhow::Context;
 use regex::RegexSet;
 use serde::Deserialize;
 
-use super::{Stage, StageConfig, TaskContext, ValidateContext, Verdict};
+use super::{BuiltOnce, Stage, StageConfig, TaskContext, ValidateContext, Verdict};
 use crate::document::Document;
 use crate::pipeline::registry::{Describe, ParamDoc, StageDoc};
 use crate::stats::Counters;
@@ -34,6 +34,9 @@ pub struct UrlFilterConfig {
     /// Drop documents that have no URL at all.
     #[serde(default)]
     pub drop_missing_url: bool,
+    /// The block list, read and compiled once for validation and every task.
+    #[serde(skip)]
+    compiled: BuiltOnce<Compiled>,
 }
 
 impl Describe for UrlFilterConfig {
@@ -79,6 +82,10 @@ struct Compiled {
 }
 
 impl UrlFilterConfig {
+    fn compiled(&self) -> anyhow::Result<Arc<Compiled>> {
+        self.compiled.get_or_build(|| self.compile())
+    }
+
     fn compile(&self) -> anyhow::Result<Compiled> {
         let mut domains: HashSet<String> = self.domains.iter().map(|d| normalize_domain(d)).collect();
         let mut patterns: Vec<(String, String)> = self
@@ -140,12 +147,12 @@ impl StageConfig for UrlFilterConfig {
     }
 
     fn validate(&self, _ctx: &ValidateContext) -> anyhow::Result<()> {
-        self.compile().map(|_| ())
+        self.compiled().map(|_| ())
     }
 
     fn build(&self, _ctx: &TaskContext) -> anyhow::Result<Box<dyn Stage>> {
         Ok(Box::new(UrlFilter {
-            list: Arc::new(self.compile()?),
+            list: self.compiled()?,
             drop_missing_url: self.drop_missing_url,
         }))
     }
@@ -209,6 +216,7 @@ mod tests {
             domains: vec!["Bad.EU".into()],
             patterns: vec![],
             drop_missing_url: false,
+            compiled: BuiltOnce::default(),
         };
         let ctx = TaskContext {
             work_dir: dir.path().into(),
@@ -243,6 +251,7 @@ mod tests {
             domains: vec![],
             patterns: vec![],
             drop_missing_url: false,
+            compiled: BuiltOnce::default(),
         };
         let err = cfg
             .validate(&ValidateContext {

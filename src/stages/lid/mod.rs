@@ -11,7 +11,7 @@ use fasttext::FastText;
 use serde::{Deserialize, Deserializer};
 use serde_json::{json, Value};
 
-use super::{Stage, StageConfig, TaskContext, ValidateContext, Verdict};
+use super::{BuiltOnce, Stage, StageConfig, TaskContext, ValidateContext, Verdict};
 use crate::document::Document;
 use crate::langs::{Langs, EU24};
 use crate::pipeline::registry::{Describe, ParamDoc, StageDoc};
@@ -118,6 +118,9 @@ pub struct LanguageIdConfig {
     /// labelled with the kept one; set false to drop it as another language.
     #[serde(default = "yes")]
     pub closed_set: bool,
+    /// The langs/ settings, read once for validation and every task.
+    #[serde(skip)]
+    langs: BuiltOnce<Langs>,
 }
 
 impl Describe for LanguageIdConfig {
@@ -179,6 +182,13 @@ impl Describe for LanguageIdConfig {
     };
 }
 
+impl LanguageIdConfig {
+    /// Per-language settings from `langs_dir`.
+    pub fn langs(&self) -> anyhow::Result<Arc<Langs>> {
+        self.langs.get_or_build(|| Langs::load(&self.langs_dir))
+    }
+}
+
 impl StageConfig for LanguageIdConfig {
     fn kind(&self) -> &'static str {
         "language_id"
@@ -191,14 +201,14 @@ impl StageConfig for LanguageIdConfig {
             self.min_score
         );
         anyhow::ensure!(self.sample_chars > 0, "language_id: sample_chars must be positive");
-        Langs::load(&self.langs_dir)?;
+        self.langs()?;
         model::load(self.model.as_deref()).map(|_| ())
     }
 
     fn build(&self, _ctx: &TaskContext) -> anyhow::Result<Box<dyn Stage>> {
         Ok(Box::new(LanguageId {
             model: model::load(self.model.as_deref())?,
-            langs: Arc::new(Langs::load(&self.langs_dir)?),
+            langs: self.langs()?,
             model_name: self
                 .model
                 .as_ref()

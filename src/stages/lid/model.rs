@@ -34,24 +34,20 @@ fn embedded_path() -> anyhow::Result<PathBuf> {
 
 /// Checks the header so a wrong file is an error, not a crash in C++.
 fn check_header(path: &Path) -> anyhow::Result<()> {
-    use std::io::Read;
-    let mut head = [0u8; 8];
-    let mut f = std::fs::File::open(path).with_context(|| format!("LID model {} cannot be opened", path.display()))?;
-    let len = f.metadata()?.len();
-    if len < 1024 || f.read_exact(&mut head).is_err() {
+    let bytes = std::fs::read(path).with_context(|| format!("LID model {} cannot be opened", path.display()))?;
+    if bytes.len() < 1024 {
         bail!(
-            "LID model {} is too small ({len} bytes) to be a fastText model",
-            path.display()
+            "LID model {} is too small ({} bytes) to be a fastText model",
+            path.display(),
+            bytes.len()
         );
     }
-    let magic = i32::from_le_bytes(head[..4].try_into().expect("4 bytes"));
-    if magic != FASTTEXT_MAGIC {
+    if i32::from_le_bytes(bytes[..4].try_into().expect("4 bytes")) != FASTTEXT_MAGIC {
         bail!(
             "{} is not a fastText model (wrong magic number); give a .bin or .ftz made by fastText",
             path.display()
         );
     }
-    let bytes = std::fs::read(path)?;
     check_structure(&bytes).map_err(|why| {
         anyhow::anyhow!(
             "LID model {} is damaged or truncated ({why}); download it again",

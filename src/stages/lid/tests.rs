@@ -7,7 +7,7 @@ fn stage(yaml: &str) -> LanguageId {
     let cfg: LanguageIdConfig = serde_saphyr::from_str(if yaml.is_empty() { "{}" } else { yaml }).unwrap();
     LanguageId {
         model: model::load(cfg.model.as_deref()).unwrap(),
-        langs: Arc::new(Langs::load(&cfg.langs_dir).unwrap()),
+        langs: cfg.langs().unwrap(),
         model_name: "test".into(),
         cfg,
         line: String::new(),

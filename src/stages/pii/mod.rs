@@ -20,7 +20,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{Stage, StageConfig, TaskContext, ValidateContext, Verdict};
+use super::{BuiltOnce, Stage, StageConfig, TaskContext, ValidateContext, Verdict};
 use crate::document::Document;
 use crate::pipeline::registry::{Describe, ParamDoc, StageDoc};
 use crate::stats::Counters;
@@ -61,6 +61,9 @@ pub struct PiiConfig {
     /// For `drop_document`: the most findings a kept document may have.
     #[serde(default)]
     pub max_findings: usize,
+    /// The rules, compiled once and shared by validation and every task.
+    #[serde(skip)]
+    compiled: BuiltOnce<RuleSet>,
 }
 
 fn replace() -> PiiAction {
@@ -88,8 +91,9 @@ impl Describe for PiiConfig {
 }
 
 impl PiiConfig {
-    fn rule_set(&self) -> anyhow::Result<RuleSet> {
-        RuleSet::load(self.rules.as_deref(), self.types.as_deref())
+    fn rule_set(&self) -> anyhow::Result<Arc<RuleSet>> {
+        self.compiled
+            .get_or_build(|| RuleSet::load(self.rules.as_deref(), self.types.as_deref()))
     }
 }
 
@@ -105,7 +109,7 @@ impl StageConfig for PiiConfig {
     fn build(&self, _ctx: &TaskContext) -> anyhow::Result<Box<dyn Stage>> {
         Ok(Box::new(PiiStage {
             cfg: self.clone(),
-            rules: Arc::new(self.rule_set()?),
+            rules: self.rule_set()?,
         }))
     }
 }
@@ -121,7 +125,7 @@ impl PiiStage {
     pub fn from_config(cfg: &PiiConfig) -> anyhow::Result<Self> {
         Ok(PiiStage {
             cfg: cfg.clone(),
-            rules: Arc::new(cfg.rule_set()?),
+            rules: cfg.rule_set()?,
         })
     }
 

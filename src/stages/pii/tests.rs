@@ -113,7 +113,7 @@ fn dates_inside_identifiers_are_checked() {
 fn stage(yaml_params: &str) -> PiiStage {
     let cfg: PiiConfig = serde_saphyr::from_str(if yaml_params.is_empty() { "{}" } else { yaml_params }).unwrap();
     PiiStage {
-        rules: Arc::new(cfg.rule_set().unwrap()),
+        rules: cfg.rule_set().unwrap(),
         cfg,
     }
 }
