@@ -171,6 +171,10 @@ pub struct TaskStats {
     /// Counters of reduce steps (barriers).
     #[serde(default, skip_serializing_if = "Counters::is_empty")]
     pub counters: Counters,
+    /// Examples a reduce step shows for auditing (largest duplicate
+    /// clusters, most repeated lines).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<serde_json::Value>,
     /// Wall time of the task in seconds (sum over tasks when merged).
     pub seconds: f64,
 }
@@ -195,6 +199,7 @@ impl TaskStats {
         }
         self.rejected.merge(&other.rejected);
         self.counters.merge(&other.counters);
+        self.examples.extend(other.examples.iter().cloned());
         self.seconds += other.seconds;
     }
 

@@ -46,7 +46,7 @@ pub fn run_task(plan: &Plan, phase: &Phase, task: usize, progress: &PhaseCounter
                 tasks: phase.tasks,
             };
             let mut stats = TaskStats::default();
-            b.reduce(*step, &ctx, *upstream_tasks, &mut stats.counters)?;
+            b.reduce(*step, &ctx, *upstream_tasks, &mut stats)?;
             stats
         }
     };

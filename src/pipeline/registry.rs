@@ -63,7 +63,8 @@ stages![
     stages::sample::SampleConfig,
     stages::url_filter::UrlFilterConfig,
     stages::pii::PiiConfig,
-    stages::exact_dedup::ExactDedupConfig,
+    stages::dedup::exact::ExactDedupConfig,
+    stages::dedup::minhash::MinhashDedupConfig,
 ];
 
 /// The documentation of one kind.

@@ -5,7 +5,7 @@
 //! every document before it can decide (exact or near-duplicate removal); the
 //! planner splits the pipeline into phases around it.
 
-pub mod exact_dedup;
+pub mod dedup;
 pub mod length_filter;
 pub mod lid;
 pub mod normalize;
@@ -170,13 +170,13 @@ pub trait Barrier: Send + Sync {
     fn reduce_steps(&self, upstream_tasks: usize) -> Vec<ReduceStep>;
 
     /// Runs one task of a reduce step. `ctx.work_dir` is the barrier's folder,
-    /// shared by all its steps.
+    /// shared by all its steps. Counters and examples go to `stats`.
     fn reduce(
         &self,
         step: usize,
         ctx: &TaskContext,
         upstream_tasks: usize,
-        counters: &mut Counters,
+        stats: &mut crate::stats::TaskStats,
     ) -> anyhow::Result<()>;
 
     /// Stage prepended to the downstream phase: drops what the barrier

@@ -1,0 +1,297 @@
+//! `minhash_dedup` (barrier): near-duplicate removal with MinHash LSH.
+//!
+//! One YAML entry becomes four phases:
+//! 1. signatures — the collector at the end of the upstream phase signs every
+//!    document and writes, per band, runs sorted by band hash
+//!    ([`collect`]); plus a 16-bit sketch per hash for verification and the
+//!    document ids.
+//! 2. buckets — one task per band (or band × hash range) merges the sorted
+//!    runs of every upstream task and emits candidate pairs, verified on the
+//!    sketches when `verify` is on ([`buckets`]).
+//! 3. clusters — one task runs union-find over compact integer ids and
+//!    writes, per upstream task, the documents to remove ([`clusters`]).
+//! 4. filter — each downstream task streams its removal list alongside its
+//!    documents ([`filter`]); stages after the barrier follow in that phase.
+
+mod buckets;
+mod clusters;
+mod collect;
+mod filter;
+pub mod signature;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::bail;
+use serde::Deserialize;
+
+use crate::document::Document;
+use crate::pipeline::registry::{Describe, ParamDoc, StageDoc};
+use crate::stages::{Barrier, ReduceStep, Stage, StageConfig, TaskContext, ValidateContext};
+use crate::stats::TaskStats;
+use signature::MinHasher;
+
+/// Which document of a cluster survives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Keep {
+    /// The first in input order.
+    First,
+    /// The longest text (ties: first).
+    Longest,
+    /// The highest numeric metadata field `keep_field` (ties: first).
+    Highest,
+}
+
+/// Parameters of `minhash_dedup`; defaults are datatrove's.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MinhashDedupConfig {
+    #[serde(default = "d_ngram")]
+    pub ngram: usize,
+    #[serde(default = "d_buckets")]
+    pub buckets: usize,
+    #[serde(default = "d_rows")]
+    pub hashes_per_bucket: usize,
+    #[serde(default = "d_seed")]
+    pub seed: u64,
+    #[serde(default = "d_keep")]
+    pub keep: Keep,
+    #[serde(default)]
+    pub keep_field: Option<String>,
+    #[serde(default)]
+    pub per_language: bool,
+    #[serde(default = "d_true")]
+    pub verify: bool,
+    #[serde(default = "d_threshold")]
+    pub threshold: f64,
+    #[serde(default = "d_one")]
+    pub tasks_per_bucket: usize,
+    #[serde(skip)]
+    hasher: crate::stages::BuiltOnce<MinHasher>,
+}
+
+fn d_ngram() -> usize {
+    5
+}
+fn d_buckets() -> usize {
+    14
+}
+fn d_rows() -> usize {
+    8
+}
+fn d_seed() -> u64 {
+    1
+}
+fn d_keep() -> Keep {
+    Keep::First
+}
+fn d_true() -> bool {
+    true
+}
+fn d_threshold() -> f64 {
+    0.8
+}
+fn d_one() -> usize {
+    1
+}
+
+impl Describe for MinhashDedupConfig {
+    const DOC: StageDoc = StageDoc {
+        kind: "minhash_dedup",
+        summary: "removes near duplicates (MinHash LSH over word n-grams); runs as signatures, buckets, clusters and filter phases",
+        barrier: true,
+        params: &[
+            ParamDoc {
+                name: "ngram",
+                ty: "integer",
+                default: "5",
+                doc: "words per shingle, after normalisation (lowercase, numbers, punctuation, diacritics)",
+            },
+            ParamDoc {
+                name: "buckets",
+                ty: "integer",
+                default: "14",
+                doc: "LSH bands; a pair sharing one band is a candidate",
+            },
+            ParamDoc {
+                name: "hashes_per_bucket",
+                ty: "integer",
+                default: "8",
+                doc: "hashes per band (buckets x hashes_per_bucket = signature length)",
+            },
+            ParamDoc {
+                name: "seed",
+                ty: "integer",
+                default: "1",
+                doc: "seed of the hash permutations",
+            },
+            ParamDoc {
+                name: "keep",
+                ty: "first | longest | highest",
+                default: "first",
+                doc: "which document of a cluster survives",
+            },
+            ParamDoc {
+                name: "keep_field",
+                ty: "string",
+                default: "none",
+                doc: "numeric metadata field for keep: highest",
+            },
+            ParamDoc {
+                name: "per_language",
+                ty: "bool",
+                default: "false",
+                doc: "only same-language documents are duplicates",
+            },
+            ParamDoc {
+                name: "verify",
+                ty: "bool",
+                default: "true",
+                doc: "keep only candidate pairs whose estimated Jaccard reaches `threshold`",
+            },
+            ParamDoc {
+                name: "threshold",
+                ty: "number",
+                default: "0.8",
+                doc: "Jaccard similarity for verified pairs",
+            },
+            ParamDoc {
+                name: "tasks_per_bucket",
+                ty: "integer",
+                default: "1",
+                doc: "split each band's merge by hash range over this many tasks",
+            },
+        ],
+    };
+}
+
+impl MinhashDedupConfig {
+    fn hasher(&self) -> std::sync::Arc<MinHasher> {
+        self.hasher
+            .get_or_build(|| {
+                Ok(MinHasher::new(
+                    self.ngram,
+                    self.buckets,
+                    self.hashes_per_bucket,
+                    self.seed,
+                ))
+            })
+            .expect("building the hash family cannot fail")
+    }
+
+    /// How a cluster's survivor is ranked: higher wins, ties go to input order.
+    fn priority(&self, doc: &Document) -> f64 {
+        match self.keep {
+            Keep::First => 0.0,
+            Keep::Longest => doc.text.len() as f64,
+            Keep::Highest => self
+                .keep_field
+                .as_deref()
+                .and_then(|f| doc.meta.get(f))
+                .and_then(|v| v.as_f64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())))
+                .unwrap_or(f64::NEG_INFINITY),
+        }
+    }
+}
+
+impl StageConfig for MinhashDedupConfig {
+    fn kind(&self) -> &'static str {
+        "minhash_dedup"
+    }
+
+    fn validate(&self, _ctx: &ValidateContext) -> anyhow::Result<()> {
+        if self.ngram == 0 {
+            bail!("minhash_dedup: `ngram: 0`; use at least 1 word per shingle");
+        }
+        if self.buckets == 0 || self.hashes_per_bucket == 0 || self.hashes_per_bucket > 64 {
+            bail!("minhash_dedup: `buckets` must be at least 1 and `hashes_per_bucket` between 1 and 64");
+        }
+        if self.tasks_per_bucket == 0 {
+            bail!("minhash_dedup: `tasks_per_bucket: 0`; use at least 1");
+        }
+        if !(0.0..=1.0).contains(&self.threshold) {
+            bail!(
+                "minhash_dedup: `threshold: {}` is not a Jaccard similarity between 0 and 1",
+                self.threshold
+            );
+        }
+        if self.keep == Keep::Highest && self.keep_field.is_none() {
+            bail!("minhash_dedup: `keep: highest` needs `keep_field: <metadata field>`");
+        }
+        Ok(())
+    }
+
+    fn build(&self, _ctx: &TaskContext) -> anyhow::Result<Box<dyn Stage>> {
+        bail!("minhash_dedup is a barrier and runs as signatures/buckets/clusters/filter phases")
+    }
+
+    fn as_barrier(&self) -> Option<&dyn Barrier> {
+        Some(self)
+    }
+}
+
+impl Barrier for MinhashDedupConfig {
+    fn collector(&self, ctx: &TaskContext) -> anyhow::Result<Box<dyn Stage>> {
+        Ok(Box::new(collect::Collector::new(self, ctx)?))
+    }
+
+    fn reduce_steps(&self, _upstream_tasks: usize) -> Vec<ReduceStep> {
+        vec![
+            ReduceStep {
+                name: "buckets",
+                tasks: self.buckets * self.tasks_per_bucket,
+            },
+            ReduceStep {
+                name: "clusters",
+                tasks: 1,
+            },
+        ]
+    }
+
+    fn reduce(
+        &self,
+        step: usize,
+        ctx: &TaskContext,
+        upstream_tasks: usize,
+        stats: &mut TaskStats,
+    ) -> anyhow::Result<()> {
+        match step {
+            0 => buckets::run(self, ctx, upstream_tasks, &mut stats.counters),
+            _ => clusters::run(self, ctx, upstream_tasks, stats),
+        }
+    }
+
+    fn filter(&self, ctx: &TaskContext, _upstream_tasks: usize) -> anyhow::Result<Box<dyn Stage>> {
+        Ok(Box::new(filter::Filter::open(&paths::remove(&ctx.work_dir, ctx.task))?))
+    }
+}
+
+/// Where the phases keep their side files, all under the barrier's folder.
+mod paths {
+    use super::*;
+
+    pub fn signatures(work: &Path, task: usize) -> PathBuf {
+        work.join("signatures").join(format!("task-{task:05}.bin"))
+    }
+    pub fn sketches(work: &Path, task: usize) -> PathBuf {
+        work.join("sketches").join(format!("task-{task:05}.bin"))
+    }
+    pub fn id_offsets(work: &Path, task: usize) -> PathBuf {
+        work.join("ids").join(format!("task-{task:05}.idx"))
+    }
+    pub fn ids(work: &Path, task: usize) -> PathBuf {
+        work.join("ids").join(format!("task-{task:05}.txt"))
+    }
+    pub fn priorities(work: &Path, task: usize) -> PathBuf {
+        work.join("ids").join(format!("task-{task:05}.prio"))
+    }
+    pub fn pairs(work: &Path, bucket_task: usize) -> PathBuf {
+        work.join("pairs").join(format!("bucket-{bucket_task:05}.bin"))
+    }
+    pub fn remove(work: &Path, task: usize) -> PathBuf {
+        work.join("remove").join(format!("task-{task:05}.bin"))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,312 @@
+//! MinHash signatures: text normalisation, word n-gram shingles, and
+//! `bands × rows` min-wise hashes with universal hashing mod 2^61 − 1.
+//!
+//! Normalisation follows datatrove's `simplify_text` defaults so thresholds
+//! carry over: lowercase, numbers → `0`, punctuation and symbols → space,
+//! whitespace collapsed, diacritics stripped (NFD minus combining marks).
+//! Every EU language separates words with spaces once punctuation is gone
+//! (elisions like `l'homme` become `l homme`, as in datatrove), so words are
+//! the space-separated tokens of the normalised text.
+
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+
+/// The Mersenne prime 2^61 − 1, modulus of the permutations.
+pub const MERSENNE: u64 = (1 << 61) - 1;
+
+/// Reusable buffers, so signing a document allocates nothing.
+#[derive(Default)]
+pub struct Scratch {
+    norm: String,
+    shingles: Vec<u64>,
+}
+
+/// Writes the normalised form of `text` into `out`: words separated by
+/// single spaces, no leading or trailing space.
+pub fn simplify(text: &str, out: &mut String) {
+    out.clear();
+    let mut space = false;
+    let mut in_number = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_alphabetic() {
+            push_space(out, &mut space);
+            out.push(c.to_ascii_lowercase());
+            in_number = false;
+        } else if c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric()) {
+            if !in_number {
+                push_space(out, &mut space);
+                out.push('0');
+                in_number = true;
+            }
+        } else if in_number && matches!(c, '.' | ',' | '٫') && chars.peek().is_some_and(|n| n.is_numeric()) {
+            // decimal or thousands separator inside a number
+        } else if !c.is_ascii() && c.is_alphabetic() {
+            push_space(out, &mut space);
+            in_number = false;
+            // char-wise lowercase folds final sigma: ς and σ are one letter here
+            for l in c.to_lowercase().map(|l| if l == 'ς' { 'σ' } else { l }) {
+                decompose_canonical(l, |d| {
+                    if !is_combining_mark(d) {
+                        out.push(d)
+                    }
+                });
+            }
+        } else if !c.is_ascii() && is_combining_mark(c) {
+            // a mark after a letter belongs to it; stripped like diacritics
+        } else {
+            in_number = false;
+            space = !out.is_empty();
+        }
+    }
+}
+
+fn push_space(out: &mut String, space: &mut bool) {
+    if *space {
+        out.push(' ');
+        *space = false;
+    }
+}
+
+/// Parameters of the hash family; identical on every task of a run.
+#[derive(Debug, Clone)]
+pub struct MinHasher {
+    pub ngram: usize,
+    pub bands: usize,
+    pub rows: usize,
+    a: Vec<u64>,
+    b: Vec<u64>,
+}
+
+/// splitmix64: a small, well-mixed generator for the permutation parameters.
+fn splitmix(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+#[inline]
+fn mulmod(a: u64, x: u64, b: u64) -> u64 {
+    let p = a as u128 * x as u128 + b as u128;
+    let r = (p as u64 & MERSENNE) + (p >> 61) as u64;
+    let r = (r & MERSENNE) + (r >> 61);
+    if r >= MERSENNE {
+        r - MERSENNE
+    } else {
+        r
+    }
+}
+
+impl MinHasher {
+    /// `bands × rows` permutations drawn from `seed`.
+    pub fn new(ngram: usize, bands: usize, rows: usize, seed: u64) -> Self {
+        let mut state = seed;
+        let n = bands * rows;
+        let mut a = Vec::with_capacity(n);
+        let mut b = Vec::with_capacity(n);
+        for _ in 0..n {
+            a.push(1 + splitmix(&mut state) % (MERSENNE - 1));
+            b.push(splitmix(&mut state) % MERSENNE);
+        }
+        MinHasher {
+            ngram: ngram.max(1),
+            bands,
+            rows,
+            a,
+            b,
+        }
+    }
+
+    /// Number of hashes in a signature.
+    pub fn len(&self) -> usize {
+        self.a.len()
+    }
+
+    /// True when the signature has no hashes (never for a valid config).
+    pub fn is_empty(&self) -> bool {
+        self.a.is_empty()
+    }
+
+    /// The signature of `text` into `sig`; false when the text has no words.
+    /// A text shorter than one n-gram is a single shingle of all its words.
+    pub fn sign(&self, text: &str, scratch: &mut Scratch, sig: &mut Vec<u64>) -> bool {
+        simplify(text, &mut scratch.norm);
+        shingles(&scratch.norm, self.ngram, &mut scratch.shingles);
+        if scratch.shingles.is_empty() {
+            return false;
+        }
+        scratch.shingles.sort_unstable();
+        scratch.shingles.dedup();
+        sig.clear();
+        sig.resize(self.len(), u64::MAX);
+        for (i, (a, b)) in self.a.iter().zip(&self.b).enumerate() {
+            let mut m = u64::MAX;
+            for &x in &scratch.shingles {
+                m = m.min(mulmod(*a, x, *b));
+            }
+            sig[i] = m;
+        }
+        true
+    }
+
+    /// The hash of band `band` of `sig`; `salt` separates languages when
+    /// dedup is per language (0 otherwise).
+    pub fn band_hash(&self, sig: &[u64], band: usize, salt: u64) -> u64 {
+        let rows = &sig[band * self.rows..(band + 1) * self.rows];
+        let mut bytes = [0u8; 8 * 64];
+        let n = rows.len().min(64);
+        for (i, r) in rows[..n].iter().enumerate() {
+            bytes[i * 8..i * 8 + 8].copy_from_slice(&r.to_le_bytes());
+        }
+        xxh3_64_with_seed(&bytes[..n * 8], band as u64 ^ salt)
+    }
+}
+
+/// The shingle hashes (61-bit) of the word n-grams of normalised `norm`.
+fn shingles(norm: &str, n: usize, out: &mut Vec<u64>) {
+    out.clear();
+    if norm.is_empty() {
+        return;
+    }
+    let bytes = norm.as_bytes();
+    let mut starts: Vec<usize> = Vec::with_capacity(bytes.len() / 5 + 1);
+    starts.push(0);
+    starts.extend(memchr::memchr_iter(b' ', bytes).map(|i| i + 1));
+    let words = starts.len();
+    if words < n {
+        out.push(xxh3_64(bytes) & MERSENNE);
+        return;
+    }
+    for i in 0..=words - n {
+        let end = if i + n < words { starts[i + n] - 1 } else { bytes.len() };
+        out.push(xxh3_64(&bytes[starts[i]..end]) & MERSENNE);
+    }
+}
+
+/// The b-bit sketch of a signature used to verify candidate pairs: the low
+/// 16 bits of every hash (b-bit minwise hashing; chance agreement 2^-16).
+pub fn sketch(sig: &[u64], out: &mut Vec<u8>) {
+    out.clear();
+    for h in sig {
+        out.extend_from_slice(&(*h as u16).to_le_bytes());
+    }
+}
+
+/// Jaccard similarity estimated from two sketches, corrected for chance
+/// agreement of 16-bit values.
+pub fn estimated_jaccard(a: &[u8], b: &[u8]) -> f64 {
+    let n = a.len() / 2;
+    if n == 0 {
+        return 0.0;
+    }
+    let same = a.chunks_exact(2).zip(b.chunks_exact(2)).filter(|(x, y)| x == y).count();
+    let chance = 1.0 / 65536.0;
+    ((same as f64 / n as f64 - chance) / (1.0 - chance)).max(0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn simple(s: &str) -> String {
+        let mut out = String::new();
+        simplify(s, &mut out);
+        out
+    }
+
+    #[test]
+    fn simplify_like_datatrove() {
+        assert_eq!(simple("  Hello,   World!\n\tIt's 2024."), "hello world it s 0");
+        assert_eq!(simple("Prix: 1.234,56 € — très élevé"), "prix 0 tres eleve");
+        assert_eq!(simple("L'Ħajja f'Malta ġiet"), "l ħajja f malta giet");
+        assert_eq!(simple("Ο Άγιος ΝΙΚΌΛΑΟΣ ζωής"), "ο αγιοσ νικολαοσ ζωησ");
+        assert_eq!(simple("Здравей, свят"), "здравеи свят");
+        assert_eq!(simple("D'fhógair an tAire"), "d fhogair an taire");
+        assert_eq!(simple("e\u{301}te\u{301}"), "ete");
+        assert_eq!(simple("a1b22c"), "a0b0c");
+        assert_eq!(simple("!!!"), "");
+    }
+
+    #[test]
+    fn shingles_are_word_ngrams() {
+        let mut out = Vec::new();
+        shingles("a b c d", 2, &mut out);
+        assert_eq!(out.len(), 3);
+        assert_eq!(out[0], xxh3_64(b"a b") & MERSENNE);
+        assert_eq!(out[2], xxh3_64(b"c d") & MERSENNE);
+        shingles("a b", 5, &mut out);
+        assert_eq!(out, vec![xxh3_64(b"a b") & MERSENNE]);
+        shingles("", 5, &mut out);
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn mulmod_is_exact() {
+        for (a, x, b) in [
+            (MERSENNE - 1, MERSENNE - 1, MERSENNE - 1),
+            (3, 5, 7),
+            (1 << 60, 1 << 60, 0),
+        ] {
+            let want = ((a as u128 * x as u128 + b as u128) % MERSENNE as u128) as u64;
+            assert_eq!(mulmod(a, x, b), want);
+        }
+    }
+
+    fn jaccard_of(h: &MinHasher, a: &str, b: &str) -> f64 {
+        let (mut s1, mut s2, mut k1, mut k2) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut scratch = Scratch::default();
+        assert!(h.sign(a, &mut scratch, &mut s1));
+        assert!(h.sign(b, &mut scratch, &mut s2));
+        sketch(&s1, &mut k1);
+        sketch(&s2, &mut k2);
+        estimated_jaccard(&k1, &k2)
+    }
+
+    #[test]
+    fn estimate_tracks_true_jaccard() {
+        let h = MinHasher::new(1, 64, 8, 7);
+        // 100 shared words out of 150 distinct: Jaccard 2/3.
+        let shared: Vec<String> = (0..100).map(|i| format!("w{}", word(i))).collect();
+        let a = format!(
+            "{} {}",
+            shared.join(" "),
+            (0..25).map(|i| format!("a{}", word(i))).collect::<Vec<_>>().join(" ")
+        );
+        let b = format!(
+            "{} {}",
+            shared.join(" "),
+            (0..25).map(|i| format!("b{}", word(i))).collect::<Vec<_>>().join(" ")
+        );
+        let j = jaccard_of(&h, &a, &b);
+        assert!((j - 2.0 / 3.0).abs() < 0.06, "{j}");
+        assert_eq!(jaccard_of(&h, &a, &a), 1.0);
+        assert!(jaccard_of(&h, &a, "zz yy xx") < 0.05);
+    }
+
+    fn word(i: usize) -> String {
+        // letters only: digits would be normalised to 0
+        let mut s = String::new();
+        let mut n = i + 1;
+        while n > 0 {
+            s.push((b'a' + (n % 26) as u8) as char);
+            n /= 26;
+        }
+        s
+    }
+
+    #[test]
+    fn signatures_depend_on_seed_only() {
+        let t = "the quick brown fox jumps over the lazy dog again and again";
+        let (mut s1, mut s2, mut s3) = (Vec::new(), Vec::new(), Vec::new());
+        let mut sc = Scratch::default();
+        MinHasher::new(5, 14, 8, 1).sign(t, &mut sc, &mut s1);
+        MinHasher::new(5, 14, 8, 1).sign(t, &mut sc, &mut s2);
+        MinHasher::new(5, 14, 8, 2).sign(t, &mut sc, &mut s3);
+        assert_eq!(s1, s2);
+        assert_ne!(s1, s3);
+        assert_eq!(s1.len(), 112);
+        assert!(s1.iter().all(|h| *h < MERSENNE));
+    }
+}

@@ -1,0 +1,190 @@
+//! Side files of the dedup barriers: keyed chunks written by collectors and
+//! read back, chunk by chunk, by reduce tasks.
+//!
+//! A collector buffers records per key (hash bucket, band) and appends them
+//! as chunks when its buffer is full, so its memory stays bounded however
+//! many documents its task sees. Layout: the chunks back to back, then the
+//! index `[(key u32, offset u64, len u64)]*`, then `[chunks u64]`.
+
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom, Take, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+
+use crate::io::atomic::AtomicFile;
+
+const INDEX_ENTRY: u64 = 20;
+
+/// Appends keyed chunks to one side file; complete only after [`finish`](Self::finish).
+pub struct ChunkWriter {
+    file: AtomicFile,
+    offset: u64,
+    index: Vec<(u32, u64, u64)>,
+}
+
+impl ChunkWriter {
+    /// Starts `path` (under a temp name until finished).
+    pub fn create(path: &Path) -> anyhow::Result<Self> {
+        Ok(ChunkWriter {
+            file: AtomicFile::create(path)?,
+            offset: 0,
+            index: Vec::new(),
+        })
+    }
+
+    /// Appends one chunk of records for `key`. Empty chunks are skipped.
+    pub fn write_chunk(&mut self, key: u32, bytes: &[u8]) -> anyhow::Result<()> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        self.file.write_all(bytes)?;
+        self.index.push((key, self.offset, bytes.len() as u64));
+        self.offset += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// Writes the index and moves the file into place.
+    pub fn finish(mut self) -> anyhow::Result<PathBuf> {
+        for (k, off, len) in &self.index {
+            self.file.write_all(&k.to_le_bytes())?;
+            self.file.write_all(&off.to_le_bytes())?;
+            self.file.write_all(&len.to_le_bytes())?;
+        }
+        self.file.write_all(&(self.index.len() as u64).to_le_bytes())?;
+        Ok(self.file.commit()?)
+    }
+}
+
+/// A finished side file opened for reading its chunks.
+pub struct ChunkFile {
+    path: PathBuf,
+    file: File,
+    index: Vec<(u32, u64, u64)>,
+}
+
+impl ChunkFile {
+    /// Opens `path` and reads its index. `what` names the phase that writes
+    /// it, for the error when it is missing.
+    pub fn open(path: &Path, what: &str) -> anyhow::Result<Self> {
+        let mut file =
+            File::open(path).with_context(|| format!("missing {}; {what} did not finish", path.display()))?;
+        let len = file.metadata()?.len();
+        if len < 8 {
+            bail!("{} is too short to be a side file; rerun {what}", path.display());
+        }
+        file.seek(SeekFrom::Start(len - 8))?;
+        let mut n = [0u8; 8];
+        file.read_exact(&mut n)?;
+        let n = u64::from_le_bytes(n);
+        let index_bytes = n
+            .checked_mul(INDEX_ENTRY)
+            .filter(|b| *b + 8 <= len)
+            .with_context(|| format!("{} has a damaged index; rerun {what}", path.display()))?;
+        let data_end = len - 8 - index_bytes;
+        file.seek(SeekFrom::Start(data_end))?;
+        let mut raw = vec![0u8; index_bytes as usize];
+        file.read_exact(&mut raw)?;
+        let index: Vec<(u32, u64, u64)> = raw
+            .chunks_exact(INDEX_ENTRY as usize)
+            .map(|c| {
+                (
+                    u32::from_le_bytes(c[0..4].try_into().unwrap()),
+                    u64::from_le_bytes(c[4..12].try_into().unwrap()),
+                    u64::from_le_bytes(c[12..20].try_into().unwrap()),
+                )
+            })
+            .collect();
+        if index.iter().any(|(_, off, l)| off + l > data_end) {
+            bail!("{} has a chunk past its end; rerun {what}", path.display());
+        }
+        Ok(ChunkFile {
+            path: path.to_path_buf(),
+            file,
+            index,
+        })
+    }
+
+    /// Every chunk of `key`, read whole.
+    pub fn read_key(&mut self, key: u32) -> anyhow::Result<Vec<Vec<u8>>> {
+        let mut out = Vec::new();
+        for &(k, off, len) in &self.index {
+            if k != key {
+                continue;
+            }
+            self.file.seek(SeekFrom::Start(off))?;
+            let mut raw = vec![0u8; len as usize];
+            self.file
+                .read_exact(&mut raw)
+                .with_context(|| format!("reading {}", self.path.display()))?;
+            out.push(raw);
+        }
+        Ok(out)
+    }
+
+    /// `(offset, len)` of every chunk of `key`, for readers that bring their own buffers.
+    pub fn locate(&self, key: u32) -> Vec<(u64, u64)> {
+        self.index
+            .iter()
+            .filter(|(k, _, _)| *k == key)
+            .map(|&(_, off, len)| (off, len))
+            .collect()
+    }
+
+    /// Every chunk of `key` as a buffered stream (for chunks too large to load).
+    pub fn stream_key(&self, key: u32) -> anyhow::Result<Vec<Take<BufReader<File>>>> {
+        let mut out = Vec::new();
+        for &(k, off, len) in &self.index {
+            if k != key {
+                continue;
+            }
+            let mut f = File::open(&self.path)?;
+            f.seek(SeekFrom::Start(off))?;
+            out.push(BufReader::with_capacity(64 * 1024, f).take(len));
+        }
+        Ok(out)
+    }
+
+    /// The file's path, for messages.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_round_trip_by_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a/side.bin");
+        let mut w = ChunkWriter::create(&p).unwrap();
+        w.write_chunk(1, b"one").unwrap();
+        w.write_chunk(0, b"zero").unwrap();
+        w.write_chunk(1, b"uno").unwrap();
+        w.write_chunk(2, b"").unwrap();
+        w.finish().unwrap();
+        let mut f = ChunkFile::open(&p, "test").unwrap();
+        assert_eq!(f.read_key(1).unwrap(), vec![b"one".to_vec(), b"uno".to_vec()]);
+        assert_eq!(f.read_key(0).unwrap(), vec![b"zero".to_vec()]);
+        assert!(f.read_key(2).unwrap().is_empty());
+        let mut s = String::new();
+        f.stream_key(0).unwrap()[0].read_to_string(&mut s).unwrap();
+        assert_eq!(s, "zero");
+    }
+
+    #[test]
+    fn damaged_files_name_the_phase_to_rerun() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("side.bin");
+        std::fs::write(&p, [0xff; 12]).unwrap();
+        let e = ChunkFile::open(&p, "the collect phase").err().unwrap().to_string();
+        assert!(e.contains("rerun the collect phase"), "{e}");
+        let e = ChunkFile::open(&dir.path().join("none"), "the collect phase")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("missing") && e.contains("did not finish"), "{e}");
+    }
+}
