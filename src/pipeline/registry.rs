@@ -65,6 +65,8 @@ stages![
     stages::pii::PiiConfig,
     stages::dedup::exact::ExactDedupConfig,
     stages::dedup::minhash::MinhashDedupConfig,
+    stages::dedup::url::UrlDedupConfig,
+    stages::dedup::line::LineDedupConfig,
 ];
 
 /// The documentation of one kind.

@@ -5,5 +5,7 @@
 
 pub mod exact;
 pub mod keyed;
+pub mod line;
 pub mod minhash;
 pub mod sidefile;
+pub mod url;

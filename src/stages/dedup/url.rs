@@ -1,0 +1,203 @@
+//! `url_dedup` (barrier): one document per normalised URL. Crawls fetch the
+//! same page many times (http and https, tracking fragments, `:443`); the
+//! copies are rarely byte-identical, so text hashing misses them. The phases
+//! are those of [`super::keyed`]; documents without a URL are kept and counted.
+
+use anyhow::bail;
+use serde::Deserialize;
+use xxhash_rust::xxh3::Xxh3;
+
+use super::keyed::DedupKey;
+use crate::document::Document;
+use crate::pipeline::registry::{Describe, ParamDoc, StageDoc};
+use crate::stages::{Barrier, Stage, StageConfig, TaskContext, ValidateContext};
+
+/// Which copy of a URL survives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeepUrl {
+    First,
+    Longest,
+}
+
+/// Parameters of `url_dedup`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UrlDedupConfig {
+    /// Also ignore the query string (`?utm_source=...`).
+    #[serde(default)]
+    pub ignore_query: bool,
+    #[serde(default = "first")]
+    pub keep: KeepUrl,
+    /// Hash buckets = tasks of the reduce phase (default: upstream tasks).
+    #[serde(default)]
+    pub buckets: Option<usize>,
+}
+
+fn first() -> KeepUrl {
+    KeepUrl::First
+}
+
+impl Describe for UrlDedupConfig {
+    const DOC: StageDoc = StageDoc {
+        kind: "url_dedup",
+        summary: "keeps one document per normalised URL (scheme, host case, default port, fragment and trailing slash ignored)",
+        barrier: true,
+        params: &[
+            ParamDoc {
+                name: "ignore_query",
+                ty: "bool",
+                default: "false",
+                doc: "URLs differing only in their query string are the same",
+            },
+            ParamDoc {
+                name: "keep",
+                ty: "first | longest",
+                default: "first",
+                doc: "which copy survives",
+            },
+            ParamDoc {
+                name: "buckets",
+                ty: "integer",
+                default: "upstream tasks",
+                doc: "hash buckets, one reduce task each",
+            },
+        ],
+    };
+}
+
+impl StageConfig for UrlDedupConfig {
+    fn kind(&self) -> &'static str {
+        "url_dedup"
+    }
+
+    fn validate(&self, _ctx: &ValidateContext) -> anyhow::Result<()> {
+        if self.buckets == Some(0) {
+            bail!("url_dedup: `buckets: 0`; use at least one bucket");
+        }
+        Ok(())
+    }
+
+    fn build(&self, _ctx: &TaskContext) -> anyhow::Result<Box<dyn Stage>> {
+        bail!("url_dedup is a barrier and runs as collect/reduce/filter phases")
+    }
+
+    fn as_barrier(&self) -> Option<&dyn Barrier> {
+        Some(self)
+    }
+}
+
+impl DedupKey for UrlDedupConfig {
+    fn key(&self, doc: &Document) -> Option<u128> {
+        let url = doc.url.as_deref()?.trim();
+        if url.is_empty() {
+            return None;
+        }
+        let mut h = Xxh3::new();
+        h.update(normalize_url(url, self.ignore_query).as_bytes());
+        Some(h.digest128())
+    }
+
+    fn priority(&self, doc: &Document) -> u64 {
+        match self.keep {
+            KeepUrl::First => 0,
+            KeepUrl::Longest => doc.text.len() as u64,
+        }
+    }
+
+    fn buckets(&self, upstream_tasks: usize) -> usize {
+        self.buckets.unwrap_or(upstream_tasks).max(1)
+    }
+
+    fn reason(&self) -> &'static str {
+        "duplicate_url"
+    }
+
+    fn unkeyed_counter(&self) -> &'static str {
+        "no_url"
+    }
+}
+
+/// The comparison form of a URL: no scheme, lowercase host, no default
+/// port, no fragment, no trailing slash (and no query when asked).
+pub fn normalize_url(url: &str, ignore_query: bool) -> String {
+    let rest = match url.split_once("://") {
+        Some((scheme, rest)) if scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)) => rest,
+        _ => url,
+    };
+    let rest = rest.split('#').next().unwrap_or("");
+    let (rest, query) = match rest.split_once('?') {
+        Some((r, q)) if !ignore_query && !q.is_empty() => (r, Some(q)),
+        Some((r, _)) => (r, None),
+        None => (rest, None),
+    };
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h).to_ascii_lowercase();
+    let host = host
+        .strip_suffix(":80")
+        .or_else(|| host.strip_suffix(":443"))
+        .unwrap_or(&host);
+    let mut out = String::with_capacity(url.len());
+    out.push_str(host.strip_suffix('.').unwrap_or(host));
+    out.push_str(path.trim_end_matches('/'));
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stages::dedup::keyed::run_in_memory;
+    use crate::stages::Verdict;
+
+    #[test]
+    fn url_normalisation() {
+        let n = |u| normalize_url(u, false);
+        assert_eq!(n("https://WWW.Example.eu:443/a/b/#top"), "www.example.eu/a/b");
+        assert_eq!(n("http://www.example.eu/a/b"), "www.example.eu/a/b");
+        assert_eq!(n("http://example.eu/?q=1"), "example.eu?q=1");
+        assert_ne!(n("http://example.eu/a?q=1"), n("http://example.eu/a?q=2"));
+        assert_eq!(normalize_url("http://example.eu/a?q=1", true), "example.eu/a");
+        assert_eq!(n("https://example.eu:8443/a"), "example.eu:8443/a");
+        assert_ne!(n("https://example.eu/A"), n("https://example.eu/a"));
+    }
+
+    #[test]
+    fn keeps_one_document_per_url() {
+        let doc = |id: &str, url: Option<&str>, text: &str| {
+            let mut d = Document::new(id, text);
+            d.url = url.map(str::to_string);
+            d
+        };
+        let docs = vec![
+            vec![doc("a", Some("http://x.eu/p"), "short"), doc("n", None, "no url")],
+            vec![
+                doc("b", Some("https://x.eu/p/"), "much longer text"),
+                doc("c", Some("https://x.eu/q"), "q"),
+            ],
+        ];
+        let mut cfg = UrlDedupConfig {
+            ignore_query: false,
+            keep: KeepUrl::First,
+            buckets: Some(2),
+        };
+        let show = |cfg: &UrlDedupConfig| -> Vec<String> {
+            run_in_memory(cfg, &docs)
+                .into_iter()
+                .map(|(v, _)| match v {
+                    Verdict::Keep => "keep".into(),
+                    Verdict::Drop(r) => format!("{}: {}", r.reason, r.detail.unwrap()),
+                })
+                .collect()
+        };
+        assert_eq!(show(&cfg), ["keep", "keep", "duplicate_url: duplicate of a", "keep"]);
+        cfg.keep = KeepUrl::Longest;
+        assert_eq!(show(&cfg), ["duplicate_url: duplicate of b", "keep", "keep", "keep"]);
+    }
+}
