@@ -112,6 +112,22 @@ enum BenchCommand {
         #[arg(long)]
         heldout: PathBuf,
     },
+    /// Near-duplicate quality (precision/recall vs exact Jaccard) and speed
+    /// of minhash_dedup on a generated corpus; optionally the phases at scale.
+    Minhash {
+        /// Documents in the generated quality corpus.
+        #[arg(long, default_value_t = 20_000)]
+        docs: usize,
+        /// Tasks of the map phases.
+        #[arg(long, default_value_t = 4)]
+        tasks: usize,
+        /// Also run this many short documents through all phases, reporting
+        /// time and peak RSS per phase.
+        #[arg(long)]
+        scale_docs: Option<u64>,
+        #[arg(long, default_value = "target/bench")]
+        dir: PathBuf,
+    },
     /// WARC.gz reading on one core.
     Warc {
         #[arg(long, default_value_t = 200)]
@@ -146,6 +162,12 @@ fn main() -> ExitCode {
             BenchCommand::Passthrough { size_mb, dir } => eurocurate::bench::passthrough(&dir, size_mb),
             BenchCommand::Warc { size_mb, dir } => eurocurate::bench::warc(&dir, size_mb),
             BenchCommand::Lid { heldout } => eurocurate::bench::lid::run(&heldout),
+            BenchCommand::Minhash {
+                docs,
+                tasks,
+                scale_docs,
+                dir,
+            } => eurocurate::bench::minhash::run(&dir, docs, tasks, scale_docs),
             BenchCommand::Pii {
                 speed_mb,
                 seed,

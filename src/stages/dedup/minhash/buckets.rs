@@ -5,21 +5,20 @@
 //!
 //! Within a group (same band hash, input order) each document is paired with
 //! the first of up to [`MAX_REPRESENTATIVES`] representatives it matches;
-//! with `verify`, a match needs an estimated Jaccard ≥ `threshold`, and a
+//! with `verify`, a match needs a sampled Jaccard ≥ `threshold`, and a
 //! document that matches none becomes a representative itself. Identical
 //! copies thus cost one comparison each, however large the group.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 use std::fs::File;
 use std::io::Write;
 use std::os::unix::fs::FileExt;
 use std::sync::Arc;
 
-use anyhow::Context;
-
 use super::collect::RECORD;
-use super::signature::estimated_jaccard;
+use super::samples::Samples;
+use super::signature::sample_jaccard;
 use super::{paths, MinhashDedupConfig};
 use crate::io::atomic::AtomicFile;
 use crate::stages::dedup::sidefile::ChunkFile;
@@ -66,35 +65,6 @@ impl Run {
     }
 }
 
-/// Reads sketches by document; files opened on first use.
-struct Sketches {
-    work: std::path::PathBuf,
-    len: usize,
-    files: HashMap<u32, File>,
-}
-
-impl Sketches {
-    fn read(&mut self, doc: u64, out: &mut Vec<u8>) -> anyhow::Result<()> {
-        let task = (doc >> 32) as u32;
-        let ordinal = doc as u32 as u64;
-        if !self.files.contains_key(&task) {
-            if self.files.len() >= 256 {
-                self.files.clear();
-            }
-            let path = paths::sketches(&self.work, task as usize);
-            let f = File::open(&path)
-                .with_context(|| format!("missing {}; the signatures phase did not finish", path.display()))?;
-            self.files.insert(task, f);
-        }
-        out.resize(self.len, 0);
-        self.files[&task]
-            .read_exact_at(out, ordinal * self.len as u64)
-            .with_context(|| {
-                format!("sketch of document {ordinal} of task {task} is missing; rerun the signatures phase")
-            })
-    }
-}
-
 /// Runs bucket task `ctx.task` (band = task / tasks_per_bucket).
 pub fn run(
     cfg: &MinhashDedupConfig,
@@ -129,11 +99,8 @@ pub fn run(
     let mut grouper = Grouper {
         verify: cfg.verify,
         threshold: cfg.threshold,
-        sketches: Sketches {
-            work: ctx.work_dir.clone(),
-            len: 2 * cfg.buckets * cfg.hashes_per_bucket,
-            files: HashMap::new(),
-        },
+        k: cfg.verify_sample,
+        samples: Samples::new(&ctx.work_dir),
         reps: Vec::new(),
         spare: Vec::new(),
         candidates: 0,
@@ -169,10 +136,11 @@ pub fn run(
 struct Grouper {
     verify: bool,
     threshold: f64,
-    sketches: Sketches,
-    /// (document, sketch) of the group's representatives.
-    reps: Vec<(u64, Vec<u8>)>,
-    spare: Vec<u8>,
+    k: usize,
+    samples: Samples,
+    /// (document, sample) of the group's representatives.
+    reps: Vec<(u64, Vec<u32>)>,
+    spare: Vec<u32>,
     candidates: u64,
     pairs: u64,
     failed: u64,
@@ -197,11 +165,11 @@ impl Grouper {
                 continue;
             }
             let mut sk = std::mem::take(&mut self.spare);
-            self.sketches.read(doc, &mut sk)?;
+            self.samples.read((doc >> 32) as u32, doc as u32, &mut sk)?;
             let mut matched = None;
             for (rep, rep_sk) in &self.reps {
                 self.candidates += 1;
-                if estimated_jaccard(rep_sk, &sk) >= self.threshold {
+                if sample_jaccard(rep_sk, &sk, self.k) >= self.threshold {
                     matched = Some(*rep);
                     break;
                 }

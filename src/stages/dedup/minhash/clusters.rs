@@ -4,8 +4,14 @@
 //! each upstream task in input order, the documents to remove and the id of
 //! the one they duplicate.
 //!
-//! Memory: parent and cluster size (8 bytes per document), plus the survivor
-//! ranking (8 more) when `keep` is not `first`. Pairs are streamed.
+//! With `verify`, each component is then split into stars around keepers
+//! that every removed member is verified similar to (see
+//! [`split_into_stars`]): union-find alone would chain A~B~C and remove C as
+//! a duplicate of an A it barely resembles.
+//!
+//! Memory: parent and cluster size (8 bytes per document), the survivor
+//! ranking (8 more) when `keep` is not `first`, and with `verify` 8 bytes per
+//! document that has a candidate. Pairs are streamed.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
@@ -15,6 +21,8 @@ use std::os::unix::fs::FileExt;
 use anyhow::{bail, Context};
 use serde_json::json;
 
+use super::samples::Samples;
+use super::signature::sample_jaccard;
 use super::{paths, Keep, MinhashDedupConfig};
 use crate::io::atomic::AtomicFile;
 use crate::stages::TaskContext;
@@ -63,6 +71,66 @@ impl Clusters {
             self.parent[ra as usize] = rb;
         }
     }
+}
+
+/// Keepers a component is split around at most; members similar to none
+/// of them stay (not removed).
+const MAX_KEEPERS: usize = 32;
+
+/// Splits every component into stars: members in survivor order, each joins
+/// the first keeper it is verified similar to, or becomes a keeper. Returns
+/// how many documents left their union-find root.
+fn split_into_stars(
+    cfg: &MinhashDedupConfig,
+    uf: &mut Clusters,
+    size: &[u32],
+    work: &std::path::Path,
+    locate: &dyn Fn(u32) -> (u32, u32),
+) -> anyhow::Result<u64> {
+    let mut members: Vec<(u32, u32)> = (0..uf.parent.len() as u32)
+        .filter(|&x| size[uf.parent[x as usize] as usize] > 1)
+        .map(|x| (uf.parent[x as usize], x))
+        .collect();
+    members.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0).then_with(|| {
+            if uf.better(a.1, b.1) {
+                std::cmp::Ordering::Less
+            } else if uf.better(b.1, a.1) {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+    });
+    let mut samples = Samples::new(work);
+    let mut keepers: Vec<(u32, Vec<u32>)> = Vec::new();
+    let mut sample = Vec::new();
+    let mut moved = 0u64;
+    for component in members.chunk_by(|a, b| a.0 == b.0) {
+        keepers.clear();
+        for &(root, x) in component {
+            let (t, o) = locate(x);
+            samples.read(t, o, &mut sample)?;
+            let keeper = keepers
+                .iter()
+                .find(|(_, s)| sample_jaccard(s, &sample, cfg.verify_sample) >= cfg.threshold)
+                .map(|(k, _)| *k);
+            let new_parent = match keeper {
+                Some(k) => k,
+                None => {
+                    if keepers.len() < MAX_KEEPERS {
+                        keepers.push((x, std::mem::take(&mut sample)));
+                    }
+                    x
+                }
+            };
+            if new_parent != root {
+                moved += 1;
+            }
+            uf.parent[x as usize] = new_parent;
+        }
+    }
+    Ok(moved)
 }
 
 /// Reads ids of documents of any upstream task (a few files open at once).
@@ -190,6 +258,18 @@ pub fn run(
         uf.parent[x as usize] = r;
         size[r as usize] += 1;
     }
+    let locate = |g: u32| -> (u32, u32) {
+        let t = offsets.partition_point(|&o| o <= g as u64) - 1;
+        (t as u32, (g as u64 - offsets[t]) as u32)
+    };
+    if cfg.verify {
+        let moved = split_into_stars(cfg, &mut uf, &size, work, &locate)?;
+        stats.counters.add("regrouped_by_verification", moved);
+        size.iter_mut().for_each(|s| *s = 0);
+        for x in 0..n {
+            size[uf.parent[x] as usize] += 1;
+        }
+    }
     let mut histogram: BTreeMap<u32, u64> = BTreeMap::new();
     let mut top: Vec<(u32, u32)> = Vec::new(); // (size, root), largest first
     let mut clusters = 0u64;
@@ -206,10 +286,6 @@ pub fn run(
         }
     }
     let mut ids = IdReader::new(work);
-    let locate = |g: u32| -> (usize, u32) {
-        let t = offsets.partition_point(|&o| o <= g as u64) - 1;
-        (t, (g as u64 - offsets[t]) as u32)
-    };
     let mut members: HashMap<u32, Vec<String>> = top.iter().map(|&(_, r)| (r, Vec::new())).collect();
     let mut removed = 0u64;
     let mut cached_root = (u32::MAX, String::new());
@@ -228,7 +304,7 @@ pub fn run(
             }
             if cached_root.0 != r {
                 let (rt, ro) = locate(r);
-                cached_root = (r, ids.id(rt, ro)?);
+                cached_root = (r, ids.id(rt as usize, ro)?);
             }
             let kept = cached_root.1.as_bytes();
             out.write_all(&o.to_le_bytes())?;
@@ -259,7 +335,7 @@ pub fn run(
         stats.examples.push(json!({
             "kind": "minhash_cluster",
             "size": s,
-            "kept": ids.id(rt, ro)?,
+            "kept": ids.id(rt as usize, ro)?,
             "removed": members.remove(&r).unwrap_or_default(),
         }));
     }

@@ -3,7 +3,8 @@
 //!
 //! Side files of task T: `signatures/task-T.bin` (chunks keyed by band ×
 //! hash-range part, records `(band hash u64, ordinal u32)` sorted), and when
-//! verifying `sketches/task-T.bin` (fixed 2 × hashes bytes per document).
+//! verifying `samples/task-T.{idx,bin}` (each document's bottom-k shingle
+//! sample, at most 4 × `verify_sample` bytes).
 //! `ids/task-T.{idx,txt}` hold the ids (to name the kept copy in rejected/),
 //! `ids/task-T.prio` the survivor ranking when `keep` is not `first`.
 
@@ -12,7 +13,7 @@ use std::sync::Arc;
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::signature::{sketch, MinHasher, Scratch};
+use super::signature::{MinHasher, Scratch};
 use super::{paths, Keep, MinhashDedupConfig};
 use crate::document::Document;
 use crate::io::atomic::AtomicFile;
@@ -30,7 +31,8 @@ pub const RECORD: usize = 12;
 /// The side files of one task, open until `finish`.
 struct Files {
     runs: ChunkWriter,
-    sketches: Option<AtomicFile>,
+    /// (offsets, samples) when verifying.
+    samples: Option<(AtomicFile, AtomicFile)>,
     id_offsets: AtomicFile,
     ids: AtomicFile,
     priorities: Option<AtomicFile>,
@@ -49,7 +51,8 @@ pub struct Collector {
     unsigned: u64,
     scratch: Scratch,
     sig: Vec<u64>,
-    sketch: Vec<u8>,
+    sample: Vec<u32>,
+    sample_bytes: u64,
     run: Vec<u8>,
 }
 
@@ -63,10 +66,14 @@ impl Collector {
             parts: cfg.tasks_per_bucket,
             files: Some(Files {
                 runs: ChunkWriter::create(&paths::signatures(w, t))?,
-                sketches: cfg
-                    .verify
-                    .then(|| AtomicFile::create(&paths::sketches(w, t)))
-                    .transpose()?,
+                samples: if cfg.verify {
+                    Some((
+                        AtomicFile::create(&paths::sample_offsets(w, t))?,
+                        AtomicFile::create(&paths::samples(w, t))?,
+                    ))
+                } else {
+                    None
+                },
                 id_offsets: AtomicFile::create(&paths::id_offsets(w, t))?,
                 ids: AtomicFile::create(&paths::ids(w, t))?,
                 priorities: (cfg.keep != Keep::First)
@@ -80,7 +87,8 @@ impl Collector {
             unsigned: 0,
             scratch: Scratch::default(),
             sig: Vec::new(),
-            sketch: Vec::new(),
+            sample: Vec::new(),
+            sample_bytes: 0,
             run: Vec::new(),
         })
     }
@@ -132,14 +140,15 @@ impl Stage for Collector {
             p.write_all(&self.cfg.priority(doc).to_le_bytes())?;
         }
         let signed = self.hasher.sign(&doc.text, &mut self.scratch, &mut self.sig);
-        if let Some(s) = &mut files.sketches {
+        if let Some((idx, data)) = &mut files.samples {
+            idx.write_all(&self.sample_bytes.to_le_bytes())?;
             if signed {
-                sketch(&self.sig, &mut self.sketch);
-            } else {
-                self.sketch.clear();
-                self.sketch.resize(2 * self.hasher.len(), 0);
+                self.scratch.sample(self.cfg.verify_sample, &mut self.sample);
+                for h in &self.sample {
+                    data.write_all(&h.to_le_bytes())?;
+                }
+                self.sample_bytes += 4 * self.sample.len() as u64;
             }
-            s.write_all(&self.sketch)?;
         }
         if !signed {
             self.unsigned += 1;
@@ -166,8 +175,10 @@ impl Stage for Collector {
         let mut files = self.files.take().expect("finish once");
         files.id_offsets.write_all(&self.id_bytes.to_le_bytes())?;
         files.runs.finish()?;
-        if let Some(s) = files.sketches {
-            s.commit()?;
+        if let Some((mut idx, data)) = files.samples {
+            idx.write_all(&self.sample_bytes.to_le_bytes())?;
+            data.commit()?;
+            idx.commit()?;
         }
         if let Some(p) = files.priorities {
             p.commit()?;

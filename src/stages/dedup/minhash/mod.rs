@@ -3,13 +3,17 @@
 //! One YAML entry becomes four phases:
 //! 1. signatures — the collector at the end of the upstream phase signs every
 //!    document and writes, per band, runs sorted by band hash
-//!    ([`collect`]); plus a 16-bit sketch per hash for verification and the
-//!    document ids.
+//!    ([`collect`]); plus, for verification, a bottom-k sample of each
+//!    document's shingles (exact similarity for texts up to k shingles) and
+//!    the document ids.
 //! 2. buckets — one task per band (or band × hash range) merges the sorted
 //!    runs of every upstream task and emits candidate pairs, verified on the
-//!    sketches when `verify` is on ([`buckets`]).
-//! 3. clusters — one task runs union-find over compact integer ids and
-//!    writes, per upstream task, the documents to remove ([`clusters`]).
+//!    samples when `verify` is on ([`buckets`]).
+//! 3. clusters — one task runs union-find over compact integer ids, and with
+//!    `verify` splits each component into stars around documents every member
+//!    is verified against, so no document is removed as a duplicate of one
+//!    it is not similar to; it writes, per upstream task, the documents to
+//!    remove ([`clusters`]).
 //! 4. filter — each downstream task streams its removal list alongside its
 //!    documents ([`filter`]); stages after the barrier follow in that phase.
 
@@ -17,6 +21,7 @@ mod buckets;
 mod clusters;
 mod collect;
 mod filter;
+mod samples;
 pub mod signature;
 
 use std::path::{Path, PathBuf};
@@ -64,6 +69,8 @@ pub struct MinhashDedupConfig {
     pub verify: bool,
     #[serde(default = "d_threshold")]
     pub threshold: f64,
+    #[serde(default = "d_sample")]
+    pub verify_sample: usize,
     #[serde(default = "d_one")]
     pub tasks_per_bucket: usize,
     #[serde(skip)]
@@ -90,6 +97,9 @@ fn d_true() -> bool {
 }
 fn d_threshold() -> f64 {
     0.8
+}
+fn d_sample() -> usize {
+    256
 }
 fn d_one() -> usize {
     1
@@ -147,13 +157,19 @@ impl Describe for MinhashDedupConfig {
                 name: "verify",
                 ty: "bool",
                 default: "true",
-                doc: "keep only candidate pairs whose estimated Jaccard reaches `threshold`",
+                doc: "remove only documents whose Jaccard similarity to the kept one reaches `threshold`",
             },
             ParamDoc {
                 name: "threshold",
                 ty: "number",
                 default: "0.8",
                 doc: "Jaccard similarity for verified pairs",
+            },
+            ParamDoc {
+                name: "verify_sample",
+                ty: "integer",
+                default: "256",
+                doc: "shingles kept per document for verification (bottom-k; exact below k; 4 B each on disk)",
             },
             ParamDoc {
                 name: "tasks_per_bucket",
@@ -205,6 +221,12 @@ impl StageConfig for MinhashDedupConfig {
         }
         if self.buckets == 0 || self.hashes_per_bucket == 0 || self.hashes_per_bucket > 64 {
             bail!("minhash_dedup: `buckets` must be at least 1 and `hashes_per_bucket` between 1 and 64");
+        }
+        if self.verify_sample < 16 {
+            bail!(
+                "minhash_dedup: `verify_sample: {}`; use at least 16 shingles",
+                self.verify_sample
+            );
         }
         if self.tasks_per_bucket == 0 {
             bail!("minhash_dedup: `tasks_per_bucket: 0`; use at least 1");
@@ -273,8 +295,11 @@ mod paths {
     pub fn signatures(work: &Path, task: usize) -> PathBuf {
         work.join("signatures").join(format!("task-{task:05}.bin"))
     }
-    pub fn sketches(work: &Path, task: usize) -> PathBuf {
-        work.join("sketches").join(format!("task-{task:05}.bin"))
+    pub fn samples(work: &Path, task: usize) -> PathBuf {
+        work.join("samples").join(format!("task-{task:05}.bin"))
+    }
+    pub fn sample_offsets(work: &Path, task: usize) -> PathBuf {
+        work.join("samples").join(format!("task-{task:05}.idx"))
     }
     pub fn id_offsets(work: &Path, task: usize) -> PathBuf {
         work.join("ids").join(format!("task-{task:05}.idx"))

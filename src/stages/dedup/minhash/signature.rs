@@ -164,6 +164,26 @@ impl MinHasher {
     }
 }
 
+/// The distinct shingles of `text`, for exact Jaccard similarity (the
+/// ground truth the signatures estimate).
+pub fn shingle_set(text: &str, ngram: usize) -> std::collections::HashSet<u64> {
+    let (mut norm, mut out) = (String::new(), Vec::new());
+    simplify(text, &mut norm);
+    shingles(&norm, ngram.max(1), &mut out);
+    out.into_iter().collect()
+}
+
+/// Exact Jaccard similarity of two shingle sets (0 when both are empty).
+pub fn jaccard(a: &std::collections::HashSet<u64>, b: &std::collections::HashSet<u64>) -> f64 {
+    let inter = a.iter().filter(|x| b.contains(x)).count();
+    let union = a.len() + b.len() - inter;
+    if union == 0 {
+        0.0
+    } else {
+        inter as f64 / union as f64
+    }
+}
+
 /// The shingle hashes (61-bit) of the word n-grams of normalised `norm`.
 fn shingles(norm: &str, n: usize, out: &mut Vec<u64>) {
     out.clear();
@@ -185,25 +205,44 @@ fn shingles(norm: &str, n: usize, out: &mut Vec<u64>) {
     }
 }
 
-/// The b-bit sketch of a signature used to verify candidate pairs: the low
-/// 16 bits of every hash (b-bit minwise hashing; chance agreement 2^-16).
-pub fn sketch(sig: &[u64], out: &mut Vec<u8>) {
-    out.clear();
-    for h in sig {
-        out.extend_from_slice(&(*h as u16).to_le_bytes());
+impl Scratch {
+    /// The bottom-`k` sample of the last signed text's shingles: the `k`
+    /// smallest distinct 32-bit shingle hashes, ascending. A text with fewer
+    /// than `k` shingles is sampled whole, so its similarities are exact.
+    pub fn sample(&self, k: usize, out: &mut Vec<u32>) {
+        out.clear();
+        out.extend(self.shingles.iter().map(|x| (x >> 29) as u32));
+        out.sort_unstable();
+        out.dedup();
+        out.truncate(k);
     }
 }
 
-/// Jaccard similarity estimated from two sketches, corrected for chance
-/// agreement of 16-bit values.
-pub fn estimated_jaccard(a: &[u8], b: &[u8]) -> f64 {
-    let n = a.len() / 2;
-    if n == 0 {
-        return 0.0;
+/// Jaccard similarity from two bottom-`k` samples (ascending, distinct):
+/// exact when both texts were sampled whole, else the bottom-k estimate
+/// (the share of the union's `k` smallest hashes found in both).
+pub fn sample_jaccard(a: &[u32], b: &[u32], k: usize) -> f64 {
+    let (mut i, mut j, mut union, mut both) = (0, 0, 0usize, 0usize);
+    let whole = a.len() < k && b.len() < k;
+    while (i < a.len() || j < b.len()) && (whole || union < k) {
+        match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x == y => {
+                both += 1;
+                i += 1;
+                j += 1;
+            }
+            (Some(x), Some(y)) if x < y => i += 1,
+            (Some(_), Some(_)) => j += 1,
+            (Some(_), None) => i += 1,
+            _ => j += 1,
+        }
+        union += 1;
     }
-    let same = a.chunks_exact(2).zip(b.chunks_exact(2)).filter(|(x, y)| x == y).count();
-    let chance = 1.0 / 65536.0;
-    ((same as f64 / n as f64 - chance) / (1.0 - chance)).max(0.0)
+    if union == 0 {
+        0.0
+    } else {
+        both as f64 / union as f64
+    }
 }
 
 #[cfg(test)]
@@ -254,35 +293,32 @@ mod tests {
         }
     }
 
-    fn jaccard_of(h: &MinHasher, a: &str, b: &str) -> f64 {
-        let (mut s1, mut s2, mut k1, mut k2) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    fn jaccard_of(h: &MinHasher, a: &str, b: &str, k: usize) -> f64 {
+        let (mut sig, mut s1, mut s2) = (Vec::new(), Vec::new(), Vec::new());
         let mut scratch = Scratch::default();
-        assert!(h.sign(a, &mut scratch, &mut s1));
-        assert!(h.sign(b, &mut scratch, &mut s2));
-        sketch(&s1, &mut k1);
-        sketch(&s2, &mut k2);
-        estimated_jaccard(&k1, &k2)
+        assert!(h.sign(a, &mut scratch, &mut sig));
+        scratch.sample(k, &mut s1);
+        assert!(h.sign(b, &mut scratch, &mut sig));
+        scratch.sample(k, &mut s2);
+        sample_jaccard(&s1, &s2, k)
     }
 
     #[test]
-    fn estimate_tracks_true_jaccard() {
-        let h = MinHasher::new(1, 64, 8, 7);
+    fn samples_give_exact_or_estimated_jaccard() {
+        let h = MinHasher::new(1, 14, 8, 7);
         // 100 shared words out of 150 distinct: Jaccard 2/3.
         let shared: Vec<String> = (0..100).map(|i| format!("w{}", word(i))).collect();
-        let a = format!(
-            "{} {}",
-            shared.join(" "),
-            (0..25).map(|i| format!("a{}", word(i))).collect::<Vec<_>>().join(" ")
-        );
-        let b = format!(
-            "{} {}",
-            shared.join(" "),
-            (0..25).map(|i| format!("b{}", word(i))).collect::<Vec<_>>().join(" ")
-        );
-        let j = jaccard_of(&h, &a, &b);
-        assert!((j - 2.0 / 3.0).abs() < 0.06, "{j}");
-        assert_eq!(jaccard_of(&h, &a, &a), 1.0);
-        assert!(jaccard_of(&h, &a, "zz yy xx") < 0.05);
+        let extra = |p: &str| (0..25).map(|i| format!("{p}{}", word(i))).collect::<Vec<_>>().join(" ");
+        let a = format!("{} {}", shared.join(" "), extra("a"));
+        let b = format!("{} {}", shared.join(" "), extra("b"));
+        assert!((jaccard_of(&h, &a, &b, 256) - 2.0 / 3.0).abs() < 1e-9);
+        assert!((jaccard_of(&h, &a, &b, 64) - 2.0 / 3.0).abs() < 0.15);
+        assert_eq!(jaccard_of(&h, &a, &a, 64), 1.0);
+        assert!(jaccard_of(&h, &a, "zz yy xx", 64) < 0.05);
+        assert_eq!(sample_jaccard(&[], &[], 8), 0.0);
+        assert_eq!(sample_jaccard(&[1, 2, 3], &[2, 3, 4], 8), 0.5);
+        // bottom-2 of the union {1,2,3,4} is {1,2}: only 2 is in both
+        assert_eq!(sample_jaccard(&[1, 2, 3], &[2, 3, 4], 2), 0.5);
     }
 
     fn word(i: usize) -> String {
