@@ -15,7 +15,7 @@ WORKERS=$(nproc)
 VENV=${EUROCURATE_BENCH_VENV:-target/bench-venv}
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q "datatrove[processing]==0.10.1"
+  "$VENV/bin/pip" install -q "datatrove[processing]==0.10.1" spacy orjson
 fi
 cargo build --release --quiet
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
