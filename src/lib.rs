@@ -17,5 +17,6 @@ pub mod pipeline;
 pub mod report;
 pub mod stages;
 pub mod stats;
+pub mod text;
 
 pub use document::Document;

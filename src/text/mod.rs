@@ -1,0 +1,5 @@
+//! Text measurement shared by the filters: word splitting per language and
+//! the character classes of the reference implementations.
+
+pub mod punct;
+pub mod words;
