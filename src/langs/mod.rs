@@ -27,6 +27,24 @@ pub struct LangFile {
     pub script: Option<String>,
     /// Lowest language-ID score at which a document counts as this language.
     pub lid_threshold: Option<f32>,
+    /// How words are split (elisions, clitics, hyphens).
+    #[serde(default)]
+    pub words: Option<crate::text::words::WordRules>,
+    /// The language's stop words and where they come from.
+    #[serde(default)]
+    pub stopwords: Option<StopWords>,
+    /// Thresholds of the quality filters (`quality.<kind>.<key>`).
+    #[serde(default)]
+    pub quality: Option<crate::stages::quality::QualityLayers>,
+}
+
+/// A stop-word list with its provenance, so partners can audit and replace it.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StopWords {
+    /// Where the list comes from, with its licence.
+    pub source: String,
+    pub words: Vec<String>,
 }
 
 /// Settings of all languages found in a `langs/` folder.

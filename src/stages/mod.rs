@@ -10,6 +10,7 @@ pub mod length_filter;
 pub mod lid;
 pub mod normalize;
 pub mod pii;
+pub mod quality;
 pub mod sample;
 pub mod url_filter;
 

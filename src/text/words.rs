@@ -132,7 +132,11 @@ impl WordSplitter {
     fn core<'a>(&self, mut s: &'a str, out: &mut Vec<&'a str>) {
         if !self.prefixes.is_empty() {
             let folded = fold(s);
-            if let Some(p) = self.prefixes.iter().find(|p| folded.starts_with(p.as_str()) && folded.len() > p.len()) {
+            if let Some(p) = self
+                .prefixes
+                .iter()
+                .find(|p| folded.starts_with(p.as_str()) && folded.len() > p.len())
+            {
                 let n = p.chars().count();
                 let cut = s.char_indices().nth(n).map_or(s.len(), |(i, _)| i);
                 out.push(&s[..cut]);
@@ -142,7 +146,11 @@ impl WordSplitter {
         let mut clitic = None;
         if !self.suffixes.is_empty() {
             let folded = fold(s);
-            if let Some(x) = self.suffixes.iter().find(|x| folded.ends_with(x.as_str()) && folded.len() > x.len()) {
+            if let Some(x) = self
+                .suffixes
+                .iter()
+                .find(|x| folded.ends_with(x.as_str()) && folded.len() > x.len())
+            {
                 let n = x.chars().count();
                 let cut = s.char_indices().rev().nth(n - 1).map_or(0, |(i, _)| i);
                 clitic = Some(&s[cut..]);
@@ -191,7 +199,9 @@ mod tests {
 
     fn en() -> WordRules {
         WordRules {
-            split_suffixes: ["n't", "'s", "'re", "'ve", "'ll", "'d", "'m"].map(String::from).to_vec(),
+            split_suffixes: ["n't", "'s", "'re", "'ve", "'ll", "'d", "'m"]
+                .map(String::from)
+                .to_vec(),
             ..Default::default()
         }
     }
@@ -200,14 +210,23 @@ mod tests {
     fn english_like_spacy() {
         // spaCy blank("en") gives exactly these tokens (checked with spaCy 3).
         assert_eq!(
-            toks(&en(), "Hello, world! It's a well-known fact... (really) U.S. costs $3.50 — e-mail me at a@b.com #tag"),
+            toks(
+                &en(),
+                "Hello, world! It's a well-known fact... (really) U.S. costs $3.50 — e-mail me at a@b.com #tag"
+            ),
             [
                 "Hello", ",", "world", "!", "It", "'s", "a", "well", "-", "known", "fact", "...", "(", "really", ")",
                 "U.S.", "costs", "$", "3.50", "—", "e", "-", "mail", "me", "at", "a@b.com", "#", "tag"
             ]
         );
-        assert_eq!(toks(&en(), "don't stop\n\n- bullet one\n• two"), ["do", "n't", "stop", "-", "bullet", "one", "•", "two"]);
-        assert_eq!(toks(&en(), "see https://example.eu/a-b, now"), ["see", "https://example.eu/a-b", ",", "now"]);
+        assert_eq!(
+            toks(&en(), "don't stop\n\n- bullet one\n• two"),
+            ["do", "n't", "stop", "-", "bullet", "one", "•", "two"]
+        );
+        assert_eq!(
+            toks(&en(), "see https://example.eu/a-b, now"),
+            ["see", "https://example.eu/a-b", ",", "now"]
+        );
     }
 
     #[test]
@@ -216,7 +235,10 @@ mod tests {
             split_prefixes: ["l'", "d'", "qu'", "j'"].map(String::from).to_vec(),
             ..Default::default()
         };
-        assert_eq!(toks(&fr, "L’homme qu'il voit d'État."), ["L’", "homme", "qu'", "il", "voit", "d'", "État", "."]);
+        assert_eq!(
+            toks(&fr, "L’homme qu'il voit d'État."),
+            ["L’", "homme", "qu'", "il", "voit", "d'", "État", "."]
+        );
         let ga = WordRules {
             split_prefixes: ["d'", "b'", "m'"].map(String::from).to_vec(),
             ..Default::default()
@@ -226,13 +248,19 @@ mod tests {
             split_prefixes: ["f'", "b'", "m'"].map(String::from).to_vec(),
             ..Default::default()
         };
-        assert_eq!(toks(&mt, "il-kelb f'Malta ħafna."), ["il", "-", "kelb", "f'", "Malta", "ħafna", "."]);
+        assert_eq!(
+            toks(&mt, "il-kelb f'Malta ħafna."),
+            ["il", "-", "kelb", "f'", "Malta", "ħafna", "."]
+        );
         let keep = WordRules {
             split_hyphens: Some(false),
             ..Default::default()
         };
         assert_eq!(toks(&keep, "E-Mail-Adresse"), ["E-Mail-Adresse"]);
-        assert_eq!(toks(&WordRules::default(), "E-Mail-Adresse 3-4"), ["E", "-", "Mail", "-", "Adresse", "3-4"]);
+        assert_eq!(
+            toks(&WordRules::default(), "E-Mail-Adresse 3-4"),
+            ["E", "-", "Mail", "-", "Adresse", "3-4"]
+        );
     }
 
     #[test]

@@ -1,0 +1,284 @@
+//! `c4_quality`: the C4 paper's line and page rules (Raffel et al. 2020), as
+//! datatrove's `C4QualityFilter`: lines are kept only when they end in
+//! terminal punctuation, have at least 3 words, no word over 1000
+//! characters, no "javascript" and no cookie/terms-of-use phrase; a page with
+//! "lorem ipsum" or a curly bracket in a kept line, or fewer than 5
+//! sentences left, is dropped. With `remove_lines` (the reference's
+//! behaviour) the surviving lines replace the text.
+
+use super::{chars, quality_filter, ForLang};
+use crate::document::Document;
+use crate::stages::{Rejection, Stage, StageConfig, TaskContext, ValidateContext, Verdict};
+use crate::stats::Counters;
+use crate::text::punct;
+use crate::text::words::WordSplitter;
+
+quality_filter! {
+    kind: "c4_quality",
+    layer: c4_quality,
+    summary: "C4 line and page rules (terminal punctuation, javascript, lorem ipsum, curly brackets, policy lines, min sentences); removes failing lines",
+    config: C4QualityConfig,
+    values: C4QualityValues,
+    resolved: C4Quality,
+    fields {
+        remove_lines: bool = true => "replace the text by the lines that pass (false: decide only)",
+        remove_citations: bool = true => "strip [1], [edit], [citation needed] before the line checks",
+        filter_no_terminal_punct: bool = true => "drop lines not ending in . ? ! \" ' (or ending in ...)",
+        min_num_sentences: f64 = 5.0 => "fewest sentences in the kept lines (0: off)",
+        min_words_per_line: f64 = 3.0 => "drop lines with fewer words (0: off)",
+        max_word_length: f64 = 1000.0 => "drop lines with a longer word, characters (0: off)",
+        filter_lorem_ipsum: bool = true => "drop pages with \"lorem ipsum\"",
+        filter_javascript: bool = true => "drop lines mentioning javascript",
+        filter_curly_bracket: bool = true => "drop pages with a curly bracket",
+        filter_policy: bool = true => "drop lines with cookie and terms-of-use phrases",
+        policy_phrases: Vec<String> = vec!["terms of use".into(), "privacy policy".into(), "cookie policy".into(), "uses cookies".into(), "use of cookies".into(), "use cookies".into()] => "lowercase phrases of filter_policy (set per language in langs/)",
+    }
+}
+
+/// What became of a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub lines: usize,
+    pub kept_lines: usize,
+    pub sentences: usize,
+    /// Set when the page is dropped.
+    pub rejection: Option<Rejection>,
+    pub text: String,
+}
+
+fn remove_citations(line: &str) -> std::borrow::Cow<'_, str> {
+    if !line.contains('[') {
+        return line.into();
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find('[') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let digits = tail[1..].bytes().take_while(u8::is_ascii_digit).count();
+        let skip = if tail[1 + digits..].starts_with(']') {
+            2 + digits
+        } else if tail.starts_with("[edit]") {
+            6
+        } else if tail.starts_with("[citation needed]") {
+            17
+        } else {
+            out.push('[');
+            1
+        };
+        rest = &tail[skip..];
+    }
+    out.push_str(rest);
+    out.into()
+}
+
+/// Sentences in `line` by spaCy's sentencizer rule: a sentence starts at
+/// the first ordinary token after a sentence-ending one.
+pub fn count_sentences(line: &str, words: &WordSplitter, tokens: &mut Vec<String>) -> usize {
+    let mut toks = Vec::new();
+    words.split(line, &mut toks);
+    tokens.clear();
+    if toks.is_empty() {
+        return 0;
+    }
+    let ends = punct::sentence_end();
+    let mut sentences = 1;
+    let mut seen_end = false;
+    for t in toks {
+        let mut cs = t.chars();
+        let single_end = matches!((cs.next(), cs.next()), (Some(c), None) if ends.contains(c));
+        let is_punct = t.chars().all(|c| !c.is_alphanumeric());
+        if seen_end && !is_punct && !single_end {
+            sentences += 1;
+            seen_end = false;
+        } else if single_end {
+            seen_end = true;
+        }
+    }
+    sentences
+}
+
+/// Applies the rules to `text`.
+pub fn apply(text: &str, t: &C4Quality, words: &WordSplitter) -> Outcome {
+    let mut kept: Vec<String> = Vec::new();
+    let mut sentences = 0;
+    let mut scratch = Vec::new();
+    let lines = super::python_splitlines(text);
+    let mut out = Outcome {
+        lines: lines.len(),
+        kept_lines: 0,
+        sentences: 0,
+        rejection: None,
+        text: String::new(),
+    };
+    for raw in lines {
+        let line = raw.trim();
+        let n_words = line.split_whitespace().count();
+        if t.max_word_length != 0.0 && line.split_whitespace().any(|w| chars(w) as f64 > t.max_word_length) {
+            continue;
+        }
+        let line = if t.remove_citations {
+            remove_citations(line)
+        } else {
+            line.into()
+        };
+        let line: &str = &line;
+        if t.filter_no_terminal_punct && (!line.ends_with(['.', '?', '!', '"', '\'']) || line.ends_with("...")) {
+            continue;
+        }
+        if (n_words as f64) < t.min_words_per_line {
+            continue;
+        }
+        let lower = line.to_lowercase();
+        if t.filter_lorem_ipsum && lower.contains("lorem ipsum") {
+            out.rejection = Some(Rejection {
+                reason: "lorem_ipsum".into(),
+                detail: Some(format!("line: {}", clip(line))),
+            });
+            return out;
+        }
+        if t.filter_javascript && lower.contains("javascript") {
+            continue;
+        }
+        if t.filter_curly_bracket && line.contains('{') {
+            out.rejection = Some(Rejection {
+                reason: "curly_bracket".into(),
+                detail: Some(format!("line: {}", clip(line))),
+            });
+            return out;
+        }
+        if t.filter_policy && t.policy_phrases.iter().any(|p| lower.contains(p.as_str())) {
+            continue;
+        }
+        if t.min_num_sentences != 0.0 {
+            sentences += count_sentences(line, words, &mut scratch);
+        }
+        kept.push(line.to_string());
+    }
+    out.kept_lines = kept.len();
+    out.sentences = sentences;
+    if t.min_num_sentences != 0.0 && (sentences as f64) < t.min_num_sentences {
+        out.rejection = Some(Rejection {
+            reason: "too_few_sentences".into(),
+            detail: Some(format!(
+                "sentences={sentences} < {} in {} of {} lines kept",
+                super::num(t.min_num_sentences),
+                kept.len(),
+                out.lines
+            )),
+        });
+        return out;
+    }
+    out.text = kept.join("\n").trim().to_string();
+    out
+}
+
+fn clip(s: &str) -> String {
+    let mut c: String = s.chars().take(80).collect();
+    if c.len() < s.len() {
+        c.push('…');
+    }
+    c
+}
+
+/// Decides one document and, with `remove_lines`, rewrites its text.
+pub fn check(doc: &mut Document, f: &ForLang<C4Quality>, counters: &mut Counters) -> Option<Rejection> {
+    let o = apply(&doc.text, &f.thresholds, &f.words);
+    counters.add("lines", o.lines as u64);
+    if let Some(mut r) = o.rejection {
+        r.detail = r.detail.map(|d| format!("{d} ({})", f.lang));
+        return Some(r);
+    }
+    counters.add("lines_removed", (o.lines - o.kept_lines) as u64);
+    if f.thresholds.remove_lines {
+        doc.text = o.text;
+    }
+    None
+}
+
+impl StageConfig for C4QualityConfig {
+    fn kind(&self) -> &'static str {
+        "c4_quality"
+    }
+
+    fn validate(&self, _ctx: &ValidateContext) -> anyhow::Result<()> {
+        self.per_lang().map(|_| ())
+    }
+
+    fn build(&self, _ctx: &TaskContext) -> anyhow::Result<Box<dyn Stage>> {
+        Ok(Box::new(C4Stage { per: self.per_lang()? }))
+    }
+}
+
+struct C4Stage {
+    per: std::sync::Arc<super::PerLang<C4Quality>>,
+}
+
+impl Stage for C4Stage {
+    fn process(&mut self, doc: &mut Document, counters: &mut Counters) -> anyhow::Result<Verdict> {
+        let f = self.per.get(doc.lang.as_deref(), counters).clone();
+        Ok(check(doc, &f, counters).map_or(Verdict::Keep, Verdict::Drop))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> Outcome {
+        apply(text, &C4Quality::default(), &WordSplitter::default())
+    }
+
+    #[test]
+    fn keeps_punctuated_lines_and_counts_sentences() {
+        let good = "The first sentence is here. A second one follows!\nWhy not a third one?\nFourth line ends well. Fifth too.";
+        let o = run(&format!("Menu\nHome | About\n{good}\nShare on Facebook"));
+        assert_eq!(o.rejection, None);
+        assert_eq!(o.sentences, 5);
+        assert_eq!(o.text, good);
+        let o = run("Only one sentence here.");
+        assert_eq!(o.rejection.unwrap().reason, "too_few_sentences");
+    }
+
+    #[test]
+    fn page_and_line_rules() {
+        let base = "One sentence here. Two sentences here. Three here. Four here. Five here.";
+        assert_eq!(
+            run(&format!("{base}\nLorem ipsum dolor sit amet."))
+                .rejection
+                .unwrap()
+                .reason,
+            "lorem_ipsum"
+        );
+        assert_eq!(
+            run(&format!("{base}\nvar x = {{ a: 1 }};")).rejection,
+            None,
+            "no terminal punctuation: line dropped first"
+        );
+        assert_eq!(
+            run(&format!("{base}\nThe object {{a}} is here."))
+                .rejection
+                .unwrap()
+                .reason,
+            "curly_bracket"
+        );
+        let o = run(&format!(
+            "{base}\nPlease enable JavaScript to continue.\nThis site uses cookies, see more."
+        ));
+        assert_eq!(o.text, base);
+        assert_eq!(
+            remove_citations("Paris[1] is big[edit][citation needed]. [x]"),
+            "Paris is big. [x]"
+        );
+        assert_eq!(run("Ends with dots... Really... Yes...").kept_lines, 0);
+    }
+
+    #[test]
+    fn sentences_in_other_scripts() {
+        let mut s = Vec::new();
+        let w = WordSplitter::default();
+        assert_eq!(count_sentences("Γεια σας. Τι κάνετε; Καλά!", &w, &mut s), 2);
+        assert_eq!(count_sentences("Здравей. Как си? Добре!", &w, &mut s), 3);
+        assert_eq!(count_sentences("U.S. law applies. Yes.", &w, &mut s), 2);
+    }
+}

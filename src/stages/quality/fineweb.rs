@@ -1,0 +1,192 @@
+//! `fineweb_quality`: FineWeb's line rules (Penedo et al. 2024), as
+//! datatrove's `FineWebQualityFilter`: share of lines ending in terminal
+//! punctuation, share of short lines, characters in duplicate lines, and
+//! newlines per word (list-like pages).
+
+use super::{chars, find_duplicates, num, quality_filter, ForLang};
+use crate::document::Document;
+use crate::stages::{Rejection, Stage, StageConfig, TaskContext, ValidateContext, Verdict};
+use crate::stats::Counters;
+use crate::text::punct;
+
+quality_filter! {
+    kind: "fineweb_quality",
+    layer: fineweb_quality,
+    summary: "FineWeb line rules (terminal punctuation, short lines, duplicate line characters, list ratio) per language",
+    config: FinewebQualityConfig,
+    values: FinewebQualityValues,
+    resolved: FinewebQuality,
+    fields {
+        line_punct_thr: f64 = 0.12 => "fewest lines ending in terminal punctuation, share",
+        line_punct_exclude_zero: bool = false => "keep pages where no line ends in punctuation",
+        short_line_thr: f64 = 0.67 => "most short lines, share",
+        short_line_length: f64 = 30.0 => "a line this long or shorter is short, characters",
+        char_duplicates_ratio: f64 = 0.01 => "most characters in duplicate lines, share",
+        new_line_ratio: f64 = 0.3 => "most newlines per word",
+    }
+}
+
+/// What the filter measures on one document.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Measures {
+    pub lines: usize,
+    pub line_punct_ratio: f64,
+    pub short_line_ratio: f64,
+    pub char_dup_ratio: f64,
+    pub new_line_ratio: f64,
+}
+
+/// Measures `text` split into `tokens`.
+pub fn measure(text: &str, tokens: &[&str], short_line_length: f64) -> Measures {
+    let lines: Vec<&str> = text.split('\n').filter(|l| !l.trim().is_empty()).collect();
+    if lines.is_empty() {
+        return Measures::default();
+    }
+    let n = lines.len() as f64;
+    let term = punct::terminal();
+    let punct = lines
+        .iter()
+        .filter(|l| l.chars().next_back().is_some_and(|c| term.contains(c)))
+        .count();
+    let short = lines.iter().filter(|l| chars(l) as f64 <= short_line_length).count();
+    let (_, dup_chars) = find_duplicates(lines.iter().copied());
+    let newlines = text.bytes().filter(|b| *b == b'\n').count();
+    let non_newline = (chars(text) - newlines).max(1);
+    Measures {
+        lines: lines.len(),
+        line_punct_ratio: punct as f64 / n,
+        short_line_ratio: short as f64 / n,
+        char_dup_ratio: dup_chars as f64 / non_newline as f64,
+        new_line_ratio: newlines as f64 / tokens.len().max(1) as f64,
+    }
+}
+
+/// The first failing check, in the reference's order.
+pub fn decide(m: &Measures, t: &FinewebQuality, lang: &str) -> Option<Rejection> {
+    let drop = |reason: &'static str, detail: String| {
+        Some(Rejection {
+            reason: reason.into(),
+            detail: Some(format!("{detail} ({lang})")),
+        })
+    };
+    if m.lines == 0 {
+        return Some(Rejection::new("empty"));
+    }
+    if m.line_punct_ratio < t.line_punct_thr && !(m.line_punct_ratio == 0.0 && t.line_punct_exclude_zero) {
+        return drop(
+            "line_punct_ratio",
+            format!(
+                "line_punct_ratio={} < {}",
+                num(m.line_punct_ratio),
+                num(t.line_punct_thr)
+            ),
+        );
+    }
+    if m.short_line_ratio > t.short_line_thr {
+        return drop(
+            "short_line_ratio",
+            format!(
+                "short_line_ratio={} > {}",
+                num(m.short_line_ratio),
+                num(t.short_line_thr)
+            ),
+        );
+    }
+    if m.char_dup_ratio > t.char_duplicates_ratio {
+        return drop(
+            "char_dup_ratio",
+            format!(
+                "char_dup_ratio={} > {}",
+                num(m.char_dup_ratio),
+                num(t.char_duplicates_ratio)
+            ),
+        );
+    }
+    if m.new_line_ratio > t.new_line_ratio {
+        return drop(
+            "list_ratio",
+            format!("new_line_ratio={} > {}", num(m.new_line_ratio), num(t.new_line_ratio)),
+        );
+    }
+    None
+}
+
+/// Measures and decides one document with the settings of its language.
+pub fn check(doc: &Document, f: &ForLang<FinewebQuality>) -> Option<Rejection> {
+    let mut tokens = Vec::new();
+    f.words.split(&doc.text, &mut tokens);
+    decide(
+        &measure(&doc.text, &tokens, f.thresholds.short_line_length),
+        &f.thresholds,
+        &f.lang,
+    )
+}
+
+impl StageConfig for FinewebQualityConfig {
+    fn kind(&self) -> &'static str {
+        "fineweb_quality"
+    }
+
+    fn validate(&self, _ctx: &ValidateContext) -> anyhow::Result<()> {
+        self.per_lang().map(|_| ())
+    }
+
+    fn build(&self, _ctx: &TaskContext) -> anyhow::Result<Box<dyn Stage>> {
+        Ok(Box::new(FinewebStage { per: self.per_lang()? }))
+    }
+}
+
+struct FinewebStage {
+    per: std::sync::Arc<super::PerLang<FinewebQuality>>,
+}
+
+impl Stage for FinewebStage {
+    fn process(&mut self, doc: &mut Document, counters: &mut Counters) -> anyhow::Result<Verdict> {
+        let f = self.per.get(doc.lang.as_deref(), counters);
+        Ok(check(doc, f).map_or(Verdict::Keep, Verdict::Drop))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::words::WordSplitter;
+
+    fn reason(text: &str) -> Option<String> {
+        let mut t = Vec::new();
+        WordSplitter::default().split(text, &mut t);
+        decide(&measure(text, &t, 30.0), &FinewebQuality::default(), "en")
+            .map(|r| format!("{}: {}", r.reason, r.detail.unwrap_or_default()))
+    }
+
+    #[test]
+    fn hand_checked() {
+        let long = "This line is long enough to not count as a short one at all.";
+        assert_eq!(
+            reason(&format!("{long}\nAnother long line that also ends properly, see.")),
+            None
+        );
+        assert_eq!(reason("\n \n"), Some("empty: ".into()));
+        // 1 of 9 lines punctuated: 0.111 < 0.12
+        let mut lines: Vec<String> = (0..8).map(|i| format!("{long} item {i}")).collect();
+        lines.push(long.into());
+        assert_eq!(
+            reason(&lines.join("\n")).unwrap(),
+            "line_punct_ratio: line_punct_ratio=0.1111 < 0.12 (en)"
+        );
+        let short = format!("{long}\nHome.\nAbout.\nContact.");
+        assert_eq!(
+            reason(&short).unwrap(),
+            "short_line_ratio: short_line_ratio=0.75 > 0.67 (en)"
+        );
+        let dup = format!("{long}\n{long}\nA different closing line that is long enough.");
+        assert!(reason(&dup).unwrap().starts_with("char_dup_ratio"));
+        let list = "Eins zwei drei.\nVier fünf sechs.\nSieben acht neun.\nZehn elf zwölf.";
+        assert!(reason(list).unwrap().starts_with("short_line_ratio"));
+        let listy = "Πρώτη γραμμή είναι αρκετά μεγάλη για να μετρήσει.\nΔεύτερη γραμμή επίσης αρκετά μεγάλη εδώ.\nΤρίτη γραμμή, και αυτή μεγάλη αρκετά.\nΤέταρτη.";
+        assert_eq!(reason(listy), None);
+        // a list of one-word lines: 5 newlines for 6 tokens
+        let items = "Milk and bread for the week.\nEggs\nTea\nRice\nOats\nFlour";
+        assert!(reason(items).unwrap().starts_with("short_line_ratio"));
+    }
+}

@@ -1,0 +1,303 @@
+//! `gopher_repetition`: repetition heuristics of the Gopher paper (table
+//! A1), as datatrove's `GopherRepetitionFilter`: duplicate paragraphs and
+//! lines (by count and by characters), the character share of the most
+//! frequent 2-, 3-, 4-gram, and of duplicated 5- to 10-grams. Every measure
+//! is one pass with hashing, linear in the text, so a 50 MB line costs what
+//! 50 MB of short lines cost.
+//!
+//! One deliberate difference: the reference compares duplicated n-grams by
+//! their words joined without spaces, so `ab c` and `a bc` collide; here
+//! n-grams are compared as word sequences.
+
+use std::collections::{HashMap, HashSet};
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use super::{chars, find_duplicates, num, quality_filter, ForLang};
+use crate::document::Document;
+use crate::stages::{Rejection, Stage, StageConfig, TaskContext, ValidateContext, Verdict};
+use crate::stats::Counters;
+
+quality_filter! {
+    kind: "gopher_repetition",
+    layer: gopher_repetition,
+    summary: "Gopher repetition heuristics: duplicate lines/paragraphs, top and duplicated word n-grams, per language",
+    config: GopherRepetitionConfig,
+    values: GopherRepetitionValues,
+    resolved: GopherRepetition,
+    fields {
+        dup_line_frac: f64 = 0.3 => "most duplicate lines, share of lines",
+        dup_para_frac: f64 = 0.3 => "most duplicate paragraphs, share of paragraphs",
+        dup_line_char_frac: f64 = 0.2 => "most characters in duplicate lines",
+        dup_para_char_frac: f64 = 0.2 => "most characters in duplicate paragraphs",
+        top_2_gram: f64 = 0.2 => "most characters in the most frequent 2-gram",
+        top_3_gram: f64 = 0.18 => "most characters in the most frequent 3-gram",
+        top_4_gram: f64 = 0.16 => "most characters in the most frequent 4-gram",
+        dup_5_gram: f64 = 0.15 => "most characters in duplicated 5-grams",
+        dup_6_gram: f64 = 0.14 => "most characters in duplicated 6-grams",
+        dup_7_gram: f64 = 0.13 => "most characters in duplicated 7-grams",
+        dup_8_gram: f64 = 0.12 => "most characters in duplicated 8-grams",
+        dup_9_gram: f64 = 0.11 => "most characters in duplicated 9-grams",
+        dup_10_gram: f64 = 0.10 => "most characters in duplicated 10-grams",
+    }
+}
+
+/// What the filter measures on one document (fractions of the text).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Measures {
+    pub dup_para_frac: f64,
+    pub dup_para_char_frac: f64,
+    pub dup_line_frac: f64,
+    pub dup_line_char_frac: f64,
+    /// n = 2, 3, 4.
+    pub top_gram: [f64; 3],
+    /// n = 5..=10.
+    pub dup_gram: [f64; 6],
+}
+
+/// Word ids, their lengths in characters and a byte view of the ids for
+/// hashing n-grams.
+struct Grams {
+    ids: Vec<u8>,
+    prefix_chars: Vec<usize>,
+}
+
+impl Grams {
+    fn new(tokens: &[&str]) -> Self {
+        let mut index: HashMap<&str, u32> = HashMap::with_capacity(tokens.len() / 2);
+        let mut ids = Vec::with_capacity(tokens.len() * 4);
+        let mut prefix_chars = Vec::with_capacity(tokens.len() + 1);
+        prefix_chars.push(0);
+        for t in tokens {
+            let next = index.len() as u32;
+            let id = *index.entry(t).or_insert(next);
+            ids.extend_from_slice(&id.to_le_bytes());
+            prefix_chars.push(prefix_chars.last().unwrap() + chars(t));
+        }
+        Grams { ids, prefix_chars }
+    }
+
+    fn len(&self) -> usize {
+        self.prefix_chars.len() - 1
+    }
+
+    fn key(&self, i: usize, n: usize) -> u64 {
+        xxh3_64(&self.ids[4 * i..4 * (i + n)])
+    }
+
+    fn chars(&self, i: usize, n: usize) -> usize {
+        self.prefix_chars[i + n] - self.prefix_chars[i]
+    }
+
+    /// Characters of the most frequent n-gram joined with spaces, times its
+    /// count; ties go to the n-gram seen first.
+    fn top(&self, n: usize) -> Option<usize> {
+        if self.len() < n {
+            return None;
+        }
+        let mut counts: HashMap<u64, (usize, usize)> = HashMap::with_capacity(self.len());
+        for i in 0..=self.len() - n {
+            counts.entry(self.key(i, n)).or_insert((0, i)).0 += 1;
+        }
+        let (count, first) = counts
+            .values()
+            .copied()
+            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+            .unwrap();
+        Some((self.chars(first, n) + n - 1) * count)
+    }
+
+    /// Characters in n-grams seen before, skipping past each repeat.
+    fn duplicated(&self, n: usize) -> usize {
+        let mut seen: HashSet<u64> = HashSet::with_capacity(self.len());
+        let (mut i, mut repeated) = (0, 0);
+        while i + n <= self.len() {
+            if seen.insert(self.key(i, n)) {
+                i += 1;
+            } else {
+                repeated += self.chars(i, n);
+                i += n;
+            }
+        }
+        repeated
+    }
+}
+
+/// Measures `text` split into `tokens`.
+pub fn measure(text: &str, tokens: &[&str]) -> Measures {
+    let total = chars(text).max(1) as f64;
+    let trimmed = text.trim();
+    let mut paragraphs: Vec<&str> = Vec::new();
+    let mut rest = trimmed;
+    while let Some(at) = rest.find("\n\n") {
+        paragraphs.push(&rest[..at]);
+        rest = rest[at..].trim_start_matches('\n');
+    }
+    paragraphs.push(rest);
+    let (pd, pc) = find_duplicates(paragraphs.iter().copied());
+    let lines: Vec<&str> = split_newline_runs(text);
+    let (ld, lc) = find_duplicates(lines.iter().copied());
+    let grams = Grams::new(tokens);
+    let mut m = Measures {
+        dup_para_frac: pd as f64 / paragraphs.len() as f64,
+        dup_para_char_frac: pc as f64 / total,
+        dup_line_frac: ld as f64 / lines.len().max(1) as f64,
+        dup_line_char_frac: lc as f64 / total,
+        ..Default::default()
+    };
+    for (k, n) in (2..=4).enumerate() {
+        m.top_gram[k] = grams.top(n).unwrap_or(0) as f64 / total;
+    }
+    for (k, n) in (5..=10).enumerate() {
+        m.dup_gram[k] = grams.duplicated(n) as f64 / total;
+    }
+    m
+}
+
+/// Python `re.split("\n+", text)`.
+fn split_newline_runs(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('\n') {
+        out.push(&rest[..at]);
+        rest = rest[at..].trim_start_matches('\n');
+    }
+    out.push(rest);
+    out
+}
+
+/// The first failing check, in the reference's order.
+pub fn decide(m: &Measures, t: &GopherRepetition, lang: &str) -> Option<Rejection> {
+    let checks: [(f64, f64, &str); 4] = [
+        (m.dup_para_frac, t.dup_para_frac, "dup_para_frac"),
+        (m.dup_para_char_frac, t.dup_para_char_frac, "dup_para_char_frac"),
+        (m.dup_line_frac, t.dup_line_frac, "dup_line_frac"),
+        (m.dup_line_char_frac, t.dup_line_char_frac, "dup_line_char_frac"),
+    ];
+    for (value, max, name) in checks {
+        if max != 0.0 && value > max {
+            return Some(Rejection {
+                reason: name.to_string().into(),
+                detail: Some(format!("{name}={} > {} ({lang})", num(value), num(max))),
+            });
+        }
+    }
+    let tops = [t.top_2_gram, t.top_3_gram, t.top_4_gram];
+    for (k, max) in tops.into_iter().enumerate() {
+        if max != 0.0 && m.top_gram[k] > max {
+            let name = format!("top_{}_gram", k + 2);
+            return Some(Rejection {
+                detail: Some(format!("{name}={} > {} ({lang})", num(m.top_gram[k]), num(max))),
+                reason: name.into(),
+            });
+        }
+    }
+    let dups = [
+        t.dup_5_gram,
+        t.dup_6_gram,
+        t.dup_7_gram,
+        t.dup_8_gram,
+        t.dup_9_gram,
+        t.dup_10_gram,
+    ];
+    for (k, max) in dups.into_iter().enumerate() {
+        if max != 0.0 && m.dup_gram[k] > max {
+            let n = k + 5;
+            return Some(Rejection {
+                reason: format!("duplicated_{n}_n_grams").into(),
+                detail: Some(format!("dup_{n}_gram={} > {} ({lang})", num(m.dup_gram[k]), num(max))),
+            });
+        }
+    }
+    None
+}
+
+/// Measures and decides one document with the settings of its language.
+pub fn check(doc: &Document, f: &ForLang<GopherRepetition>) -> Option<Rejection> {
+    if doc.text.is_empty() {
+        return Some(Rejection::new("empty"));
+    }
+    let mut tokens = Vec::new();
+    f.words.split(&doc.text, &mut tokens);
+    decide(&measure(&doc.text, &tokens), &f.thresholds, &f.lang)
+}
+
+impl StageConfig for GopherRepetitionConfig {
+    fn kind(&self) -> &'static str {
+        "gopher_repetition"
+    }
+
+    fn validate(&self, _ctx: &ValidateContext) -> anyhow::Result<()> {
+        self.per_lang().map(|_| ())
+    }
+
+    fn build(&self, _ctx: &TaskContext) -> anyhow::Result<Box<dyn Stage>> {
+        Ok(Box::new(RepetitionStage { per: self.per_lang()? }))
+    }
+}
+
+struct RepetitionStage {
+    per: std::sync::Arc<super::PerLang<GopherRepetition>>,
+}
+
+impl Stage for RepetitionStage {
+    fn process(&mut self, doc: &mut Document, counters: &mut Counters) -> anyhow::Result<Verdict> {
+        let f = self.per.get(doc.lang.as_deref(), counters);
+        Ok(check(doc, f).map_or(Verdict::Keep, Verdict::Drop))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::words::WordSplitter;
+
+    fn m(text: &str) -> Measures {
+        let mut t = Vec::new();
+        WordSplitter::default().split(text, &mut t);
+        measure(text, &t)
+    }
+
+    #[test]
+    fn hand_checked_measures() {
+        // lines: a, b, a, a -> 2 duplicates of 4; 2 chars of 7
+        let x = m("a\nb\na\na");
+        assert_eq!(x.dup_line_frac, 0.5);
+        assert!((x.dup_line_char_frac - 2.0 / 7.0).abs() < 1e-12);
+        // paragraphs split on blank lines, text stripped first
+        let p = m("\nxx\n\nyy\n\n\nxx\n");
+        assert!((p.dup_para_frac - 1.0 / 3.0).abs() < 1e-12);
+        // "a b a b a b": top 2-gram "a b" x3 -> 3 chars x 3 = 9 of 11
+        let g = m("a b a b a b");
+        assert!((g.top_gram[0] - 9.0 / 11.0).abs() < 1e-12);
+        // ten words repeated twice: the second copy is one duplicated 5-gram
+        // run after another: 2 x 5 words of 4 chars = 40 chars... of 99
+        let ten = "αβγδ εζηθ ικλμ νξοπ ρστυ φχψω abcd efgh ijkl mnop";
+        let d = m(&format!("{ten} {ten}"));
+        assert!((d.dup_gram[0] - 40.0 / 99.0).abs() < 1e-12, "{:?}", d.dup_gram);
+        assert!((d.dup_gram[5] - 40.0 / 99.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn reasons_follow_the_reference_order() {
+        let t = GopherRepetition::default();
+        let r = |s: &str| decide(&m(s), &t, "en").map(|r| r.reason.to_string());
+        assert_eq!(
+            r("same line here\nsame line here\nsame line here\nother"),
+            Some("dup_line_frac".into())
+        );
+        assert_eq!(r("one\n\none\n\ntwo"), Some("dup_para_frac".into()));
+        let varied: String = (0..200).map(|i| format!("w{i} ")).collect();
+        assert_eq!(r(&varied), None);
+        assert_eq!(r(&"spam eggs ".repeat(50)), Some("top_2_gram".into()));
+    }
+
+    #[test]
+    fn one_huge_line_is_measured() {
+        // 1 M words on one line: every measure is a hash pass (a quadratic
+        // one would not finish)
+        let line: String = (0..1_000_000).map(|i| format!("w{} ", i % 100_000)).collect();
+        let x = m(&line);
+        assert!(x.dup_gram[0] > 0.7 && x.dup_line_frac == 0.0, "{x:?}");
+    }
+}

@@ -1,0 +1,304 @@
+//! Quality filters with per-language thresholds: `gopher_quality`,
+//! `gopher_repetition`, `c4_quality`, `fineweb_quality`.
+//!
+//! Definitions and defaults are those of the reference implementations
+//! (datatrove's filters, after the Gopher, C4 and FineWeb papers), so a
+//! threshold means what it means there. Each threshold is resolved per
+//! document language, in layers: the built-in default, then
+//! `langs/defaults.yaml`, then `langs/<iso>.yaml` (`quality.<kind>.<key>`),
+//! then the pipeline YAML, which wins. Words are split by the language's
+//! rules (`words:` in the same files). A document without `lang`, or whose
+//! language has no file, gets the defaults and is counted
+//! (`no_lang`, `lang_fallback:<iso>`).
+
+pub mod c4;
+pub mod fineweb;
+pub mod gopher_quality;
+pub mod gopher_repetition;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::langs::Langs;
+use crate::stats::Counters;
+use crate::text::words::WordSplitter;
+
+/// Declares a quality filter's thresholds once and derives from them: the
+/// all-optional layer read from langs files (`$values`), the resolved
+/// thresholds with the reference defaults (`$resolved`), the stage config
+/// (`$config`: the layer plus `langs_dir`), and its `eurocurate stages` doc.
+macro_rules! quality_filter {
+    (
+        kind: $kind:literal,
+        layer: $layer:ident,
+        summary: $summary:literal,
+        config: $config:ident,
+        values: $values:ident,
+        resolved: $resolved:ident,
+        fields { $( $field:ident : $ty:ty = $default:expr => $doc:literal ),* $(,)? }
+    ) => {
+        /// One layer of thresholds (a langs file or the pipeline); unset keys
+        /// fall through to the layer below.
+        #[derive(Debug, Clone, Default, serde::Deserialize, PartialEq)]
+        #[serde(deny_unknown_fields)]
+        pub struct $values {
+            $( #[serde(default)] pub $field: Option<$ty>, )*
+        }
+
+        /// The thresholds in force for one language.
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct $resolved {
+            $( pub $field: $ty, )*
+        }
+
+        impl Default for $resolved {
+            fn default() -> Self {
+                $resolved { $( $field: $default, )* }
+            }
+        }
+
+        impl $crate::stages::quality::Layered for $resolved {
+            type Layer = $values;
+            fn apply(&mut self, layer: &$values) {
+                $( if let Some(v) = &layer.$field { self.$field = v.clone(); } )*
+            }
+            fn layer_of(q: &$crate::stages::quality::QualityLayers) -> Option<&$values> {
+                q.$layer.as_ref()
+            }
+        }
+
+        /// Parameters of the stage: any threshold (overrides every
+        /// language) and where the langs files are.
+        #[derive(Debug, Clone, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $config {
+            #[serde(default = "crate::stages::quality::langs_dir")]
+            pub langs_dir: std::path::PathBuf,
+            $( #[serde(default)] pub $field: Option<$ty>, )*
+            #[serde(skip)]
+            built: crate::stages::BuiltOnce<crate::stages::quality::PerLang<$resolved>>,
+        }
+
+        impl $config {
+            /// The pipeline's own layer.
+            pub fn layer(&self) -> $values {
+                $values { $( $field: self.$field.clone(), )* }
+            }
+
+            /// Thresholds and word rules per language, built once.
+            pub fn per_lang(&self) -> anyhow::Result<std::sync::Arc<crate::stages::quality::PerLang<$resolved>>> {
+                self.built.get_or_build(|| crate::stages::quality::PerLang::build(&self.langs_dir, &self.layer()))
+            }
+        }
+
+        impl crate::pipeline::registry::Describe for $config {
+            const DOC: crate::pipeline::registry::StageDoc = crate::pipeline::registry::StageDoc {
+                kind: $kind,
+                summary: $summary,
+                barrier: false,
+                params: &[
+                    $( crate::pipeline::registry::ParamDoc {
+                        name: stringify!($field),
+                        ty: stringify!($ty),
+                        default: stringify!($default),
+                        doc: $doc,
+                    }, )*
+                    crate::pipeline::registry::ParamDoc {
+                        name: "langs_dir",
+                        ty: "path",
+                        default: "langs",
+                        doc: "per-language thresholds: quality.<kind>.<key> in <iso>.yaml",
+                    },
+                ],
+            };
+        }
+    };
+}
+pub(crate) use quality_filter;
+
+/// Default folder of the language files.
+pub fn langs_dir() -> PathBuf {
+    PathBuf::from("langs")
+}
+
+/// Thresholds that resolve in layers.
+pub trait Layered: Default + Clone {
+    type Layer;
+    fn apply(&mut self, layer: &Self::Layer);
+    fn layer_of(q: &QualityLayers) -> Option<&Self::Layer>;
+}
+
+/// `quality:` in a langs file: one optional layer per filter.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct QualityLayers {
+    #[serde(default)]
+    pub gopher_quality: Option<gopher_quality::GopherQualityValues>,
+    #[serde(default)]
+    pub gopher_repetition: Option<gopher_repetition::GopherRepetitionValues>,
+    #[serde(default)]
+    pub c4_quality: Option<c4::C4QualityValues>,
+    #[serde(default)]
+    pub fineweb_quality: Option<fineweb::FinewebQualityValues>,
+}
+
+/// What a filter uses for one language.
+#[derive(Debug)]
+pub struct ForLang<T> {
+    pub thresholds: T,
+    pub words: WordSplitter,
+    /// ISO code, or `default`.
+    pub lang: String,
+}
+
+/// Resolved thresholds and word rules for every language with a file, and
+/// for everything else.
+#[derive(Debug)]
+pub struct PerLang<T> {
+    by_lang: HashMap<String, Arc<ForLang<T>>>,
+    fallback: Arc<ForLang<T>>,
+}
+
+impl<T: Layered> PerLang<T> {
+    /// Resolves every language of `langs_dir` under the pipeline `layer`.
+    pub fn build(langs_dir: &std::path::Path, layer: &T::Layer) -> anyhow::Result<Self> {
+        let langs = Langs::load(langs_dir)?;
+        let base = |file: &crate::langs::LangFile| {
+            let mut t = T::default();
+            if let Some(l) = langs.defaults.quality.as_ref().and_then(T::layer_of) {
+                t.apply(l);
+            }
+            if let Some(l) = file.quality.as_ref().and_then(T::layer_of) {
+                t.apply(l);
+            }
+            t.apply(layer);
+            t
+        };
+        let fallback = Arc::new(ForLang {
+            thresholds: base(&langs.defaults),
+            words: WordSplitter::new(&langs.defaults.words.clone().unwrap_or_default()),
+            lang: "default".into(),
+        });
+        let by_lang = langs
+            .by_iso
+            .iter()
+            .map(|(iso, file)| {
+                let rules = file
+                    .words
+                    .clone()
+                    .or_else(|| langs.defaults.words.clone())
+                    .unwrap_or_default();
+                let v = ForLang {
+                    thresholds: base(file),
+                    words: WordSplitter::new(&rules),
+                    lang: iso.clone(),
+                };
+                (iso.clone(), Arc::new(v))
+            })
+            .collect();
+        Ok(PerLang { by_lang, fallback })
+    }
+
+    /// The settings for a document's language, counting fallbacks.
+    pub fn get(&self, lang: Option<&str>, counters: &mut Counters) -> &Arc<ForLang<T>> {
+        match lang {
+            None => {
+                counters.add("no_lang", 1);
+                &self.fallback
+            }
+            Some(l) => match self.by_lang.get(l) {
+                Some(v) => v,
+                None => {
+                    let mut key = String::with_capacity(14 + l.len());
+                    key.push_str("lang_fallback:");
+                    key.push_str(l);
+                    counters.add(&key, 1);
+                    &self.fallback
+                }
+            },
+        }
+    }
+
+    /// The settings for `lang` without counting (for `langs calibrate`).
+    pub fn for_lang(&self, lang: &str) -> &Arc<ForLang<T>> {
+        self.by_lang.get(lang).unwrap_or(&self.fallback)
+    }
+}
+
+/// Python's `len()` of a string: code points.
+#[inline]
+pub fn chars(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
+}
+
+/// Python's `str.splitlines()`.
+pub fn python_splitlines(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut it = text.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        let brk = matches!(
+            c,
+            '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{1c}' | '\u{1d}' | '\u{1e}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+        );
+        if brk {
+            out.push(&text[start..i]);
+            let mut next = i + c.len_utf8();
+            if c == '\r' {
+                if let Some(&(j, '\n')) = it.peek() {
+                    it.next();
+                    next = j + 1;
+                }
+            }
+            start = next;
+        }
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+/// `(duplicate elements, their characters)` as datatrove's `find_duplicates`.
+pub fn find_duplicates<'a>(items: impl Iterator<Item = &'a str>) -> (usize, usize) {
+    let mut seen = std::collections::HashSet::new();
+    let (mut n, mut chars_dup) = (0, 0);
+    for x in items {
+        if !seen.insert(x) {
+            n += 1;
+            chars_dup += chars(x);
+        }
+    }
+    (n, chars_dup)
+}
+
+/// `12.345` style numbers for rejection details.
+pub fn num(x: f64) -> String {
+    let s = format!("{x:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splitlines_like_python() {
+        assert_eq!(python_splitlines("a\nb\r\nc\rd\u{2028}e\n"), ["a", "b", "c", "d", "e"]);
+        assert_eq!(python_splitlines("a\n\nb"), ["a", "", "b"]);
+        assert!(python_splitlines("").is_empty());
+    }
+
+    #[test]
+    fn duplicates_count_later_copies() {
+        assert_eq!(find_duplicates(["ab", "c", "ab", "ab", "dé"].into_iter()), (2, 4));
+    }
+}
