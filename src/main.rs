@@ -75,10 +75,49 @@ enum Command {
     },
     /// Per phase: tasks done, running, pending and failed (with the failed tasks' logs).
     Status { outdir: PathBuf },
+    /// Per-language settings in langs/.
+    Langs {
+        #[command(subcommand)]
+        which: LangsCommand,
+    },
     /// Measure throughput and peak memory of the readers and writers.
     Bench {
         #[command(subcommand)]
         which: BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum LangsCommand {
+    /// Propose a language's quality thresholds from a sample of its text, so
+    /// each removes the share of it that the reference language's removes of
+    /// the reference sample (FineWeb-2's method); prints a YAML block.
+    Calibrate {
+        /// ISO 639-1 code of the language.
+        #[arg(long)]
+        lang: String,
+        /// Sample of the language: JSONL (.gz/.zst) documents or .txt lines.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Sample of the reference language (same formats); without it the
+        /// block shows current values and what they remove.
+        #[arg(long)]
+        reference: Vec<PathBuf>,
+        #[arg(long, default_value = "en")]
+        reference_lang: String,
+        /// Lines of a .txt input joined into one document.
+        #[arg(long, default_value_t = 1)]
+        group: usize,
+        #[arg(long, default_value_t = 100_000)]
+        max_docs: usize,
+        /// Propose only these keys (comma-separated); others keep their value.
+        #[arg(long, value_delimiter = ',')]
+        only: Option<Vec<String>>,
+        #[arg(long, default_value = "langs")]
+        langs_dir: PathBuf,
+        /// Replace the calibrated block of langs/<lang>.yaml with the result.
+        #[arg(long)]
+        write: bool,
     },
 }
 
@@ -158,6 +197,31 @@ fn main() -> ExitCode {
             retries,
         } => commands::submit(&pipeline, dry_run, retries),
         Command::Status { outdir } => commands::status(&outdir),
+        Command::Langs {
+            which:
+                LangsCommand::Calibrate {
+                    lang,
+                    inputs,
+                    reference,
+                    reference_lang,
+                    group,
+                    max_docs,
+                    only,
+                    langs_dir,
+                    write,
+                },
+        } => eurocurate::langs::calibrate::run(&eurocurate::langs::calibrate::Options {
+            lang,
+            inputs,
+            reference_lang,
+            reference,
+            group,
+            max_docs,
+            only,
+            langs_dir,
+            write,
+        })
+        .map(|y| print!("{y}")),
         Command::Bench { which } => match which {
             BenchCommand::Passthrough { size_mb, dir } => eurocurate::bench::passthrough(&dir, size_mb),
             BenchCommand::Warc { size_mb, dir } => eurocurate::bench::warc(&dir, size_mb),

@@ -4,6 +4,8 @@
 //! Stages ask for a language's settings by ISO 639-1 code; a missing file is
 //! not an error (the defaults apply), a malformed one is, with file:line.
 
+pub mod calibrate;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 

@@ -31,7 +31,7 @@ quality_filter! {
         filter_javascript: bool = true => "drop lines mentioning javascript",
         filter_curly_bracket: bool = true => "drop pages with a curly bracket",
         filter_policy: bool = true => "drop lines with cookie and terms-of-use phrases",
-        policy_phrases: Vec<String> = vec!["terms of use".into(), "privacy policy".into(), "cookie policy".into(), "uses cookies".into(), "use of cookies".into(), "use cookies".into()] => "lowercase phrases of filter_policy (set per language in langs/)",
+        policy_phrases: Vec<String> = vec!["terms of use".into(), "privacy policy".into(), "cookie policy".into(), "uses cookies".into(), "use of cookies".into(), "use cookies".into()], shown "[terms of use, privacy policy, cookie policy, uses cookies, use of cookies, use cookies]" => "lowercase phrases of filter_policy (set per language in langs/)",
     }
 }
 

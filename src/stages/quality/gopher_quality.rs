@@ -48,7 +48,7 @@ quality_filter! {
         max_ellipsis_lines_ratio: f64 = 0.3 => "most lines ending with an ellipsis",
         max_non_alpha_words_ratio: f64 = 0.8 => "fewest tokens with a letter, as a share (the reference's name)",
         min_stop_words: f64 = 2.0 => "fewest distinct stop words present",
-        stop_words: StopSet = StopSet::of(&["the", "be", "to", "of", "and", "that", "have", "with"]) => "the language's stop words (langs/<iso>.yaml sets them per language)",
+        stop_words: StopSet = StopSet::of(&["the", "be", "to", "of", "and", "that", "have", "with"]), shown "[the, be, to, of, and, that, have, with]" => "the language's stop words (langs/<iso>.yaml sets them per language)",
     }
 }
 

@@ -38,7 +38,7 @@ macro_rules! quality_filter {
         config: $config:ident,
         values: $values:ident,
         resolved: $resolved:ident,
-        fields { $( $field:ident : $ty:ty = $default:expr => $doc:literal ),* $(,)? }
+        fields { $( $field:ident : $ty:ty = $default:expr $(, shown $shown:literal)? => $doc:literal ),* $(,)? }
     ) => {
         /// One layer of thresholds (a langs file or the pipeline); unset keys
         /// fall through to the layer below.
@@ -102,8 +102,8 @@ macro_rules! quality_filter {
                 params: &[
                     $( crate::pipeline::registry::ParamDoc {
                         name: stringify!($field),
-                        ty: stringify!($ty),
-                        default: stringify!($default),
+                        ty: crate::stages::quality::type_label(stringify!($ty)),
+                        default: crate::stages::quality::shown_default!($($shown)?, stringify!($default)),
                         doc: $doc,
                     }, )*
                     crate::pipeline::registry::ParamDoc {
@@ -118,6 +118,46 @@ macro_rules! quality_filter {
     };
 }
 pub(crate) use quality_filter;
+
+/// The default as `eurocurate stages` shows it: the literal given, else the
+/// Rust expression.
+macro_rules! shown_default {
+    ($shown:literal, $d:expr) => {
+        $shown
+    };
+    (, $d:expr) => {
+        $d
+    };
+}
+pub(crate) use shown_default;
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// YAML type names for `eurocurate stages`.
+pub const fn type_label(rust: &'static str) -> &'static str {
+    if same(rust, "f64") {
+        "number"
+    } else if same(rust, "bool") {
+        "bool"
+    } else if same(rust, "StopSet") || same(rust, "Vec<String>") || same(rust, "Vec < String >") {
+        "list of strings"
+    } else {
+        rust
+    }
+}
 
 /// Default folder of the language files.
 pub fn langs_dir() -> PathBuf {

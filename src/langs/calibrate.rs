@@ -1,0 +1,566 @@
+//! `eurocurate langs calibrate`: proposes a language's quality thresholds
+//! from a sample of its text, the way FineWeb-2 adapted English thresholds:
+//! a threshold is moved so that it removes the same share of the language's
+//! sample as the reference language's threshold removes of the reference
+//! sample. Prints a YAML block a partner reviews and pastes (or `--write`s)
+//! into `langs/<iso>.yaml`, with the evidence as comments.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use super::Langs;
+use crate::document::Document;
+use crate::stages::quality::{c4, fineweb, gopher_quality as gq, gopher_repetition as gr, ForLang, Layered, PerLang};
+
+/// Marker before the block `--write` replaces.
+pub const MARKER: &str = "# --- quality thresholds (eurocurate langs calibrate) ---";
+
+/// Stop words Gopher checks for (it used 8 for English).
+const STOP_WORDS: usize = 8;
+
+/// Options of `langs calibrate`.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub lang: String,
+    pub inputs: Vec<PathBuf>,
+    pub reference_lang: String,
+    pub reference: Vec<PathBuf>,
+    /// Lines of a `.txt` input joined into one document.
+    pub group: usize,
+    /// Documents read per sample at most.
+    pub max_docs: usize,
+    /// Only these keys are proposed (others keep their current value).
+    pub only: Option<Vec<String>>,
+    pub langs_dir: PathBuf,
+    /// Replace the block after [`MARKER`] in `langs/<lang>.yaml`.
+    pub write: bool,
+}
+
+/// Whether a threshold is a lower or an upper bound.
+#[derive(Clone, Copy, PartialEq)]
+enum Bound {
+    Min,
+    Max,
+}
+
+/// One calibratable threshold: where it lives and how to measure its metric.
+struct Metric {
+    filter: &'static str,
+    key: &'static str,
+    bound: Bound,
+}
+
+const METRICS: &[Metric] = &[
+    Metric {
+        filter: "gopher_quality",
+        key: "min_doc_words",
+        bound: Bound::Min,
+    },
+    Metric {
+        filter: "gopher_quality",
+        key: "max_doc_words",
+        bound: Bound::Max,
+    },
+    Metric {
+        filter: "gopher_quality",
+        key: "min_avg_word_length",
+        bound: Bound::Min,
+    },
+    Metric {
+        filter: "gopher_quality",
+        key: "max_avg_word_length",
+        bound: Bound::Max,
+    },
+    Metric {
+        filter: "gopher_quality",
+        key: "max_symbol_word_ratio",
+        bound: Bound::Max,
+    },
+    Metric {
+        filter: "gopher_quality",
+        key: "max_bullet_lines_ratio",
+        bound: Bound::Max,
+    },
+    Metric {
+        filter: "gopher_quality",
+        key: "max_ellipsis_lines_ratio",
+        bound: Bound::Max,
+    },
+    Metric {
+        filter: "gopher_quality",
+        key: "max_non_alpha_words_ratio",
+        bound: Bound::Min,
+    },
+    Metric {
+        filter: "gopher_repetition",
+        key: "dup_line_frac",
+        bound: Bound::Max,
+    },
+    Metric {
+        filter: "gopher_repetition",
+        key: "dup_para_frac",
+        bound: Bound::Max,
+    },
+    Metric {
+        filter: "gopher_repetition",
+        key: "dup_line_char_frac",
+        bound: Bound::Max,
+    },
+    Metric {
+        filter: "gopher_repetition",
+        key: "dup_para_char_frac",
+        bound: Bound::Max,
+    },
+    Metric {
+        filter: "gopher_repetition",
+        key: "top_2_gram",
+        bound: Bound::Max,
+    },
+    Metric {
+        filter: "gopher_repetition",
+        key: "top_3_gram",
+        bound: Bound::Max,
+    },
+    Metric {
+        filter: "gopher_repetition",
+        key: "top_4_gram",
+        bound: Bound::Max,
+    },
+    Metric {
+        filter: "gopher_repetition",
+        key: "dup_5_gram",
+        bound: Bound::Max,
+    },
+    Metric {
+        filter: "gopher_repetition",
+        key: "dup_6_gram",
+        bound: Bound::Max,
+    },
+    Metric {
+        filter: "gopher_repetition",
+        key: "dup_7_gram",
+        bound: Bound::Max,
+    },
+    Metric {
+        filter: "gopher_repetition",
+        key: "dup_8_gram",
+        bound: Bound::Max,
+    },
+    Metric {
+        filter: "gopher_repetition",
+        key: "dup_9_gram",
+        bound: Bound::Max,
+    },
+    Metric {
+        filter: "gopher_repetition",
+        key: "dup_10_gram",
+        bound: Bound::Max,
+    },
+    Metric {
+        filter: "c4_quality",
+        key: "min_num_sentences",
+        bound: Bound::Min,
+    },
+    Metric {
+        filter: "fineweb_quality",
+        key: "line_punct_thr",
+        bound: Bound::Min,
+    },
+    Metric {
+        filter: "fineweb_quality",
+        key: "short_line_thr",
+        bound: Bound::Max,
+    },
+    Metric {
+        filter: "fineweb_quality",
+        key: "char_duplicates_ratio",
+        bound: Bound::Max,
+    },
+    Metric {
+        filter: "fineweb_quality",
+        key: "new_line_ratio",
+        bound: Bound::Max,
+    },
+];
+
+/// The four filters' settings for one language.
+struct Settings {
+    gq: std::sync::Arc<ForLang<gq::GopherQuality>>,
+    gr: std::sync::Arc<ForLang<gr::GopherRepetition>>,
+    c4: std::sync::Arc<ForLang<c4::C4Quality>>,
+    fw: std::sync::Arc<ForLang<fineweb::FinewebQuality>>,
+}
+
+fn settings(dir: &Path, lang: &str) -> anyhow::Result<Settings> {
+    fn one<T: Layered>(dir: &Path, lang: &str) -> anyhow::Result<std::sync::Arc<ForLang<T>>>
+    where
+        T::Layer: Default,
+    {
+        Ok(PerLang::<T>::build(dir, &T::Layer::default())?.for_lang(lang).clone())
+    }
+    Ok(Settings {
+        gq: one(dir, lang)?,
+        gr: one(dir, lang)?,
+        c4: one(dir, lang)?,
+        fw: one(dir, lang)?,
+    })
+}
+
+impl Settings {
+    /// The current threshold of `key`.
+    fn current(&self, key: &str) -> f64 {
+        let (g, r, f) = (&self.gq.thresholds, &self.gr.thresholds, &self.fw.thresholds);
+        match key {
+            "min_doc_words" => g.min_doc_words,
+            "max_doc_words" => g.max_doc_words,
+            "min_avg_word_length" => g.min_avg_word_length,
+            "max_avg_word_length" => g.max_avg_word_length,
+            "max_symbol_word_ratio" => g.max_symbol_word_ratio,
+            "max_bullet_lines_ratio" => g.max_bullet_lines_ratio,
+            "max_ellipsis_lines_ratio" => g.max_ellipsis_lines_ratio,
+            "max_non_alpha_words_ratio" => g.max_non_alpha_words_ratio,
+            "dup_line_frac" => r.dup_line_frac,
+            "dup_para_frac" => r.dup_para_frac,
+            "dup_line_char_frac" => r.dup_line_char_frac,
+            "dup_para_char_frac" => r.dup_para_char_frac,
+            "top_2_gram" => r.top_2_gram,
+            "top_3_gram" => r.top_3_gram,
+            "top_4_gram" => r.top_4_gram,
+            "dup_5_gram" => r.dup_5_gram,
+            "dup_6_gram" => r.dup_6_gram,
+            "dup_7_gram" => r.dup_7_gram,
+            "dup_8_gram" => r.dup_8_gram,
+            "dup_9_gram" => r.dup_9_gram,
+            "dup_10_gram" => r.dup_10_gram,
+            "min_num_sentences" => self.c4.thresholds.min_num_sentences,
+            "line_punct_thr" => f.line_punct_thr,
+            "short_line_thr" => f.short_line_thr,
+            "char_duplicates_ratio" => f.char_duplicates_ratio,
+            "new_line_ratio" => f.new_line_ratio,
+            _ => unreachable!("unknown metric {key}"),
+        }
+    }
+
+    /// Every metric of one document, keyed like its threshold, plus the
+    /// stop-word list entries the document contains.
+    fn measure(
+        &self,
+        doc: &Document,
+        stop_list: &[String],
+        found: &mut HashMap<String, usize>,
+    ) -> HashMap<&'static str, f64> {
+        let mut tokens = Vec::new();
+        self.gq.words.split(&doc.text, &mut tokens);
+        let g = gq::measure(&doc.text, &tokens, &self.gq.thresholds.stop_words);
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for t in &tokens {
+            if seen.insert(t) && stop_list.iter().any(|s| s == t) {
+                *found.entry(t.to_string()).or_default() += 1;
+            }
+        }
+        let mut rtok = Vec::new();
+        self.gr.words.split(&doc.text, &mut rtok);
+        let r = gr::measure(&doc.text, &rtok);
+        let f = fineweb::measure(&doc.text, &tokens, self.fw.thresholds.short_line_length);
+        let mut c4t = self.c4.thresholds.clone();
+        c4t.min_num_sentences = 1.0;
+        let c = c4::apply(&doc.text, &c4t, &self.c4.words);
+        let mut m = HashMap::new();
+        m.insert("min_doc_words", g.words as f64);
+        m.insert("max_doc_words", g.words as f64);
+        m.insert("min_avg_word_length", g.avg_word_length);
+        m.insert("max_avg_word_length", g.avg_word_length);
+        m.insert("max_symbol_word_ratio", g.hash_ratio.max(g.ellipsis_ratio));
+        m.insert("max_bullet_lines_ratio", g.bullet_lines_ratio);
+        m.insert("max_ellipsis_lines_ratio", g.ellipsis_lines_ratio);
+        m.insert("max_non_alpha_words_ratio", g.alpha_words_ratio);
+        m.insert("dup_line_frac", r.dup_line_frac);
+        m.insert("dup_para_frac", r.dup_para_frac);
+        m.insert("dup_line_char_frac", r.dup_line_char_frac);
+        m.insert("dup_para_char_frac", r.dup_para_char_frac);
+        for (i, k) in ["top_2_gram", "top_3_gram", "top_4_gram"].into_iter().enumerate() {
+            m.insert(k, r.top_gram[i]);
+        }
+        for (i, k) in [
+            "dup_5_gram",
+            "dup_6_gram",
+            "dup_7_gram",
+            "dup_8_gram",
+            "dup_9_gram",
+            "dup_10_gram",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            m.insert(k, r.dup_gram[i]);
+        }
+        m.insert(
+            "min_num_sentences",
+            if c.rejection.is_some() { 0.0 } else { c.sentences as f64 },
+        );
+        m.insert("line_punct_thr", f.line_punct_ratio);
+        m.insert("short_line_thr", f.short_line_ratio);
+        m.insert("char_duplicates_ratio", f.char_dup_ratio);
+        m.insert("new_line_ratio", f.new_line_ratio);
+        m
+    }
+}
+
+/// Reads up to `max` documents: JSONL (plain, .gz, .zst) or `.txt` with
+/// `group` lines per document.
+fn read_sample(paths: &[PathBuf], group: usize, max: usize) -> anyhow::Result<Vec<Document>> {
+    let mut docs = Vec::new();
+    for p in paths {
+        if docs.len() >= max {
+            break;
+        }
+        let name = p.to_string_lossy();
+        if name.ends_with(".txt") {
+            let text = std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
+            let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+            for (i, chunk) in lines.chunks(group.max(1)).enumerate() {
+                if docs.len() >= max {
+                    break;
+                }
+                docs.push(Document::new(format!("{name}:{i}"), chunk.join(" ")));
+            }
+        } else {
+            docs.extend(crate::io::jsonl::read_documents(p, max - docs.len())?);
+        }
+    }
+    anyhow::ensure!(!docs.is_empty(), "no documents in {:?}", paths);
+    Ok(docs)
+}
+
+fn share_dropped(values: &[f64], bound: Bound, t: f64) -> f64 {
+    if t == 0.0 {
+        return 0.0;
+    }
+    let n = values
+        .iter()
+        .filter(|&&v| if bound == Bound::Min { v < t } else { v > t })
+        .count();
+    n as f64 / values.len().max(1) as f64
+}
+
+/// The value at quantile `q` (0..=1) of sorted `v`.
+fn quantile(v: &[f64], q: f64) -> f64 {
+    let i = ((v.len() - 1) as f64 * q.clamp(0.0, 1.0)).round() as usize;
+    v[i]
+}
+
+/// Three significant digits.
+fn round3(x: f64) -> f64 {
+    if x == 0.0 {
+        return 0.0;
+    }
+    let mag = 10f64.powi(2 - x.abs().log10().floor() as i32);
+    (x * mag).round() / mag
+}
+
+/// Runs the calibration and returns the YAML block.
+pub fn run(o: &Options) -> anyhow::Result<String> {
+    let langs = Langs::load(&o.langs_dir)?;
+    let target = settings(&o.langs_dir, &o.lang)?;
+    let stop_list: Vec<String> = langs
+        .by_iso
+        .get(&o.lang)
+        .and_then(|f| f.stopwords.as_ref())
+        .map(|s| s.words.clone())
+        .unwrap_or_default();
+    let sample = read_sample(&o.inputs, o.group, o.max_docs)?;
+    let mut found = HashMap::new();
+    let measured: Vec<HashMap<&str, f64>> = sample
+        .iter()
+        .map(|d| target.measure(d, &stop_list, &mut found))
+        .collect();
+    let reference = if o.reference.is_empty() {
+        None
+    } else {
+        let s = settings(&o.langs_dir, &o.reference_lang)?;
+        let docs = read_sample(&o.reference, o.group, o.max_docs)?;
+        let mut ignore = HashMap::new();
+        let m: Vec<HashMap<&str, f64>> = docs.iter().map(|d| s.measure(d, &[], &mut ignore)).collect();
+        Some((s, m))
+    };
+    let wanted = |k: &str| o.only.as_ref().is_none_or(|only| only.iter().any(|x| x == k));
+    let mut y = String::new();
+    let _ = writeln!(y, "{MARKER}");
+    let _ = writeln!(
+        y,
+        "# {} documents of {}{}; `eurocurate langs calibrate` proposes, a partner decides.",
+        sample.len(),
+        o.lang,
+        match &reference {
+            Some((_, m)) => format!(
+                "; reference {}: {} documents (a threshold here removes the share its {} value removes there)",
+                o.reference_lang,
+                m.len(),
+                o.reference_lang
+            ),
+            None => String::new(),
+        }
+    );
+    let _ = writeln!(y, "quality:");
+    for filter in ["gopher_quality", "gopher_repetition", "c4_quality", "fineweb_quality"] {
+        let _ = writeln!(y, "  {filter}:");
+        if filter == "gopher_quality" {
+            let mut ranked: Vec<(&String, &usize)> = found.iter().collect();
+            ranked.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            let top: Vec<&(&String, &usize)> = ranked.iter().take(STOP_WORDS).collect();
+            if wanted("stop_words") && top.len() >= 2 {
+                let words: Vec<String> = top.iter().map(|(w, _)| yaml_str(w)).collect();
+                let pct = |n: usize| 100.0 * n as f64 / sample.len() as f64;
+                let _ = writeln!(
+                    y,
+                    "    stop_words: [{}]  # the {} stop words in most documents ({:.0}% .. {:.0}%)",
+                    words.join(", "),
+                    top.len(),
+                    pct(*top[0].1),
+                    pct(*top[top.len() - 1].1)
+                );
+            } else {
+                let mut current: Vec<String> = target.gq.thresholds.stop_words.0.iter().map(|w| yaml_str(w)).collect();
+                current.sort();
+                let _ = writeln!(y, "    stop_words: [{}]  # unchanged", current.join(", "));
+            }
+        }
+        for m in METRICS.iter().filter(|m| m.filter == filter) {
+            let now = target.current(m.key);
+            let mut values: Vec<f64> = measured.iter().map(|x| x[m.key]).collect();
+            values.sort_by(f64::total_cmp);
+            let here = share_dropped(&values, m.bound, now);
+            let proposal = match &reference {
+                Some((rs, rm)) if wanted(m.key) && now != 0.0 => {
+                    let rt = rs.current(m.key);
+                    let rvals: Vec<f64> = rm.iter().map(|x| x[m.key]).collect();
+                    let f = share_dropped(&rvals, m.bound, rt);
+                    if f == 0.0 {
+                        None
+                    } else {
+                        let q = if m.bound == Bound::Min { f } else { 1.0 - f };
+                        Some((round3(quantile(&values, q)), f, rt))
+                    }
+                }
+                _ => None,
+            };
+            match proposal {
+                Some((p, f, rt)) => {
+                    let after = share_dropped(&values, m.bound, p);
+                    let _ = writeln!(
+                        y,
+                        "    {}: {}  # {} at {} drops {:.1}% there; here {} drops {:.1}%, {} dropped {:.1}%",
+                        m.key,
+                        p,
+                        o.reference_lang,
+                        rt,
+                        100.0 * f,
+                        p,
+                        100.0 * after,
+                        now,
+                        100.0 * here
+                    );
+                }
+                None => {
+                    let _ = writeln!(
+                        y,
+                        "    {}: {}  # drops {:.1}% here (median {}, p5 {}, p95 {})",
+                        m.key,
+                        now,
+                        100.0 * here,
+                        round3(quantile(&values, 0.5)),
+                        round3(quantile(&values, 0.05)),
+                        round3(quantile(&values, 0.95))
+                    );
+                }
+            }
+        }
+    }
+    if o.write {
+        let path = o.langs_dir.join(format!("{}.yaml", o.lang));
+        let old = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let head = match old.find(MARKER) {
+            Some(i) => &old[..i],
+            None => old.as_str(),
+        };
+        let mut new = head.trim_end().to_string();
+        new.push_str("\n\n");
+        new.push_str(&y);
+        crate::io::atomic::write_file(&path, new.as_bytes())?;
+        // the result must still load
+        Langs::load(&o.langs_dir).with_context(|| format!("{} no longer parses", path.display()))?;
+    }
+    Ok(y)
+}
+
+fn yaml_str(w: &str) -> String {
+    if w.chars().all(|c| c.is_alphanumeric())
+        && w.parse::<f64>().is_err()
+        && !matches!(w, "y" | "n" | "no" | "on" | "off" | "yes" | "null" | "true" | "false")
+    {
+        w.to_string()
+    } else {
+        format!("\"{}\"", w.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_move_to_the_same_removed_share() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("en.yaml"), "iso: en\n").unwrap();
+        std::fs::write(
+            dir.path().join("fi.yaml"),
+            "iso: fi\nstopwords:\n  source: test\n  words: [ja, on, ei, se]\n",
+        )
+        .unwrap();
+        // English: mean word lengths 4..=13 evenly (10% above 10 is at 11+... )
+        let mut en = String::new();
+        for i in 0..100 {
+            let len = 4 + i % 10;
+            en.push_str(&format!("{}\n", vec!["a".repeat(len); 60].join(" ")));
+        }
+        let mut fi = String::new();
+        for i in 0..100 {
+            let len = 6 + i % 10;
+            fi.push_str(&format!("ja on {}\n", vec!["b".repeat(len); 60].join(" ")));
+        }
+        std::fs::write(dir.path().join("en.txt"), en).unwrap();
+        std::fs::write(dir.path().join("fi.txt"), fi).unwrap();
+        let o = Options {
+            lang: "fi".into(),
+            inputs: vec![dir.path().join("fi.txt")],
+            reference_lang: "en".into(),
+            reference: vec![dir.path().join("en.txt")],
+            group: 1,
+            max_docs: 1000,
+            only: None,
+            langs_dir: dir.path().into(),
+            write: true,
+        };
+        let y = run(&o).unwrap();
+        // English word lengths above 10 are 11, 12, 13: 30% dropped. Finnish
+        // documents have lengths 6..=15 plus `ja on`: (60 x 12 + 4) / 62 = 11.7
+        // keeps 6..=12 and drops 13..=15, the same 30%
+        assert!(
+            y.contains("max_avg_word_length: 11.7  # en at 10 drops 30.0% there; here 11.7 drops 30.0%"),
+            "{y}"
+        );
+        assert!(y.contains("stop_words: [ja, \"on\"]"), "{y}");
+        let written = std::fs::read_to_string(dir.path().join("fi.yaml")).unwrap();
+        assert!(written.starts_with("iso: fi\n") && written.contains(MARKER));
+        // rerunning replaces the block instead of appending another
+        run(&o).unwrap();
+        let again = std::fs::read_to_string(dir.path().join("fi.yaml")).unwrap();
+        assert_eq!(again.matches(MARKER).count(), 1);
+        let langs = Langs::load(dir.path()).unwrap();
+        let q = langs.by_iso["fi"].quality.as_ref().unwrap();
+        assert_eq!(q.gopher_quality.as_ref().unwrap().max_avg_word_length, Some(11.7));
+    }
+}
