@@ -389,9 +389,25 @@ pub fn run(o: &Options) -> anyhow::Result<String> {
     let wanted = |k: &str| o.only.as_ref().is_none_or(|only| only.iter().any(|x| x == k));
     let mut y = String::new();
     let _ = writeln!(y, "{MARKER}");
+    let names = |ps: &[PathBuf]| {
+        ps.iter()
+            .map(|p| p.file_name().unwrap_or_default().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let _ = writeln!(
         y,
-        "# {} documents of {}{}; `eurocurate langs calibrate` proposes, a partner decides.",
+        "# Sample: {} ({}); `eurocurate langs calibrate` proposes, a partner decides.",
+        names(&o.inputs),
+        if o.group > 1 {
+            format!("{} lines per document", o.group)
+        } else {
+            "as given".into()
+        }
+    );
+    let _ = writeln!(
+        y,
+        "# {} documents of {}{}.",
         sample.len(),
         o.lang,
         match &reference {
@@ -447,6 +463,13 @@ pub fn run(o: &Options) -> anyhow::Result<String> {
                 }
                 _ => None,
             };
+            // A metric too discrete here to remove that share (all zeros, all
+            // ones) keeps its value: a proposal must land near the share and
+            // must not switch the check off.
+            let proposal = proposal.filter(|&(p, f, _)| {
+                let after = share_dropped(&values, m.bound, p);
+                p != 0.0 && (after - f).abs() <= (0.01f64).max(0.25 * f)
+            });
             match proposal {
                 Some((p, f, rt)) => {
                     let after = share_dropped(&values, m.bound, p);
