@@ -167,6 +167,19 @@ enum BenchCommand {
         #[arg(long, default_value = "target/bench")]
         dir: PathBuf,
     },
+    /// The quality filters on a JSONL corpus: decisions of each filter on its
+    /// own (for benches/quality-vs-datatrove.sh) and the chained speed.
+    Quality {
+        input: PathBuf,
+        /// Write one JSON line per document and filter: keep, reason, detail.
+        #[arg(long)]
+        decisions: Option<PathBuf>,
+        #[arg(long, default_value = "langs")]
+        langs_dir: PathBuf,
+        /// Timed passes over the corpus (the time is per pass).
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+    },
     /// WARC.gz reading on one core.
     Warc {
         #[arg(long, default_value_t = 200)]
@@ -232,6 +245,12 @@ fn main() -> ExitCode {
                 scale_docs,
                 dir,
             } => eurocurate::bench::minhash::run(&dir, docs, tasks, scale_docs),
+            BenchCommand::Quality {
+                input,
+                decisions,
+                langs_dir,
+                rounds,
+            } => eurocurate::bench::quality::run(&input, decisions.as_deref(), &langs_dir, rounds.max(1)),
             BenchCommand::Pii {
                 speed_mb,
                 seed,

@@ -6,6 +6,7 @@
 pub mod lid;
 pub mod minhash;
 pub mod pii;
+pub mod quality;
 pub mod textgen;
 
 use std::io::{BufRead, Write};

@@ -25,11 +25,18 @@ pub struct WordRules {
     /// Split compounds at hyphens between letters (spaCy does; default true).
     #[serde(default)]
     pub split_hyphens: Option<bool>,
+    /// Tokens never split (abbreviations such as `Mr.`, `Dr.`, `z.B.`).
+    #[serde(default)]
+    pub keep: Vec<String>,
 }
 
 /// A tokenizer built from [`WordRules`].
 #[derive(Debug, Clone)]
 pub struct WordSplitter {
+    /// Every elision and clitic has an apostrophe, so a word of letters and
+    /// digits only is one token.
+    plain_words_whole: bool,
+    keep: rustc_hash::FxHashSet<String>,
     prefixes: Vec<String>,
     suffixes: Vec<String>,
     split_hyphens: bool,
@@ -48,14 +55,106 @@ fn fold(s: &str) -> String {
         .collect()
 }
 
-#[inline]
-fn is_symbol(c: char) -> bool {
-    !c.is_alphanumeric() && !unicode_normalization::char::is_combining_mark(c)
+/// spaCy's `LIST_PUNCT`: split off either end of a word.
+fn is_punct(c: char) -> bool {
+    matches!(
+        c,
+        '…' | ','
+            | ':'
+            | ';'
+            | '!'
+            | '?'
+            | '¿'
+            | '؟'
+            | '¡'
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | '<'
+            | '>'
+            | '_'
+            | '#'
+            | '*'
+            | '&'
+            | '。'
+            | '？'
+            | '！'
+            | '，'
+            | '、'
+            | '；'
+            | '：'
+            | '～'
+            | '·'
+            | '।'
+            | '،'
+            | '۔'
+            | '؛'
+            | '٪'
+    )
 }
 
-#[inline]
-fn is_infix(c: char) -> bool {
-    matches!(c, '-' | '–' | '—' | ':' | '<' | '>' | '=' | '/')
+/// spaCy's `LIST_QUOTES`.
+fn is_quote(c: char) -> bool {
+    matches!(
+        c,
+        '\'' | '"'
+            | '”'
+            | '“'
+            | '`'
+            | '‘'
+            | '´'
+            | '’'
+            | '‚'
+            | '„'
+            | '»'
+            | '«'
+            | '「'
+            | '」'
+            | '『'
+            | '』'
+            | '（'
+            | '）'
+            | '〔'
+            | '〕'
+            | '【'
+            | '】'
+            | '《'
+            | '》'
+            | '〈'
+            | '〉'
+            | '⟦'
+            | '⟧'
+    )
+}
+
+/// Currency signs (Unicode `Sc`).
+fn is_currency(c: char) -> bool {
+    matches!(
+        c,
+        '$' | '¢' | '£' | '¤' | '¥' | '֏' | '؋' | '฿' | '៛' | '₠'..='₿' | '﷼' | '﹩' | '＄' | '￠' | '￡' | '￥' | '￦'
+    )
+}
+
+/// Pictographs and other symbols (spaCy's `LIST_ICONS`, `So` but `°`),
+/// approximated as any non-ASCII character that is not a letter, digit,
+/// mark, space, punctuation of the lists above or currency.
+fn is_icon(c: char) -> bool {
+    !c.is_ascii()
+        && c != '°'
+        && !c.is_alphanumeric()
+        && !c.is_whitespace()
+        && !unicode_normalization::char::is_combining_mark(c)
+        && !is_punct(c)
+        && !is_quote(c)
+        && !is_currency(c)
+        && !matches!(c, '—' | '–' | '§' | '‐' | '‑')
+}
+
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '–' | '—' | '~')
 }
 
 impl WordSplitter {
@@ -65,7 +164,10 @@ impl WordSplitter {
         // longest first, so `qu'` wins over `u'` and `'ll` over `l`
         prefixes.sort_by_key(|p| std::cmp::Reverse(p.len()));
         suffixes.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        let apostrophe = |a: &String| a.contains('\'');
         WordSplitter {
+            plain_words_whole: prefixes.iter().all(apostrophe) && suffixes.iter().all(apostrophe),
+            keep: rules.keep.iter().cloned().collect(),
             prefixes,
             suffixes,
             split_hyphens: rules.split_hyphens.unwrap_or(true),
@@ -81,47 +183,87 @@ impl WordSplitter {
     }
 
     fn chunk<'a>(&self, s: &'a str, out: &mut Vec<&'a str>) {
-        // leading punctuation
+        // most words: letters and digits only, nothing to split
+        if self.plain_words_whole && s.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            out.push(s);
+            return;
+        }
+        // prefixes: punctuation, quotes, currency, icons, `§ % = — – +`, dot runs
         let mut start = 0;
         while let Some(c) = s[start..].chars().next() {
-            if !is_symbol(c) {
+            let rest = &s[start..];
+            let len = if c == '.' {
+                let dots = rest.bytes().take_while(|b| *b == b'.').count();
+                if dots < 2 {
+                    break;
+                }
+                dots
+            } else if is_punct(c)
+                || is_quote(c)
+                || is_currency(c)
+                || is_icon(c)
+                || matches!(c, '§' | '%' | '=' | '—' | '–')
+                || (c == '+' && !rest[1..].starts_with(|n: char| n.is_ascii_digit()))
+            {
+                c.len_utf8()
+            } else {
+                break;
+            };
+            if self.keep.contains(rest) {
                 break;
             }
-            let len = if c == '.' {
-                s[start..].bytes().take_while(|b| *b == b'.').count()
-            } else {
-                c.len_utf8()
-            };
-            out.push(&s[start..start + len]);
+            out.push(&rest[..len]);
             start += len;
         }
         if start == s.len() {
             return;
         }
-        // trailing punctuation, pushed after the core
+        // suffixes, pushed after the core
         let mut end = s.len();
         let mut tail: Vec<&'a str> = Vec::new();
         while end > start {
-            let c = s[start..end].chars().next_back().unwrap();
-            if !is_symbol(c) {
+            let core = &s[start..end];
+            if self.keep.contains(core) {
                 break;
             }
-            if c == '.' {
-                let dots = s[start..end].bytes().rev().take_while(|b| *b == b'.').count();
-                let core = &s[start..end - dots];
-                // `U.S.`, `e.g.`: an inner dot after a letter keeps the final one
-                if dots == 1 && core.contains('.') && core.chars().next_back().is_some_and(char::is_alphabetic) {
-                    break;
+            let mut back = core.chars().rev();
+            let c = back.next().unwrap();
+            let prev = back.next();
+            let len = if c == '.' {
+                let dots = core.bytes().rev().take_while(|b| *b == b'.').count();
+                if dots >= 2 {
+                    dots
+                } else {
+                    let stem = &core[..core.len() - 1];
+                    let mut up = stem.chars().rev();
+                    let two_upper =
+                        matches!((up.next(), up.next()), (Some(a), Some(b)) if a.is_uppercase() && b.is_uppercase());
+                    let splits = prev
+                        .is_some_and(|p| p.is_numeric() || p.is_lowercase() || is_punct(p) || is_quote(p) || p == '%')
+                        || two_upper;
+                    // `e.g.`, `a.m.`: an inner dot keeps the final one
+                    if !splits || (stem.contains('.') && prev.is_some_and(char::is_alphabetic)) {
+                        break;
+                    }
+                    1
                 }
-                tail.push(&s[end - dots..end]);
-                end -= dots;
+            } else if is_punct(c)
+                || is_quote(c)
+                || is_icon(c)
+                || matches!(c, '—' | '–')
+                || (matches!(c, '+' | '%') && prev.is_some_and(|p| p.is_ascii_digit()))
+                || (is_currency(c) && prev.is_some_and(|p| p.is_ascii_digit()))
+            {
+                c.len_utf8()
             } else {
-                tail.push(&s[end - c.len_utf8()..end]);
-                end -= c.len_utf8();
-            }
+                break;
+            };
+            tail.push(&s[end - len..end]);
+            end -= len;
         }
         let core = &s[start..end];
-        if core.contains("://") || core.starts_with("www.") || core.contains('@') {
+        if core.is_empty() {
+        } else if self.keep.contains(core) || core.contains("://") || core.starts_with("www.") || core.contains('@') {
             out.push(core);
         } else {
             self.core(core, out);
@@ -162,24 +304,49 @@ impl WordSplitter {
     }
 
     fn infixes<'a>(&self, s: &'a str, out: &mut Vec<&'a str>) {
+        if s.chars().all(char::is_alphanumeric) {
+            out.push(s);
+            return;
+        }
+        let chars: Vec<(usize, char)> = s.char_indices().collect();
         let mut from = 0;
-        let mut prev: Option<char> = None;
-        let mut iter = s.char_indices().peekable();
-        while let Some((i, c)) = iter.next() {
-            let next = iter.peek().map(|&(_, n)| n);
-            let split = match (prev, next) {
-                (Some(p), Some(n)) if is_infix(c) => {
-                    (c != '-' || self.split_hyphens) && p.is_alphanumeric() && n.is_alphabetic()
+        let mut i = 1;
+        while i + 1 < chars.len() {
+            let (at, c) = chars[i];
+            let p = chars[i - 1].1;
+            // the infix: a run of hyphens or dots, else one character
+            let mut j = i + 1;
+            if is_hyphen(c) || c == '.' {
+                while j < chars.len() && chars[j].1 == c {
+                    j += 1;
                 }
-                (Some(p), Some(n)) if c == ',' => p.is_alphabetic() && n.is_alphabetic(),
-                _ => false,
+            }
+            let Some(&(_, n)) = chars.get(j) else {
+                break;
+            };
+            let split = if is_hyphen(c) {
+                (c != '-' || j > i + 1 || self.split_hyphens) && p.is_alphanumeric() && n.is_alphabetic()
+                    || (c == '-' && j == i + 1 && p.is_ascii_digit() && (n.is_ascii_digit() || n == '-'))
+            } else if c == '.' {
+                j > i + 1 && p.is_alphanumeric() && n.is_alphanumeric()
+            } else if c == '…' {
+                p.is_alphanumeric() && n.is_alphanumeric()
+            } else if matches!(c, '+' | '*' | '^') {
+                p.is_ascii_digit() && (n.is_ascii_digit() || n == '-')
+            } else if matches!(c, ':' | '<' | '>' | '=' | '/') {
+                p.is_alphanumeric() && n.is_alphabetic()
+            } else if c == ',' {
+                p.is_alphabetic() && n.is_alphabetic()
+            } else {
+                false
             };
             if split {
-                out.push(&s[from..i]);
-                out.push(&s[i..i + c.len_utf8()]);
-                from = i + c.len_utf8();
+                let end = chars[j].0;
+                out.push(&s[from..at]);
+                out.push(&s[at..end]);
+                from = end;
             }
-            prev = Some(c);
+            i = j.max(i + 1);
         }
         if from < s.len() {
             out.push(&s[from..]);
@@ -259,7 +426,7 @@ mod tests {
         assert_eq!(toks(&keep, "E-Mail-Adresse"), ["E-Mail-Adresse"]);
         assert_eq!(
             toks(&WordRules::default(), "E-Mail-Adresse 3-4"),
-            ["E", "-", "Mail", "-", "Adresse", "3-4"]
+            ["E", "-", "Mail", "-", "Adresse", "3", "-", "4"]
         );
     }
 

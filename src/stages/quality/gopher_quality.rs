@@ -4,7 +4,7 @@
 //! of words with a letter, stop words present. Checks run in that order and
 //! the first failing one is the reason; a value of 0 turns a check off.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use serde::Deserialize;
 
@@ -17,7 +17,7 @@ use crate::text::punct;
 /// A stop-word set; in YAML a list of words (matched case-sensitively, as
 /// the reference does).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StopSet(pub HashSet<String>);
+pub struct StopSet(pub FxHashSet<String>);
 
 impl StopSet {
     pub fn of(words: &[&str]) -> Self {
@@ -70,7 +70,7 @@ pub struct Measures {
 pub fn measure(text: &str, tokens: &[&str], stop_words: &StopSet) -> Measures {
     let p = punct::punctuation();
     let (mut words, mut word_chars, mut alpha) = (0usize, 0usize, 0usize);
-    let mut stops: HashSet<&str> = HashSet::new();
+    let mut stops: FxHashSet<&str> = FxHashSet::default();
     for t in tokens {
         if t.chars().any(|c| !p.contains(c)) {
             words += 1;

@@ -9,7 +9,7 @@
 //! their words joined without spaces, so `ab c` and `a bc` collide; here
 //! n-grams are compared as word sequences.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -64,7 +64,8 @@ struct Grams {
 
 impl Grams {
     fn new(tokens: &[&str]) -> Self {
-        let mut index: HashMap<&str, u32> = HashMap::with_capacity(tokens.len() / 2);
+        let mut index: FxHashMap<&str, u32> = FxHashMap::default();
+        index.reserve(tokens.len() / 2);
         let mut ids = Vec::with_capacity(tokens.len() * 4);
         let mut prefix_chars = Vec::with_capacity(tokens.len() + 1);
         prefix_chars.push(0);
@@ -95,7 +96,8 @@ impl Grams {
         if self.len() < n {
             return None;
         }
-        let mut counts: HashMap<u64, (usize, usize)> = HashMap::with_capacity(self.len());
+        let mut counts: FxHashMap<u64, (usize, usize)> = FxHashMap::default();
+        counts.reserve(self.len());
         for i in 0..=self.len() - n {
             counts.entry(self.key(i, n)).or_insert((0, i)).0 += 1;
         }
@@ -109,7 +111,8 @@ impl Grams {
 
     /// Characters in n-grams seen before, skipping past each repeat.
     fn duplicated(&self, n: usize) -> usize {
-        let mut seen: HashSet<u64> = HashSet::with_capacity(self.len());
+        let mut seen: FxHashSet<u64> = FxHashSet::default();
+        seen.reserve(self.len());
         let (mut i, mut repeated) = (0, 0);
         while i + n <= self.len() {
             if seen.insert(self.key(i, n)) {

@@ -308,7 +308,7 @@ pub fn python_splitlines(text: &str) -> Vec<&str> {
 
 /// `(duplicate elements, their characters)` as datatrove's `find_duplicates`.
 pub fn find_duplicates<'a>(items: impl Iterator<Item = &'a str>) -> (usize, usize) {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     let (mut n, mut chars_dup) = (0, 0);
     for x in items {
         if !seen.insert(x) {
