@@ -12,20 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=target/lid-heldout
 VENV=${EUROCURATE_BENCH_VENV:-target/bench-venv}
-declare -A NAMES=([bg]=bulgarian [cs]=czech [da]=danish [de]=german [el]=greek [en]=english [es]=spanish
-  [et]=estonian [fi]=finnish [fr]=french [ga]=irish [hr]=croatian [hu]=hungarian [it]=italian [lt]=lithuanian
-  [lv]=latvian [nl]=dutch [pl]=polish [pt]=portuguese [ro]=romanian [sk]=slovak [sl]=slovene [sv]=swedish)
-mkdir -p "$OUT/fetch/src"
-{
-  echo '[package]'; echo 'name = "lid-heldout"'; echo 'version = "0.0.0"'; echo 'edition = "2021"'; echo '[dependencies]'
-  for iso in "${!NAMES[@]}"; do echo "lingua-${NAMES[$iso]}-language-model = \"=1.3.0\""; done
-} > "$OUT/fetch/Cargo.toml"
-echo 'fn main() {}' > "$OUT/fetch/src/main.rs"
-cargo fetch --quiet --manifest-path "$OUT/fetch/Cargo.toml"
-REG=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/ | head -1)
-for iso in "${!NAMES[@]}"; do
-  cp "$REG/lingua-${NAMES[$iso]}-language-model-1.3.0/testdata/sentences.txt" "$OUT/$iso.txt"
-done
+benches/fetch-leipzig.sh
 cargo build --release --quiet
 OURS=$(./target/release/eurocurate bench lid --heldout "$OUT" | tee /dev/stderr | sed -n 's/^RESULT eurocurate_predictions_per_core=//p')
 if [ ! -x "$VENV/bin/python" ]; then python3 -m venv "$VENV"; fi

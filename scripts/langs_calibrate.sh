@@ -2,7 +2,7 @@
 # Writes the calibrated block of every langs/<iso>.yaml, as shipped.
 #
 # Samples: the Leipzig news sentences of the crates.io lingua-*-language-model
-# 1.3.0 crates (fetched by benches/lid-accuracy.sh into target/lid-heldout),
+# 1.3.0 crates (fetched by benches/fetch-leipzig.sh into target/lid-heldout),
 # 5 sentences per document; Maltese, which has none, uses the Maltese UDHR
 # fixture documents. Sentences are not web pages, so only the Gopher stop-word
 # set is taken from them (the 8 stop words of the language's list found in
@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HELD=target/lid-heldout
-[ -f "$HELD/fi.txt" ] || { echo "run benches/lid-accuracy.sh first (fetches the sentences)"; exit 1; }
+benches/fetch-leipzig.sh
 cargo build --release --quiet
 BIN=./target/release/eurocurate
 for iso in bg cs da de el es et fi fr ga hr hu it lt lv nl pl pt ro sk sl sv; do
