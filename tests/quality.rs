@@ -133,3 +133,25 @@ fn a_misspelt_threshold_in_a_langs_file_names_file_and_line() {
     let e = format!("{:#}", run_yaml(tmp.path(), &yaml).err().unwrap());
     assert!(e.contains("de.yaml:4") && e.contains("min_doc_wrds"), "{e}");
 }
+
+#[test]
+fn web_eu24_pipeline_runs_on_the_wet_fixture() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("web");
+    let o = bin()
+        .args(["--quiet", "run", "pipelines/web-eu24.yaml"])
+        .env("EUROCURATE_OUT", &out)
+        .env_remove("CRAWL")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let kept = read_records(&out);
+    assert!(kept.len() >= 10, "{}", kept.len());
+    // c4_quality removed navigation lines but kept the article text
+    let stats = phase_stats(&out, 4);
+    assert!(
+        stats["stages"][1]["counters"]["lines_removed"].as_u64().unwrap() > 0,
+        "{stats}"
+    );
+    assert!(kept.iter().all(|r| r["lang"].as_str().is_some_and(|l| l.len() == 2)));
+}
