@@ -26,7 +26,7 @@ where
 pub fn run(input: &Path, decisions: Option<&Path>, langs: &Path, rounds: usize) -> anyhow::Result<()> {
     let docs = crate::io::jsonl::read_documents(input, usize::MAX)?;
     let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
-    let (g, r, c, f) = (
+    let (g, r, c4s, f) = (
         per::<gq::GopherQuality>(langs)?,
         per::<gr::GopherRepetition>(langs)?,
         per::<c4::C4Quality>(langs)?,
@@ -36,12 +36,13 @@ pub fn run(input: &Path, decisions: Option<&Path>, langs: &Path, rounds: usize) 
     if let Some(out) = decisions {
         let mut w = std::io::BufWriter::new(std::fs::File::create(out)?);
         for d in &docs {
-            let mut c4doc = d.clone();
+            // each filter on its own copy: c4_quality rewrites the text
+            let copy = || d.clone();
             let verdicts = [
-                ("gopher_quality", gq::check(d, &g)),
-                ("gopher_repetition", gr::check(d, &r)),
-                ("c4_quality", c4::check(&mut c4doc, &c, &mut counters)),
-                ("fineweb_quality", fineweb::check(d, &f)),
+                ("gopher_quality", gq::check(&mut copy(), &g, &mut counters)),
+                ("gopher_repetition", gr::check(&mut copy(), &r, &mut counters)),
+                ("c4_quality", c4::check(&mut copy(), &c4s, &mut counters)),
+                ("fineweb_quality", fineweb::check(&mut copy(), &f, &mut counters)),
             ];
             for (name, v) in verdicts {
                 let line = serde_json::json!({
@@ -63,10 +64,11 @@ pub fn run(input: &Path, decisions: Option<&Path>, langs: &Path, rounds: usize) 
         kept = 0;
         for d in &docs {
             let mut d: Document = d.clone();
-            if gq::check(&d, &g).is_some() || gr::check(&d, &r).is_some() {
+            let c = &mut counters;
+            if gq::check(&mut d, &g, c).is_some() || gr::check(&mut d, &r, c).is_some() {
                 continue;
             }
-            if c4::check(&mut d, &c, &mut counters).is_some() || fineweb::check(&d, &f).is_some() {
+            if c4::check(&mut d, &c4s, c).is_some() || fineweb::check(&mut d, &f, c).is_some() {
                 continue;
             }
             kept += 1;

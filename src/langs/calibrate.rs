@@ -13,7 +13,9 @@ use anyhow::Context;
 
 use super::Langs;
 use crate::document::Document;
-use crate::stages::quality::{c4, fineweb, gopher_quality as gq, gopher_repetition as gr, ForLang, Layered, PerLang};
+use crate::stages::quality::{
+    c4, fineweb, gopher_quality as gq, gopher_repetition as gr, Bound, ForLang, Layered, PerLang,
+};
 
 /// Marker before the block `--write` replaces.
 pub const MARKER: &str = "# --- quality thresholds (eurocurate langs calibrate) ---";
@@ -37,13 +39,6 @@ pub struct Options {
     pub langs_dir: PathBuf,
     /// Replace the block after [`MARKER`] in `langs/<lang>.yaml`.
     pub write: bool,
-}
-
-/// Whether a threshold is a lower or an upper bound.
-#[derive(Clone, Copy, PartialEq)]
-enum Bound {
-    Min,
-    Max,
 }
 
 /// One calibratable threshold: where it lives and how to measure its metric.

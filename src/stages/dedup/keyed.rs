@@ -12,13 +12,10 @@
 //!    bucket file and drops those ordinals, naming the kept id in rejected/.
 
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use super::sidefile::{ChunkFile, ChunkWriter};
+use super::sidefile::{read_task_slice, ChunkFile, ChunkWriter, TaskSlicedWriter};
 use crate::document::Document;
-use crate::io::atomic::AtomicFile;
 use crate::stages::{Barrier, ReduceStep, Stage, TaskContext, Verdict};
 use crate::stats::{Counters, TaskStats};
 
@@ -205,54 +202,24 @@ impl<K: DedupKey> Barrier for K {
         counters.add("duplicates", drops.len() as u64);
         counters.max("max_cluster_size", largest as u64);
         drops.sort_unstable();
-        // Records sorted by task, then a per-task offset table and the task count.
-        let mut out = AtomicFile::create(&dups_path(&ctx.work_dir, ctx.task))?;
-        let mut offsets = vec![0u64; upstream_tasks + 1];
-        let mut pos = 0u64;
-        let mut next_task = 0usize;
+        let mut out = TaskSlicedWriter::create(&dups_path(&ctx.work_dir, ctx.task), upstream_tasks)?;
+        let mut record = Vec::new();
         for (task, ordinal, kept) in &drops {
-            while next_task <= *task as usize {
-                offsets[next_task] = pos;
-                next_task += 1;
-            }
             let id = entries[*kept].id.as_bytes();
-            out.write_all(&ordinal.to_le_bytes())?;
-            out.write_all(&(id.len() as u32).to_le_bytes())?;
-            out.write_all(id)?;
-            pos += 12 + id.len() as u64;
+            record.clear();
+            record.extend_from_slice(&ordinal.to_le_bytes());
+            record.extend_from_slice(&(id.len() as u32).to_le_bytes());
+            record.extend_from_slice(id);
+            out.write(*task as usize, &record)?;
         }
-        while next_task <= upstream_tasks {
-            offsets[next_task] = pos;
-            next_task += 1;
-        }
-        for o in &offsets {
-            out.write_all(&o.to_le_bytes())?;
-        }
-        out.write_all(&(upstream_tasks as u64).to_le_bytes())?;
-        out.commit()?;
-        Ok(())
+        out.finish()
     }
 
     fn filter(&self, ctx: &TaskContext, upstream_tasks: usize) -> anyhow::Result<Box<dyn Stage>> {
         let mut drop: HashMap<u64, String> = HashMap::new();
         for b in 0..self.buckets(upstream_tasks) {
             let path = dups_path(&ctx.work_dir, b);
-            let file = File::open(&path)
-                .map_err(|e| anyhow::anyhow!("missing {}; the duplicate search did not finish: {e}", path.display()))?;
-            let len = file.metadata()?.len();
-            let mut r = BufReader::new(file);
-            let tasks = (upstream_tasks + 1) as u64;
-            anyhow::ensure!(len >= 8 + tasks * 8, "damaged {}", path.display());
-            let table_at = len - 8 - tasks * 8;
-            r.seek(SeekFrom::Start(table_at + ctx.task as u64 * 8))?;
-            let mut w = [0u8; 16];
-            r.read_exact(&mut w)?;
-            let start = u64::from_le_bytes(w[0..8].try_into().unwrap());
-            let end = u64::from_le_bytes(w[8..16].try_into().unwrap());
-            anyhow::ensure!(start <= end && end <= table_at, "damaged {}", path.display());
-            r.seek(SeekFrom::Start(start))?;
-            let mut raw = vec![0u8; (end - start) as usize];
-            r.read_exact(&mut raw)?;
+            let raw = read_task_slice(&path, upstream_tasks, ctx.task, "the duplicate search")?;
             let mut s = &raw[..];
             while s.len() >= 12 {
                 let ordinal = u64::from_le_bytes(s[0..8].try_into().unwrap());

@@ -11,17 +11,14 @@
 //! at least `min_docs` documents and writes, per task, which lines to drop;
 //! the filter rewrites documents and drops those left (nearly) empty.
 
-use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use serde::Deserialize;
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::sidefile::{ChunkFile, ChunkWriter};
+use super::sidefile::{read_task_slice, ChunkFile, ChunkWriter, TaskSlicedWriter};
 use crate::document::Document;
-use crate::io::atomic::AtomicFile;
 use crate::pipeline::registry::{Describe, ParamDoc, StageDoc};
 use crate::stages::{Barrier, ReduceStep, Stage, StageConfig, TaskContext, ValidateContext, Verdict};
 use crate::stats::{Counters, TaskStats};
@@ -293,50 +290,22 @@ impl Barrier for LineDedupConfig {
         c.add("repeated_lines", repeated);
         c.add("line_occurrences_removed", drops.len() as u64);
         c.max("max_docs_per_line", most as u64);
-        // (ordinal u32, line u32) records sorted by task, then a per-task
-        // offset table and the task count.
-        let mut out = AtomicFile::create(&removals_path(&ctx.work_dir, ctx.task))?;
-        let mut offsets = vec![0u64; upstream_tasks + 1];
-        let mut next_task = 0usize;
-        for (k, (doc, line)) in drops.iter().enumerate() {
-            let task = (doc >> 32) as usize;
-            while next_task <= task {
-                offsets[next_task] = k as u64 * 8;
-                next_task += 1;
-            }
-            out.write_all(&(*doc as u32).to_le_bytes())?;
-            out.write_all(&line.to_le_bytes())?;
+        // (ordinal u32, line u32) records, sliced by upstream task
+        let mut out = TaskSlicedWriter::create(&removals_path(&ctx.work_dir, ctx.task), upstream_tasks)?;
+        for (doc, line) in &drops {
+            let mut record = [0u8; 8];
+            record[..4].copy_from_slice(&(*doc as u32).to_le_bytes());
+            record[4..].copy_from_slice(&line.to_le_bytes());
+            out.write((doc >> 32) as usize, &record)?;
         }
-        while next_task <= upstream_tasks {
-            offsets[next_task] = drops.len() as u64 * 8;
-            next_task += 1;
-        }
-        for o in &offsets {
-            out.write_all(&o.to_le_bytes())?;
-        }
-        out.write_all(&(upstream_tasks as u64).to_le_bytes())?;
-        out.commit()?;
-        Ok(())
+        out.finish()
     }
 
     fn filter(&self, ctx: &TaskContext, upstream_tasks: usize) -> anyhow::Result<Box<dyn Stage>> {
         let mut drops: Vec<(u32, u32)> = Vec::new();
         for b in 0..self.bucket_count(upstream_tasks) {
             let path = removals_path(&ctx.work_dir, b);
-            let mut f = File::open(&path)
-                .with_context(|| format!("missing {}; the repeated-line search did not finish", path.display()))?;
-            let len = f.metadata()?.len();
-            let table = (upstream_tasks as u64 + 1) * 8;
-            anyhow::ensure!(len >= table + 8, "damaged {}", path.display());
-            f.seek(SeekFrom::Start(len - 8 - table + ctx.task as u64 * 8))?;
-            let mut w = [0u8; 16];
-            f.read_exact(&mut w)?;
-            let start = u64::from_le_bytes(w[0..8].try_into().unwrap());
-            let end = u64::from_le_bytes(w[8..16].try_into().unwrap());
-            anyhow::ensure!(start <= end && end <= len - 8 - table, "damaged {}", path.display());
-            f.seek(SeekFrom::Start(start))?;
-            let mut raw = vec![0u8; (end - start) as usize];
-            f.read_exact(&mut raw)?;
+            let raw = read_task_slice(&path, upstream_tasks, ctx.task, "the repeated-line search")?;
             drops.extend(raw.chunks_exact(8).map(|r| {
                 (
                     u32::from_le_bytes(r[0..4].try_into().unwrap()),

@@ -151,6 +151,77 @@ impl ChunkFile {
     }
 }
 
+/// Writes a reduce step's per-upstream-task results into one file: records
+/// in task order, then the offset of each task's slice, then the task count,
+/// so a filter task reads only its own slice.
+pub struct TaskSlicedWriter {
+    file: AtomicFile,
+    offsets: Vec<u64>,
+    pos: u64,
+    next_task: usize,
+}
+
+impl TaskSlicedWriter {
+    /// Starts `path` for `tasks` upstream tasks.
+    pub fn create(path: &Path, tasks: usize) -> anyhow::Result<Self> {
+        Ok(TaskSlicedWriter {
+            file: AtomicFile::create(path)?,
+            offsets: vec![0; tasks + 1],
+            pos: 0,
+            next_task: 0,
+        })
+    }
+
+    /// Appends one record of `task`; tasks must come in ascending order.
+    pub fn write(&mut self, task: usize, record: &[u8]) -> anyhow::Result<()> {
+        anyhow::ensure!(task + 1 >= self.next_task, "records out of task order");
+        while self.next_task <= task {
+            self.offsets[self.next_task] = self.pos;
+            self.next_task += 1;
+        }
+        self.file.write_all(record)?;
+        self.pos += record.len() as u64;
+        Ok(())
+    }
+
+    /// Writes the offset table and moves the file into place.
+    pub fn finish(mut self) -> anyhow::Result<()> {
+        let tasks = self.offsets.len() - 1;
+        while self.next_task <= tasks {
+            self.offsets[self.next_task] = self.pos;
+            self.next_task += 1;
+        }
+        for o in &self.offsets {
+            self.file.write_all(&o.to_le_bytes())?;
+        }
+        self.file.write_all(&(tasks as u64).to_le_bytes())?;
+        self.file.commit()?;
+        Ok(())
+    }
+}
+
+/// The records of upstream task `task` in a file of [`TaskSlicedWriter`].
+pub fn read_task_slice(path: &Path, tasks: usize, task: usize, what: &str) -> anyhow::Result<Vec<u8>> {
+    let mut f = File::open(path).with_context(|| format!("missing {}; {what} did not finish", path.display()))?;
+    let len = f.metadata()?.len();
+    let table = (tasks as u64 + 1) * 8;
+    if len < table + 8 {
+        bail!("damaged {}; rerun {what}", path.display());
+    }
+    f.seek(SeekFrom::Start(len - 8 - table + task as u64 * 8))?;
+    let mut w = [0u8; 16];
+    f.read_exact(&mut w)?;
+    let start = u64::from_le_bytes(w[0..8].try_into().unwrap());
+    let end = u64::from_le_bytes(w[8..16].try_into().unwrap());
+    if start > end || end > len - 8 - table {
+        bail!("damaged {}; rerun {what}", path.display());
+    }
+    f.seek(SeekFrom::Start(start))?;
+    let mut raw = vec![0u8; (end - start) as usize];
+    f.read_exact(&mut raw)?;
+    Ok(raw)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,6 +243,24 @@ mod tests {
         let mut s = String::new();
         f.stream_key(0).unwrap()[0].read_to_string(&mut s).unwrap();
         assert_eq!(s, "zero");
+    }
+
+    #[test]
+    fn task_slices_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("sliced.bin");
+        let mut w = TaskSlicedWriter::create(&p, 4).unwrap();
+        w.write(1, b"ab").unwrap();
+        w.write(1, b"c").unwrap();
+        w.write(3, b"d").unwrap();
+        assert!(w.write(0, b"x").is_err());
+        w.finish().unwrap();
+        let slice = |t| read_task_slice(&p, 4, t, "test").unwrap();
+        assert_eq!(
+            (slice(0), slice(1), slice(2), slice(3)),
+            (vec![], b"abc".to_vec(), vec![], b"d".to_vec())
+        );
+        assert!(read_task_slice(&p, 9, 0, "the test").is_err());
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 use super::{chars, quality_filter, ForLang};
 use crate::document::Document;
-use crate::stages::{Rejection, Stage, StageConfig, TaskContext, ValidateContext, Verdict};
+use crate::stages::Rejection;
 use crate::stats::Counters;
 use crate::text::punct;
 use crate::text::words::WordSplitter;
@@ -20,6 +20,7 @@ quality_filter! {
     config: C4QualityConfig,
     values: C4QualityValues,
     resolved: C4Quality,
+    check: check,
     fields {
         remove_lines: bool = true => "replace the text by the lines that pass (false: decide only)",
         remove_citations: bool = true => "strip [1], [edit], [citation needed] before the line checks",
@@ -194,31 +195,6 @@ pub fn check(doc: &mut Document, f: &ForLang<C4Quality>, counters: &mut Counters
         doc.text = o.text;
     }
     None
-}
-
-impl StageConfig for C4QualityConfig {
-    fn kind(&self) -> &'static str {
-        "c4_quality"
-    }
-
-    fn validate(&self, _ctx: &ValidateContext) -> anyhow::Result<()> {
-        self.per_lang().map(|_| ())
-    }
-
-    fn build(&self, _ctx: &TaskContext) -> anyhow::Result<Box<dyn Stage>> {
-        Ok(Box::new(C4Stage { per: self.per_lang()? }))
-    }
-}
-
-struct C4Stage {
-    per: std::sync::Arc<super::PerLang<C4Quality>>,
-}
-
-impl Stage for C4Stage {
-    fn process(&mut self, doc: &mut Document, counters: &mut Counters) -> anyhow::Result<Verdict> {
-        let f = self.per.get(doc.lang.as_deref(), counters).clone();
-        Ok(check(doc, &f, counters).map_or(Verdict::Keep, Verdict::Drop))
-    }
 }
 
 #[cfg(test)]

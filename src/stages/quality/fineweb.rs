@@ -3,9 +3,9 @@
 //! punctuation, share of short lines, characters in duplicate lines, and
 //! newlines per word (list-like pages).
 
-use super::{chars, find_duplicates, num, quality_filter, ForLang};
+use super::{chars, find_duplicates, first_failing, quality_filter, Bound, Check, ForLang};
 use crate::document::Document;
-use crate::stages::{Rejection, Stage, StageConfig, TaskContext, ValidateContext, Verdict};
+use crate::stages::Rejection;
 use crate::stats::Counters;
 use crate::text::punct;
 
@@ -16,6 +16,7 @@ quality_filter! {
     config: FinewebQualityConfig,
     values: FinewebQualityValues,
     resolved: FinewebQuality,
+    check: check,
     fields {
         line_punct_thr: f64 = 0.12 => "fewest lines ending in terminal punctuation, share",
         line_punct_exclude_zero: bool = false => "keep pages where no line ends in punctuation",
@@ -63,56 +64,38 @@ pub fn measure(text: &str, tokens: &[&str], short_line_length: f64) -> Measures 
 
 /// The first failing check, in the reference's order.
 pub fn decide(m: &Measures, t: &FinewebQuality, lang: &str) -> Option<Rejection> {
-    let drop = |reason: &'static str, detail: String| {
-        Some(Rejection {
-            reason: reason.into(),
-            detail: Some(format!("{detail} ({lang})")),
-        })
-    };
+    use Bound::{Max, Min};
     if m.lines == 0 {
         return Some(Rejection::new("empty"));
     }
-    if m.line_punct_ratio < t.line_punct_thr && !(m.line_punct_ratio == 0.0 && t.line_punct_exclude_zero) {
-        return drop(
-            "line_punct_ratio",
-            format!(
-                "line_punct_ratio={} < {}",
-                num(m.line_punct_ratio),
-                num(t.line_punct_thr)
-            ),
-        );
-    }
-    if m.short_line_ratio > t.short_line_thr {
-        return drop(
+    let punct = if m.line_punct_ratio == 0.0 && t.line_punct_exclude_zero {
+        f64::NEG_INFINITY
+    } else {
+        t.line_punct_thr
+    };
+    let checks = [
+        Check::new("line_punct_ratio", "line_punct_ratio", m.line_punct_ratio, Min, punct),
+        Check::new(
             "short_line_ratio",
-            format!(
-                "short_line_ratio={} > {}",
-                num(m.short_line_ratio),
-                num(t.short_line_thr)
-            ),
-        );
-    }
-    if m.char_dup_ratio > t.char_duplicates_ratio {
-        return drop(
+            "short_line_ratio",
+            m.short_line_ratio,
+            Max,
+            t.short_line_thr,
+        ),
+        Check::new(
             "char_dup_ratio",
-            format!(
-                "char_dup_ratio={} > {}",
-                num(m.char_dup_ratio),
-                num(t.char_duplicates_ratio)
-            ),
-        );
-    }
-    if m.new_line_ratio > t.new_line_ratio {
-        return drop(
-            "list_ratio",
-            format!("new_line_ratio={} > {}", num(m.new_line_ratio), num(t.new_line_ratio)),
-        );
-    }
-    None
+            "char_dup_ratio",
+            m.char_dup_ratio,
+            Max,
+            t.char_duplicates_ratio,
+        ),
+        Check::new("list_ratio", "new_line_ratio", m.new_line_ratio, Max, t.new_line_ratio),
+    ];
+    first_failing(&checks, false, lang)
 }
 
 /// Measures and decides one document with the settings of its language.
-pub fn check(doc: &Document, f: &ForLang<FinewebQuality>) -> Option<Rejection> {
+pub fn check(doc: &mut Document, f: &ForLang<FinewebQuality>, _counters: &mut Counters) -> Option<Rejection> {
     let mut tokens = Vec::new();
     f.words.split(&doc.text, &mut tokens);
     decide(
@@ -120,31 +103,6 @@ pub fn check(doc: &Document, f: &ForLang<FinewebQuality>) -> Option<Rejection> {
         &f.thresholds,
         &f.lang,
     )
-}
-
-impl StageConfig for FinewebQualityConfig {
-    fn kind(&self) -> &'static str {
-        "fineweb_quality"
-    }
-
-    fn validate(&self, _ctx: &ValidateContext) -> anyhow::Result<()> {
-        self.per_lang().map(|_| ())
-    }
-
-    fn build(&self, _ctx: &TaskContext) -> anyhow::Result<Box<dyn Stage>> {
-        Ok(Box::new(FinewebStage { per: self.per_lang()? }))
-    }
-}
-
-struct FinewebStage {
-    per: std::sync::Arc<super::PerLang<FinewebQuality>>,
-}
-
-impl Stage for FinewebStage {
-    fn process(&mut self, doc: &mut Document, counters: &mut Counters) -> anyhow::Result<Verdict> {
-        let f = self.per.get(doc.lang.as_deref(), counters);
-        Ok(check(doc, f).map_or(Verdict::Keep, Verdict::Drop))
-    }
 }
 
 #[cfg(test)]

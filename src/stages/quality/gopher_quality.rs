@@ -8,9 +8,9 @@ use rustc_hash::FxHashSet;
 
 use serde::Deserialize;
 
-use super::{chars, num, python_splitlines, quality_filter, ForLang};
+use super::{chars, first_failing, python_splitlines, quality_filter, Bound, Check, ForLang};
 use crate::document::Document;
-use crate::stages::{Rejection, Stage, StageConfig, TaskContext, ValidateContext, Verdict};
+use crate::stages::Rejection;
 use crate::stats::Counters;
 use crate::text::punct;
 
@@ -38,6 +38,7 @@ quality_filter! {
     config: GopherQualityConfig,
     values: GopherQualityValues,
     resolved: GopherQuality,
+    check: check,
     fields {
         min_doc_words: f64 = 50.0 => "fewest words (tokens with a non-punctuation character)",
         max_doc_words: f64 = 100000.0 => "most words",
@@ -119,140 +120,84 @@ pub fn measure(text: &str, tokens: &[&str], stop_words: &StopSet) -> Measures {
 
 /// The first failing check, in the reference's order.
 pub fn decide(m: &Measures, t: &GopherQuality, lang: &str) -> Option<Rejection> {
-    let on = |x: f64| x != 0.0;
-    let drop = |reason: &'static str, detail: String| {
-        Some(Rejection {
-            reason: reason.into(),
-            detail: Some(format!("{detail} ({lang})")),
-        })
-    };
+    use Bound::{Max, Min};
     let w = m.words as f64;
-    if on(t.min_doc_words) && w < t.min_doc_words {
-        return drop(
-            "gopher_short_doc",
-            format!("words={} < {}", m.words, num(t.min_doc_words)),
-        );
-    }
-    if on(t.max_doc_words) && w > t.max_doc_words {
-        return drop(
-            "gopher_long_doc",
-            format!("words={} > {}", m.words, num(t.max_doc_words)),
-        );
-    }
+    let mut checks = vec![
+        Check::new("gopher_short_doc", "words", w, Min, t.min_doc_words),
+        Check::new("gopher_long_doc", "words", w, Max, t.max_doc_words),
+    ];
     if m.words > 0 {
-        if on(t.min_avg_word_length) && m.avg_word_length < t.min_avg_word_length {
-            return drop(
-                "gopher_below_avg_threshold",
-                format!(
-                    "avg_word_length={} < {}",
-                    num(m.avg_word_length),
-                    num(t.min_avg_word_length)
-                ),
-            );
-        }
-        if on(t.max_avg_word_length) && m.avg_word_length > t.max_avg_word_length {
-            return drop(
-                "gopher_above_avg_threshold",
-                format!(
-                    "avg_word_length={} > {}",
-                    num(m.avg_word_length),
-                    num(t.max_avg_word_length)
-                ),
-            );
-        }
+        let avg = m.avg_word_length;
+        checks.push(Check::new(
+            "gopher_below_avg_threshold",
+            "avg_word_length",
+            avg,
+            Min,
+            t.min_avg_word_length,
+        ));
+        checks.push(Check::new(
+            "gopher_above_avg_threshold",
+            "avg_word_length",
+            avg,
+            Max,
+            t.max_avg_word_length,
+        ));
     }
-    if m.tokens == 0 {
-        return None;
-    }
-    if on(t.max_symbol_word_ratio) && m.hash_ratio > t.max_symbol_word_ratio {
-        return drop(
-            "gopher_too_many_hashes",
-            format!("hash_ratio={} > {}", num(m.hash_ratio), num(t.max_symbol_word_ratio)),
-        );
-    }
-    if on(t.max_symbol_word_ratio) && m.ellipsis_ratio > t.max_symbol_word_ratio {
-        return drop(
-            "gopher_too_many_ellipsis",
-            format!(
-                "ellipsis_ratio={} > {}",
-                num(m.ellipsis_ratio),
-                num(t.max_symbol_word_ratio)
+    if m.tokens > 0 {
+        checks.extend([
+            Check::new(
+                "gopher_too_many_hashes",
+                "hash_ratio",
+                m.hash_ratio,
+                Max,
+                t.max_symbol_word_ratio,
             ),
-        );
-    }
-    if on(t.max_bullet_lines_ratio) && m.bullet_lines_ratio > t.max_bullet_lines_ratio {
-        return drop(
-            "gopher_too_many_bullets",
-            format!(
-                "bullet_lines_ratio={} > {}",
-                num(m.bullet_lines_ratio),
-                num(t.max_bullet_lines_ratio)
+            Check::new(
+                "gopher_too_many_ellipsis",
+                "ellipsis_ratio",
+                m.ellipsis_ratio,
+                Max,
+                t.max_symbol_word_ratio,
             ),
-        );
-    }
-    if on(t.max_ellipsis_lines_ratio) && m.ellipsis_lines_ratio > t.max_ellipsis_lines_ratio {
-        return drop(
-            "gopher_too_many_end_ellipsis",
-            format!(
-                "ellipsis_lines_ratio={} > {}",
-                num(m.ellipsis_lines_ratio),
-                num(t.max_ellipsis_lines_ratio)
+            Check::new(
+                "gopher_too_many_bullets",
+                "bullet_lines_ratio",
+                m.bullet_lines_ratio,
+                Max,
+                t.max_bullet_lines_ratio,
             ),
-        );
-    }
-    if on(t.max_non_alpha_words_ratio) && m.alpha_words_ratio < t.max_non_alpha_words_ratio {
-        return drop(
-            "gopher_below_alpha_threshold",
-            format!(
-                "alpha_words_ratio={} < {}",
-                num(m.alpha_words_ratio),
-                num(t.max_non_alpha_words_ratio)
+            Check::new(
+                "gopher_too_many_end_ellipsis",
+                "ellipsis_lines_ratio",
+                m.ellipsis_lines_ratio,
+                Max,
+                t.max_ellipsis_lines_ratio,
             ),
-        );
+            Check::new(
+                "gopher_below_alpha_threshold",
+                "alpha_words_ratio",
+                m.alpha_words_ratio,
+                Min,
+                t.max_non_alpha_words_ratio,
+            ),
+            Check::new(
+                "gopher_enough_stop_words",
+                "stop_words",
+                m.stop_words as f64,
+                Min,
+                t.min_stop_words,
+            ),
+        ]);
     }
-    if on(t.min_stop_words) && (m.stop_words as f64) < t.min_stop_words {
-        return drop(
-            "gopher_enough_stop_words",
-            format!("stop_words={} < {}", m.stop_words, num(t.min_stop_words)),
-        );
-    }
-    None
-}
-
-impl StageConfig for GopherQualityConfig {
-    fn kind(&self) -> &'static str {
-        "gopher_quality"
-    }
-
-    fn validate(&self, _ctx: &ValidateContext) -> anyhow::Result<()> {
-        self.per_lang().map(|_| ())
-    }
-
-    fn build(&self, _ctx: &TaskContext) -> anyhow::Result<Box<dyn Stage>> {
-        Ok(Box::new(GopherQualityStage { per: self.per_lang()? }))
-    }
-}
-
-struct GopherQualityStage {
-    per: std::sync::Arc<super::PerLang<GopherQuality>>,
+    first_failing(&checks, true, lang)
 }
 
 /// Measures and decides one document with the settings of its language.
-pub fn check(doc: &Document, f: &ForLang<GopherQuality>) -> Option<Rejection> {
+pub fn check(doc: &mut Document, f: &ForLang<GopherQuality>, _counters: &mut Counters) -> Option<Rejection> {
     let mut tokens = Vec::new();
     f.words.split(&doc.text, &mut tokens);
     let m = measure(&doc.text, &tokens, &f.thresholds.stop_words);
     decide(&m, &f.thresholds, &f.lang)
-}
-
-impl Stage for GopherQualityStage {
-    fn process(&mut self, doc: &mut Document, counters: &mut Counters) -> anyhow::Result<Verdict> {
-        let f = self.per.get(doc.lang.as_deref(), counters);
-        Ok(match check(doc, f) {
-            Some(r) => Verdict::Drop(r),
-            None => Verdict::Keep,
-        })
-    }
 }
 
 #[cfg(test)]
@@ -266,7 +211,8 @@ mod tests {
             words: WordSplitter::new(&WordRules::default()),
             lang: "xx".into(),
         };
-        check(&Document::new("d", text), &f).map(|r| format!("{}: {}", r.reason, r.detail.unwrap()))
+        check(&mut Document::new("d", text), &f, &mut Counters::default())
+            .map(|r| format!("{}: {}", r.reason, r.detail.unwrap()))
     }
 
     fn english(n: usize) -> String {

@@ -13,9 +13,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::{chars, find_duplicates, num, quality_filter, ForLang};
+use super::{chars, find_duplicates, first_failing, quality_filter, Bound, Check, ForLang};
 use crate::document::Document;
-use crate::stages::{Rejection, Stage, StageConfig, TaskContext, ValidateContext, Verdict};
+use crate::stages::Rejection;
 use crate::stats::Counters;
 
 quality_filter! {
@@ -25,6 +25,7 @@ quality_filter! {
     config: GopherRepetitionConfig,
     values: GopherRepetitionValues,
     resolved: GopherRepetition,
+    check: check,
     fields {
         dup_line_frac: f64 = 0.3 => "most duplicate lines, share of lines",
         dup_para_frac: f64 = 0.3 => "most duplicate paragraphs, share of paragraphs",
@@ -171,83 +172,51 @@ fn split_newline_runs(text: &str) -> Vec<&str> {
 
 /// The first failing check, in the reference's order.
 pub fn decide(m: &Measures, t: &GopherRepetition, lang: &str) -> Option<Rejection> {
-    let checks: [(f64, f64, &str); 4] = [
-        (m.dup_para_frac, t.dup_para_frac, "dup_para_frac"),
-        (m.dup_para_char_frac, t.dup_para_char_frac, "dup_para_char_frac"),
-        (m.dup_line_frac, t.dup_line_frac, "dup_line_frac"),
-        (m.dup_line_char_frac, t.dup_line_char_frac, "dup_line_char_frac"),
+    use Bound::Max;
+    let checks = [
+        Check::new("dup_para_frac", "dup_para_frac", m.dup_para_frac, Max, t.dup_para_frac),
+        Check::new(
+            "dup_para_char_frac",
+            "dup_para_char_frac",
+            m.dup_para_char_frac,
+            Max,
+            t.dup_para_char_frac,
+        ),
+        Check::new("dup_line_frac", "dup_line_frac", m.dup_line_frac, Max, t.dup_line_frac),
+        Check::new(
+            "dup_line_char_frac",
+            "dup_line_char_frac",
+            m.dup_line_char_frac,
+            Max,
+            t.dup_line_char_frac,
+        ),
+        Check::new("top_2_gram", "top_2_gram", m.top_gram[0], Max, t.top_2_gram),
+        Check::new("top_3_gram", "top_3_gram", m.top_gram[1], Max, t.top_3_gram),
+        Check::new("top_4_gram", "top_4_gram", m.top_gram[2], Max, t.top_4_gram),
+        Check::new("duplicated_5_n_grams", "dup_5_gram", m.dup_gram[0], Max, t.dup_5_gram),
+        Check::new("duplicated_6_n_grams", "dup_6_gram", m.dup_gram[1], Max, t.dup_6_gram),
+        Check::new("duplicated_7_n_grams", "dup_7_gram", m.dup_gram[2], Max, t.dup_7_gram),
+        Check::new("duplicated_8_n_grams", "dup_8_gram", m.dup_gram[3], Max, t.dup_8_gram),
+        Check::new("duplicated_9_n_grams", "dup_9_gram", m.dup_gram[4], Max, t.dup_9_gram),
+        Check::new(
+            "duplicated_10_n_grams",
+            "dup_10_gram",
+            m.dup_gram[5],
+            Max,
+            t.dup_10_gram,
+        ),
     ];
-    for (value, max, name) in checks {
-        if max != 0.0 && value > max {
-            return Some(Rejection {
-                reason: name.to_string().into(),
-                detail: Some(format!("{name}={} > {} ({lang})", num(value), num(max))),
-            });
-        }
-    }
-    let tops = [t.top_2_gram, t.top_3_gram, t.top_4_gram];
-    for (k, max) in tops.into_iter().enumerate() {
-        if max != 0.0 && m.top_gram[k] > max {
-            let name = format!("top_{}_gram", k + 2);
-            return Some(Rejection {
-                detail: Some(format!("{name}={} > {} ({lang})", num(m.top_gram[k]), num(max))),
-                reason: name.into(),
-            });
-        }
-    }
-    let dups = [
-        t.dup_5_gram,
-        t.dup_6_gram,
-        t.dup_7_gram,
-        t.dup_8_gram,
-        t.dup_9_gram,
-        t.dup_10_gram,
-    ];
-    for (k, max) in dups.into_iter().enumerate() {
-        if max != 0.0 && m.dup_gram[k] > max {
-            let n = k + 5;
-            return Some(Rejection {
-                reason: format!("duplicated_{n}_n_grams").into(),
-                detail: Some(format!("dup_{n}_gram={} > {} ({lang})", num(m.dup_gram[k]), num(max))),
-            });
-        }
-    }
-    None
+    first_failing(&checks, true, lang)
 }
 
 /// Measures and decides one document with the settings of its language.
-pub fn check(doc: &Document, f: &ForLang<GopherRepetition>) -> Option<Rejection> {
+pub fn check(doc: &mut Document, f: &ForLang<GopherRepetition>, _counters: &mut Counters) -> Option<Rejection> {
     if doc.text.is_empty() {
         return Some(Rejection::new("empty"));
     }
     let mut tokens = Vec::new();
     f.words.split(&doc.text, &mut tokens);
     decide(&measure(&doc.text, &tokens), &f.thresholds, &f.lang)
-}
-
-impl StageConfig for GopherRepetitionConfig {
-    fn kind(&self) -> &'static str {
-        "gopher_repetition"
-    }
-
-    fn validate(&self, _ctx: &ValidateContext) -> anyhow::Result<()> {
-        self.per_lang().map(|_| ())
-    }
-
-    fn build(&self, _ctx: &TaskContext) -> anyhow::Result<Box<dyn Stage>> {
-        Ok(Box::new(RepetitionStage { per: self.per_lang()? }))
-    }
-}
-
-struct RepetitionStage {
-    per: std::sync::Arc<super::PerLang<GopherRepetition>>,
-}
-
-impl Stage for RepetitionStage {
-    fn process(&mut self, doc: &mut Document, counters: &mut Counters) -> anyhow::Result<Verdict> {
-        let f = self.per.get(doc.lang.as_deref(), counters);
-        Ok(check(doc, f).map_or(Verdict::Keep, Verdict::Drop))
-    }
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use crate::langs::Langs;
+use crate::stages::Rejection;
 use crate::stats::Counters;
 use crate::text::words::WordSplitter;
 
@@ -38,6 +39,7 @@ macro_rules! quality_filter {
         config: $config:ident,
         values: $values:ident,
         resolved: $resolved:ident,
+        check: $check:path,
         fields { $( $field:ident : $ty:ty = $default:expr $(, shown $shown:literal)? => $doc:literal ),* $(,)? }
     ) => {
         /// One layer of thresholds (a langs file or the pipeline); unset keys
@@ -91,6 +93,23 @@ macro_rules! quality_filter {
             /// Thresholds and word rules per language, built once.
             pub fn per_lang(&self) -> anyhow::Result<std::sync::Arc<crate::stages::quality::PerLang<$resolved>>> {
                 self.built.get_or_build(|| crate::stages::quality::PerLang::build(&self.langs_dir, &self.layer()))
+            }
+        }
+
+        impl crate::stages::StageConfig for $config {
+            fn kind(&self) -> &'static str {
+                $kind
+            }
+
+            fn validate(&self, _ctx: &crate::stages::ValidateContext) -> anyhow::Result<()> {
+                self.per_lang().map(|_| ())
+            }
+
+            fn build(&self, _ctx: &crate::stages::TaskContext) -> anyhow::Result<Box<dyn crate::stages::Stage>> {
+                Ok(Box::new(crate::stages::quality::FilterStage {
+                    per: self.per_lang()?,
+                    check: $check,
+                }))
             }
         }
 
@@ -156,6 +175,29 @@ pub const fn type_label(rust: &'static str) -> &'static str {
         "list of strings"
     } else {
         rust
+    }
+}
+
+/// Decides one document (and may rewrite it) with its language's settings.
+pub type CheckFn<T> = fn(&mut crate::document::Document, &ForLang<T>, &mut Counters) -> Option<Rejection>;
+
+/// The stage of every quality filter: look up the document's language, check.
+pub struct FilterStage<T> {
+    pub per: Arc<PerLang<T>>,
+    pub check: CheckFn<T>,
+}
+
+impl<T: Layered + Send + Sync> crate::stages::Stage for FilterStage<T> {
+    fn process(
+        &mut self,
+        doc: &mut crate::document::Document,
+        counters: &mut Counters,
+    ) -> anyhow::Result<crate::stages::Verdict> {
+        let f = self.per.get(doc.lang.as_deref(), counters);
+        Ok(match (self.check)(doc, f, counters) {
+            Some(r) => crate::stages::Verdict::Drop(r),
+            None => crate::stages::Verdict::Keep,
+        })
     }
 }
 
@@ -317,6 +359,62 @@ pub fn find_duplicates<'a>(items: impl Iterator<Item = &'a str>) -> (usize, usiz
         }
     }
     (n, chars_dup)
+}
+
+/// Whether a threshold is a lower or an upper bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// Values below the threshold fail.
+    Min,
+    /// Values above the threshold fail.
+    Max,
+}
+
+/// One threshold test of a filter, in the order the filter runs them.
+pub struct Check {
+    pub reason: &'static str,
+    pub metric: &'static str,
+    pub value: f64,
+    pub bound: Bound,
+    pub threshold: f64,
+}
+
+impl Check {
+    pub fn new(reason: &'static str, metric: &'static str, value: f64, bound: Bound, threshold: f64) -> Self {
+        Check {
+            reason,
+            metric,
+            value,
+            bound,
+            threshold,
+        }
+    }
+
+    fn fails(&self) -> bool {
+        match self.bound {
+            Bound::Min => self.value < self.threshold,
+            Bound::Max => self.value > self.threshold,
+        }
+    }
+}
+
+/// The first failing check, with `metric=value < threshold (lang)` as the
+/// audit detail. With `zero_is_off` a threshold of 0 skips its check (the
+/// Gopher filters' convention).
+pub fn first_failing(checks: &[Check], zero_is_off: bool, lang: &str) -> Option<Rejection> {
+    let c = checks
+        .iter()
+        .find(|c| !(zero_is_off && c.threshold == 0.0) && c.fails())?;
+    let op = if c.bound == Bound::Min { "<" } else { ">" };
+    Some(Rejection {
+        reason: c.reason.into(),
+        detail: Some(format!(
+            "{}={} {op} {} ({lang})",
+            c.metric,
+            num(c.value),
+            num(c.threshold)
+        )),
+    })
 }
 
 /// `12.345` style numbers for rejection details.
