@@ -4,7 +4,7 @@
 //! Phases, memory bounded by design:
 //! 1. collect (end of the upstream phase): each task writes `(key, priority,
 //!    ordinal, id)` records grouped by key bucket into one side file; at most
-//!    [`SPILL_BYTES`] are buffered.
+//!    [`super::sidefile::SPILL_BYTES`] are buffered.
 //! 2. reduce `find_duplicates`: one task per bucket loads that bucket from
 //!    every upstream file (1/B of all keys), sorts, and writes for each
 //!    duplicate the ordinal to drop and the id of the copy that is kept.
@@ -14,13 +14,10 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::sidefile::{read_task_slice, ChunkFile, ChunkWriter, TaskSlicedWriter};
+use super::sidefile::{read_task_slice, BucketedWriter, ChunkFile, TaskSlicedWriter};
 use crate::document::Document;
 use crate::stages::{Barrier, ReduceStep, Stage, TaskContext, Verdict};
 use crate::stats::{Counters, TaskStats};
-
-/// Bytes a collector buffers before it appends a chunk to its side file.
-pub const SPILL_BYTES: usize = 32 << 20;
 
 /// What makes two documents duplicates, and which copy wins.
 pub trait DedupKey: Clone + Send + Sync + 'static {
@@ -58,24 +55,9 @@ fn bucket_of(h: u128, buckets: usize) -> usize {
 
 struct Collector<K> {
     key: K,
-    buckets: usize,
-    file: Option<ChunkWriter>,
-    buffers: Vec<Vec<u8>>,
-    buffered: usize,
+    out: BucketedWriter,
     ordinal: u64,
     unkeyed: u64,
-}
-
-impl<K> Collector<K> {
-    fn spill(&mut self) -> anyhow::Result<()> {
-        let file = self.file.as_mut().expect("open until finish");
-        for (b, buf) in self.buffers.iter_mut().enumerate() {
-            file.write_chunk(b as u32, buf)?;
-            buf.clear();
-        }
-        self.buffered = 0;
-        Ok(())
-    }
 }
 
 impl<K: DedupKey> Stage for Collector<K> {
@@ -86,24 +68,22 @@ impl<K: DedupKey> Stage for Collector<K> {
             self.unkeyed += 1;
             return Ok(Verdict::Keep);
         };
-        let buf = &mut self.buffers[bucket_of(h, self.buckets)];
-        let before = buf.len();
-        buf.extend_from_slice(&h.to_le_bytes());
-        buf.extend_from_slice(&self.key.priority(doc).to_le_bytes());
-        buf.extend_from_slice(&ordinal.to_le_bytes());
         let id = doc.id.as_bytes();
-        buf.extend_from_slice(&(id.len() as u32).to_le_bytes());
-        buf.extend_from_slice(id);
-        self.buffered += buf.len() - before;
-        if self.buffered >= SPILL_BYTES {
-            self.spill()?;
-        }
+        self.out.push(
+            bucket_of(h, self.out.buckets()),
+            &[
+                &h.to_le_bytes(),
+                &self.key.priority(doc).to_le_bytes(),
+                &ordinal.to_le_bytes(),
+                &(id.len() as u32).to_le_bytes(),
+                id,
+            ],
+        )?;
         Ok(Verdict::Keep)
     }
 
     fn finish(&mut self, counters: &mut Counters) -> anyhow::Result<()> {
-        self.spill()?;
-        self.file.take().expect("finish once").finish()?;
+        self.out.finish()?;
         counters.add("hashed", self.ordinal - self.unkeyed);
         if self.unkeyed > 0 {
             counters.add(self.key.unkeyed_counter(), self.unkeyed);
@@ -145,13 +125,9 @@ fn parse_records(task: u32, mut raw: &[u8], out: &mut Vec<Entry>) -> anyhow::Res
 /// The collect/reduce/filter halves of every [`DedupKey`].
 impl<K: DedupKey> Barrier for K {
     fn collector(&self, ctx: &TaskContext) -> anyhow::Result<Box<dyn Stage>> {
-        let buckets = self.buckets(ctx.tasks);
         Ok(Box::new(Collector {
             key: self.clone(),
-            buckets,
-            file: Some(ChunkWriter::create(&collect_path(&ctx.work_dir, ctx.task))?),
-            buffers: vec![Vec::new(); buckets],
-            buffered: 0,
+            out: BucketedWriter::create(&collect_path(&ctx.work_dir, ctx.task), self.buckets(ctx.tasks))?,
             ordinal: 0,
             unkeyed: 0,
         }))

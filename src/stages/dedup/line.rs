@@ -17,7 +17,7 @@ use anyhow::{bail, Context};
 use serde::Deserialize;
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::sidefile::{read_task_slice, ChunkFile, ChunkWriter, TaskSlicedWriter};
+use super::sidefile::{read_task_slice, BucketedWriter, ChunkFile, TaskSlicedWriter};
 use crate::document::Document;
 use crate::pipeline::registry::{Describe, ParamDoc, StageDoc};
 use crate::stages::{Barrier, ReduceStep, Stage, StageConfig, TaskContext, ValidateContext, Verdict};
@@ -25,8 +25,6 @@ use crate::stats::{Counters, TaskStats};
 
 /// Bytes of one collected line record.
 const RECORD: usize = 20;
-/// Bytes a collector buffers before it appends chunks.
-const SPILL_BYTES: usize = 32 << 20;
 
 /// Parameters of `line_dedup`.
 #[derive(Debug, Clone, Deserialize)]
@@ -163,24 +161,10 @@ fn bucket_of(h: u64, buckets: usize) -> usize {
 struct Collector {
     cfg: LineDedupConfig,
     task: u32,
-    file: Option<ChunkWriter>,
-    buffers: Vec<Vec<u8>>,
-    buffered: usize,
+    out: BucketedWriter,
     ordinal: u32,
     lines: Vec<(u32, u64)>,
     collected: u64,
-}
-
-impl Collector {
-    fn spill(&mut self) -> anyhow::Result<()> {
-        let file = self.file.as_mut().expect("open until finish");
-        for (b, buf) in self.buffers.iter_mut().enumerate() {
-            file.write_chunk(b as u32, buf)?;
-            buf.clear();
-        }
-        self.buffered = 0;
-        Ok(())
-    }
 }
 
 impl Stage for Collector {
@@ -190,25 +174,22 @@ impl Stage for Collector {
             .checked_add(1)
             .context("line_dedup: more than 4 billion documents in one task")?;
         self.cfg.line_hashes(&doc.text, &mut self.lines);
-        let buckets = self.buffers.len();
+        let buckets = self.out.buckets();
         for &(line, h) in &self.lines {
-            let buf = &mut self.buffers[bucket_of(h, buckets)];
-            buf.extend_from_slice(&h.to_le_bytes());
-            buf.extend_from_slice(&self.task.to_le_bytes());
-            buf.extend_from_slice(&ordinal.to_le_bytes());
-            buf.extend_from_slice(&line.to_le_bytes());
+            let parts: [&[u8]; 4] = [
+                &h.to_le_bytes(),
+                &self.task.to_le_bytes(),
+                &ordinal.to_le_bytes(),
+                &line.to_le_bytes(),
+            ];
+            self.out.push(bucket_of(h, buckets), &parts)?;
         }
         self.collected += self.lines.len() as u64;
-        self.buffered += self.lines.len() * RECORD;
-        if self.buffered >= SPILL_BYTES {
-            self.spill()?;
-        }
         Ok(Verdict::Keep)
     }
 
     fn finish(&mut self, counters: &mut Counters) -> anyhow::Result<()> {
-        self.spill()?;
-        self.file.take().expect("finish once").finish()?;
+        self.out.finish()?;
         counters.add("lines_hashed", self.collected);
         Ok(())
     }
@@ -219,9 +200,7 @@ impl Barrier for LineDedupConfig {
         Ok(Box::new(Collector {
             cfg: self.clone(),
             task: ctx.task as u32,
-            file: Some(ChunkWriter::create(&collect_path(&ctx.work_dir, ctx.task))?),
-            buffers: vec![Vec::new(); self.bucket_count(ctx.tasks)],
-            buffered: 0,
+            out: BucketedWriter::create(&collect_path(&ctx.work_dir, ctx.task), self.bucket_count(ctx.tasks))?,
             ordinal: 0,
             lines: Vec::new(),
             collected: 0,

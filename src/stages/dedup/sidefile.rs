@@ -7,7 +7,7 @@
 //! index `[(key u32, offset u64, len u64)]*`, then `[chunks u64]`.
 
 use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom, Take, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
@@ -53,6 +53,62 @@ impl ChunkWriter {
         }
         self.file.write_all(&(self.index.len() as u64).to_le_bytes())?;
         Ok(self.file.commit()?)
+    }
+}
+
+/// Bytes a collector buffers before it appends its buckets as chunks.
+pub const SPILL_BYTES: usize = 32 << 20;
+
+/// A collector's records, buffered per hash bucket and appended to its side
+/// file as chunks whenever [`SPILL_BYTES`] are held.
+pub struct BucketedWriter {
+    file: Option<ChunkWriter>,
+    buffers: Vec<Vec<u8>>,
+    buffered: usize,
+}
+
+impl BucketedWriter {
+    pub fn create(path: &Path, buckets: usize) -> anyhow::Result<Self> {
+        Ok(BucketedWriter {
+            file: Some(ChunkWriter::create(path)?),
+            buffers: vec![Vec::new(); buckets],
+            buffered: 0,
+        })
+    }
+
+    /// Number of buckets.
+    pub fn buckets(&self) -> usize {
+        self.buffers.len()
+    }
+
+    /// Appends one record to `bucket`.
+    pub fn push(&mut self, bucket: usize, parts: &[&[u8]]) -> anyhow::Result<()> {
+        let buf = &mut self.buffers[bucket];
+        for p in parts {
+            buf.extend_from_slice(p);
+            self.buffered += p.len();
+        }
+        if self.buffered >= SPILL_BYTES {
+            self.spill()?;
+        }
+        Ok(())
+    }
+
+    fn spill(&mut self) -> anyhow::Result<()> {
+        let file = self.file.as_mut().expect("open until finish");
+        for (b, buf) in self.buffers.iter_mut().enumerate() {
+            file.write_chunk(b as u32, buf)?;
+            buf.clear();
+        }
+        self.buffered = 0;
+        Ok(())
+    }
+
+    /// Spills what is left and moves the file into place.
+    pub fn finish(&mut self) -> anyhow::Result<()> {
+        self.spill()?;
+        self.file.take().expect("finish once").finish()?;
+        Ok(())
     }
 }
 
@@ -129,20 +185,6 @@ impl ChunkFile {
             .filter(|(k, _, _)| *k == key)
             .map(|&(_, off, len)| (off, len))
             .collect()
-    }
-
-    /// Every chunk of `key` as a buffered stream (for chunks too large to load).
-    pub fn stream_key(&self, key: u32) -> anyhow::Result<Vec<Take<BufReader<File>>>> {
-        let mut out = Vec::new();
-        for &(k, off, len) in &self.index {
-            if k != key {
-                continue;
-            }
-            let mut f = File::open(&self.path)?;
-            f.seek(SeekFrom::Start(off))?;
-            out.push(BufReader::with_capacity(64 * 1024, f).take(len));
-        }
-        Ok(out)
     }
 
     /// The file's path, for messages.
@@ -240,9 +282,7 @@ mod tests {
         assert_eq!(f.read_key(1).unwrap(), vec![b"one".to_vec(), b"uno".to_vec()]);
         assert_eq!(f.read_key(0).unwrap(), vec![b"zero".to_vec()]);
         assert!(f.read_key(2).unwrap().is_empty());
-        let mut s = String::new();
-        f.stream_key(0).unwrap()[0].read_to_string(&mut s).unwrap();
-        assert_eq!(s, "zero");
+        assert_eq!(f.locate(1), vec![(0, 3), (7, 3)]);
     }
 
     #[test]
