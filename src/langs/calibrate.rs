@@ -416,8 +416,29 @@ pub fn run(o: &Options) -> anyhow::Result<String> {
         }
     );
     let _ = writeln!(y, "quality:");
+    // Keys the file sets that are not measured here (line-end characters,
+    // policy phrases, switches) are carried over unchanged.
+    let own = langs.by_iso.get(&o.lang).and_then(|f| f.quality.as_ref());
+    let carried = |filter: &str| -> Vec<(String, serde_json::Value)> {
+        let layer = own.map(|q| match filter {
+            "gopher_quality" => serde_json::to_value(&q.gopher_quality),
+            "gopher_repetition" => serde_json::to_value(&q.gopher_repetition),
+            "c4_quality" => serde_json::to_value(&q.c4_quality),
+            _ => serde_json::to_value(&q.fineweb_quality),
+        });
+        match layer {
+            Some(Ok(serde_json::Value::Object(map))) => map
+                .into_iter()
+                .filter(|(k, _)| k != "stop_words" && !METRICS.iter().any(|m| m.key == k))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
     for filter in ["gopher_quality", "gopher_repetition", "c4_quality", "fineweb_quality"] {
         let _ = writeln!(y, "  {filter}:");
+        for (k, v) in carried(filter) {
+            let _ = writeln!(y, "    {k}: {v}  # set by hand, kept");
+        }
         if filter == "gopher_quality" {
             let mut ranked: Vec<(&String, &usize)> = found.iter().collect();
             ranked.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));

@@ -24,7 +24,8 @@ quality_filter! {
     fields {
         remove_lines: bool = true => "replace the text by the lines that pass (false: decide only)",
         remove_citations: bool = true => "strip [1], [edit], [citation needed] before the line checks",
-        filter_no_terminal_punct: bool = true => "drop lines not ending in . ? ! \" ' (or ending in ...)",
+        filter_no_terminal_punct: bool = true => "drop lines not ending in terminal_punctuation (or ending in ...)",
+        terminal_punctuation: Vec<String> = vec![".".into(), "?".into(), "!".into(), "\"".into(), "'".into()], shown "[., ?, !, \", ']" => "what a kept line ends with; langs/ adds closing quotes (» “ ”) and the Greek question mark",
         min_num_sentences: f64 = 5.0 => "fewest sentences in the kept lines (0: off)",
         min_words_per_line: f64 = 3.0 => "drop lines with fewer words (0: off)",
         max_word_length: f64 = 1000.0 => "drop lines with a longer word, characters (0: off)",
@@ -124,7 +125,9 @@ pub fn apply(text: &str, t: &C4Quality, words: &WordSplitter) -> Outcome {
             line.into()
         };
         let line: &str = &line;
-        if t.filter_no_terminal_punct && (!line.ends_with(['.', '?', '!', '"', '\'']) || line.ends_with("...")) {
+        if t.filter_no_terminal_punct
+            && (!t.terminal_punctuation.iter().any(|p| line.ends_with(p.as_str())) || line.ends_with("..."))
+        {
             continue;
         }
         if (n_words as f64) < t.min_words_per_line {
@@ -247,6 +250,16 @@ mod tests {
             "Paris is big. [x]"
         );
         assert_eq!(run("Ends with dots... Really... Yes...").kept_lines, 0);
+    }
+
+    #[test]
+    fn closing_quotes_end_lines_where_the_language_says_so() {
+        let base = "One sentence here. Two sentences here. Three here. Four here. Five here.";
+        let quoted = format!("{base}\n«Il a dit : c'est fini.»\n„Das ist gut.“");
+        assert_eq!(run(&quoted).kept_lines, 1);
+        let mut t = C4Quality::default();
+        t.terminal_punctuation.extend(["»".to_string(), "“".to_string()]);
+        assert_eq!(apply(&quoted, &t, &WordSplitter::default()).kept_lines, 3);
     }
 
     #[test]

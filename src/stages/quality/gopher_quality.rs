@@ -25,6 +25,14 @@ impl StopSet {
     }
 }
 
+impl serde::Serialize for StopSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut words: Vec<&String> = self.0.iter().collect();
+        words.sort();
+        words.serialize(s)
+    }
+}
+
 impl<'de> Deserialize<'de> for StopSet {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         Ok(StopSet(Vec::<String>::deserialize(d)?.into_iter().collect()))

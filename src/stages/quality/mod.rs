@@ -44,10 +44,10 @@ macro_rules! quality_filter {
     ) => {
         /// One layer of thresholds (a langs file or the pipeline); unset keys
         /// fall through to the layer below.
-        #[derive(Debug, Clone, Default, serde::Deserialize, PartialEq)]
+        #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, PartialEq)]
         #[serde(deny_unknown_fields)]
         pub struct $values {
-            $( #[serde(default)] pub $field: Option<$ty>, )*
+            $( #[serde(default, skip_serializing_if = "Option::is_none")] pub $field: Option<$ty>, )*
         }
 
         /// The thresholds in force for one language.
