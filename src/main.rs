@@ -51,6 +51,47 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a self-contained HTML report of a run folder (charts, no network).
+    Report {
+        outdir: PathBuf,
+        /// Where to write it (default OUTDIR/report.html).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Print sample documents of a run, kept or rejected, with their metadata.
+    Inspect {
+        outdir: PathBuf,
+        #[arg(long)]
+        lang: Option<String>,
+        /// Sample rejected documents instead of kept ones.
+        #[arg(long)]
+        rejected: bool,
+        /// Only documents dropped by this stage kind (with --rejected).
+        #[arg(long)]
+        stage: Option<String>,
+        /// Only documents dropped for this reason (with --rejected).
+        #[arg(long)]
+        reason: Option<String>,
+        #[arg(short, default_value_t = 20)]
+        n: usize,
+        /// Same seed, same sample.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Characters of text shown per document.
+        #[arg(long, default_value_t = 600)]
+        chars: usize,
+        /// Print the records as JSON lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// What changed between two runs: documents per stage, reason and language.
+    Diff {
+        a: PathBuf,
+        b: PathBuf,
+        /// Also list numbers that did not change.
+        #[arg(long)]
+        all: bool,
+    },
     /// Run one task of one phase (for Slurm arrays and other launchers).
     Task {
         pipeline: PathBuf,
@@ -210,6 +251,37 @@ fn main() -> ExitCode {
             retries,
         } => commands::submit(&pipeline, dry_run, retries),
         Command::Status { outdir } => commands::status(&outdir),
+        Command::Report { outdir, out } => eurocurate::report::html::write_report(&outdir, out.as_deref()).map(|p| {
+            println!("{}", p.display());
+        }),
+        Command::Inspect {
+            outdir,
+            lang,
+            rejected,
+            stage,
+            reason,
+            n,
+            seed,
+            chars,
+            json,
+        } => {
+            let filter = eurocurate::report::inspect::Filter {
+                lang,
+                rejected: rejected || stage.is_some() || reason.is_some(),
+                stage,
+                reason,
+            };
+            eurocurate::report::inspect::sample(&outdir, &filter, n, seed).map(|(records, matched)| {
+                if json {
+                    for r in &records {
+                        println!("{r}");
+                    }
+                } else {
+                    print!("{}", eurocurate::report::inspect::render(&records, matched, chars));
+                }
+            })
+        }
+        Command::Diff { a, b, all } => eurocurate::report::inspect::diff(&a, &b, all).map(|s| print!("{s}")),
         Command::Langs {
             which:
                 LangsCommand::Calibrate {

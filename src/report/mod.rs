@@ -1,5 +1,10 @@
 //! Reading a run folder's stats back and presenting them.
 
+pub mod html;
+pub mod inspect;
+pub mod scan;
+pub mod svg;
+
 use std::fmt::Write;
 use std::path::Path;
 
