@@ -1,6 +1,6 @@
 //! The commands of the CLI, each a small function over the library.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::exec::local::{self, RunOptions};
 use crate::exec::progress::{self, say, ProgressMode};
@@ -147,5 +147,69 @@ pub fn submit(pipeline: &Path, dry_run: bool, retries: u32) -> anyhow::Result<()
 /// `eurocurate status`.
 pub fn status(outdir: &Path) -> anyhow::Result<()> {
     print!("{}", crate::exec::slurm::status(outdir)?);
+    Ok(())
+}
+
+/// Shard prefixes named by `path`: the shard itself, or every shard in a folder.
+fn shard_prefixes(path: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    if path.is_dir() {
+        let found = crate::io::megatron::find_shards(path);
+        anyhow::ensure!(!found.is_empty(), "no .idx/.bin shards under {}", path.display());
+        Ok(found)
+    } else {
+        let s = path.to_string_lossy();
+        let prefix = s.strip_suffix(".idx").or_else(|| s.strip_suffix(".bin")).unwrap_or(&s);
+        Ok(vec![PathBuf::from(prefix)])
+    }
+}
+
+/// `eurocurate shards inspect`.
+pub fn shards_inspect(path: &Path, tokenizer: Option<&Path>, n: usize) -> anyhow::Result<()> {
+    let tok = tokenizer.map(crate::stages::tokenize::load_tokenizer).transpose()?;
+    let (mut docs, mut tokens) = (0u64, 0u64);
+    for prefix in shard_prefixes(path)? {
+        let r = crate::io::megatron::ShardReader::open(&prefix)?;
+        println!(
+            "{}: {} documents, {} tokens, {:?}",
+            prefix.display(),
+            r.len(),
+            r.tokens(),
+            r.dtype
+        );
+        docs += r.len() as u64;
+        tokens += r.tokens();
+        for i in 0..n.min(r.len()) {
+            let ids = r.get(i)?;
+            match &tok {
+                Some(t) => {
+                    let text = t.decode(&ids, false).map_err(|e| anyhow::anyhow!("decoding: {e}"))?;
+                    let short: String = text.chars().take(300).collect();
+                    println!("  [{i}] {} tokens: {short}", ids.len());
+                }
+                None => {
+                    let head: Vec<String> = ids.iter().take(24).map(u32::to_string).collect();
+                    println!("  [{i}] {} tokens: {} …", ids.len(), head.join(" "));
+                }
+            }
+        }
+    }
+    println!("total: {docs} documents, {tokens} tokens");
+    Ok(())
+}
+
+/// `eurocurate shards merge`.
+pub fn shards_merge(inputs: &[PathBuf], out: &Path, shuffle_seed: Option<u64>) -> anyhow::Result<()> {
+    let mut prefixes = Vec::new();
+    for p in inputs {
+        prefixes.extend(shard_prefixes(p)?);
+    }
+    let info = crate::io::megatron::merge(&prefixes, out, shuffle_seed)?;
+    println!(
+        "{}: {} documents, {} tokens from {} shards",
+        out.display(),
+        info.documents,
+        info.tokens,
+        prefixes.len()
+    );
     Ok(())
 }

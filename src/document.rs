@@ -24,6 +24,8 @@ pub struct Document {
     pub lang_score: Option<f32>,
     /// Everything else: input fields, HTTP headers, stage annotations.
     pub meta: Map<String, Value>,
+    /// Token ids once `tokenize` ran (written by the `megatron` output).
+    pub tokens: Option<Vec<u32>>,
 }
 
 impl Document {

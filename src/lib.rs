@@ -18,5 +18,6 @@ pub mod report;
 pub mod stages;
 pub mod stats;
 pub mod text;
+pub mod tokens;
 
 pub use document::Document;

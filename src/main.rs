@@ -116,6 +116,16 @@ enum Command {
     },
     /// Per phase: tasks done, running, pending and failed (with the failed tasks' logs).
     Status { outdir: PathBuf },
+    /// Train a byte-level BPE tokenizer with fair shares for every language.
+    Tokenizer {
+        #[command(subcommand)]
+        which: TokenizerCommand,
+    },
+    /// Look at and combine Megatron shards.
+    Shards {
+        #[command(subcommand)]
+        which: ShardsCommand,
+    },
     /// Per-language settings in langs/.
     Langs {
         #[command(subcommand)]
@@ -125,6 +135,61 @@ enum Command {
     Bench {
         #[command(subcommand)]
         which: BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenizerCommand {
+    /// Train on JSONL documents (with `lang`), write tokenizer.json, print
+    /// tokens per word per language.
+    Train {
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 32_000)]
+        vocab_size: usize,
+        /// Temperature exponent of language shares (1: as in the data; lower
+        /// favours small languages).
+        #[arg(long, default_value_t = 0.3)]
+        alpha: f64,
+        /// Explicit language weights, e.g. --weight mt=2 --weight en=1.
+        #[arg(long = "weight")]
+        weights: Vec<String>,
+        /// Characters in the training sample (0: the input's size).
+        #[arg(long, default_value_t = 0)]
+        sample_chars: u64,
+        #[arg(long, value_delimiter = ',', default_value = "<s>,</s>,<pad>,<unk>")]
+        special_tokens: Vec<String>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum ShardsCommand {
+    /// Counts, dtype and the first documents of a shard or an output folder.
+    Inspect {
+        /// A shard prefix (without .bin/.idx) or a folder of shards.
+        path: PathBuf,
+        /// Decode the first documents with this tokenizer.json.
+        #[arg(long)]
+        tokenizer: Option<PathBuf>,
+        /// Documents shown per shard.
+        #[arg(short, default_value_t = 2)]
+        n: usize,
+    },
+    /// Concatenate shards into one (Megatron's merge), optionally in a seeded random order.
+    Merge {
+        /// Output prefix.
+        #[arg(long)]
+        out: PathBuf,
+        /// Shard prefixes, or folders of shards, in order.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Write documents in a random order drawn with this seed.
+        #[arg(long)]
+        shuffle_seed: Option<u64>,
     },
 }
 
@@ -251,6 +316,44 @@ fn main() -> ExitCode {
             retries,
         } => commands::submit(&pipeline, dry_run, retries),
         Command::Status { outdir } => commands::status(&outdir),
+        Command::Tokenizer {
+            which:
+                TokenizerCommand::Train {
+                    inputs,
+                    out,
+                    vocab_size,
+                    alpha,
+                    weights,
+                    sample_chars,
+                    special_tokens,
+                    seed,
+                },
+        } => eurocurate::tokens::parse_weights(&weights).and_then(|weights| {
+            let o = eurocurate::tokens::TrainOptions {
+                inputs,
+                out,
+                vocab_size,
+                alpha,
+                weights,
+                sample_chars,
+                special_tokens,
+                seed,
+            };
+            let fert = eurocurate::tokens::train(&o)?;
+            print!("{}", eurocurate::tokens::table(&fert, &o.out, vocab_size));
+            Ok(())
+        }),
+        Command::Shards {
+            which: ShardsCommand::Inspect { path, tokenizer, n },
+        } => commands::shards_inspect(&path, tokenizer.as_deref(), n),
+        Command::Shards {
+            which:
+                ShardsCommand::Merge {
+                    out,
+                    inputs,
+                    shuffle_seed,
+                },
+        } => commands::shards_merge(&inputs, &out, shuffle_seed),
         Command::Report { outdir, out } => eurocurate::report::html::write_report(&outdir, out.as_deref()).map(|p| {
             println!("{}", p.display());
         }),

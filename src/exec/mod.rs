@@ -55,6 +55,10 @@ pub fn merge_phase_stats(plan: &Plan, phase: &Phase) -> anyhow::Result<TaskStats
     let merged = TaskStats::merge_phase(&all);
     let path = markers::phase_stats_path(&plan.out, phase.index);
     crate::io::atomic::write_file(&path, &serde_json::to_vec_pretty(&merged)?)?;
+    let last = phase.index + 1 == plan.phases.len();
+    if last && plan.spec.output.kind == crate::pipeline::spec::OutputFormat::Megatron {
+        crate::io::megatron::write_manifest(&plan.out)?;
+    }
     Ok(merged)
 }
 

@@ -14,6 +14,7 @@ use super::progress::PhaseCounters;
 use crate::document::Document;
 use crate::io::jsonl::{JsonlFields, JsonlReader};
 use crate::io::jsonl_out::{DocJson, JsonlZstWriter};
+use crate::io::megatron::TokenDtype;
 use crate::io::output::{OutputWriter, RejectedWriter};
 use crate::io::units::{Part, Unit};
 use crate::io::{self, DocReader, ReadItem};
@@ -169,13 +170,13 @@ fn run_map(
         Spool(JsonlZstWriter),
     }
     let mut writer = match sink {
-        Sink::Output => Writer::Out(OutputWriter::new(
-            &out.path,
-            out.kind,
-            out.partition_by,
-            out.compression_level,
-            task,
-        )),
+        Sink::Output => {
+            let w = OutputWriter::new(&out.path, out.kind, out.partition_by, out.compression_level, task);
+            Writer::Out(match plan.token_vocab() {
+                Some(vocab) => w.with_tokens(TokenDtype::for_vocab(vocab), out.max_tokens_per_shard),
+                None => w,
+            })
+        }
         Sink::Spool => Writer::Spool(JsonlZstWriter::create(
             &plan.spool_path(phase.index, task),
             SPOOL_LEVEL,

@@ -10,6 +10,7 @@ pub mod charset;
 pub mod compress;
 pub mod jsonl;
 pub mod jsonl_out;
+pub mod megatron;
 pub mod output;
 pub mod parquet_in;
 pub mod parquet_out;

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::jsonl_out::{DocJson, JsonlZstWriter, RejectionJson};
+use super::megatron::{ShardWriter, TokenDtype};
 use super::parquet_out::ParquetWriter;
 use crate::document::Document;
 use crate::pipeline::spec::{OutputFormat, PartitionBy};
@@ -13,6 +14,47 @@ use crate::stages::Rejection;
 enum FileWriter {
     Jsonl(JsonlZstWriter),
     Parquet(Box<ParquetWriter>),
+    Megatron(MegatronShards),
+}
+
+/// The Megatron shards of one partition of one task:
+/// `part-TTTTT-SSSS.{bin,idx}`, a new shard before one would pass
+/// `max_tokens`.
+struct MegatronShards {
+    prefix: String,
+    dtype: TokenDtype,
+    max_tokens: u64,
+    next: usize,
+    current: Option<ShardWriter>,
+}
+
+impl MegatronShards {
+    fn write(&mut self, doc: &Document) -> anyhow::Result<()> {
+        let ids = doc.tokens.as_deref().ok_or_else(|| {
+            anyhow::anyhow!(
+                "document {} has no token ids; the megatron output needs `tokenize` as the last stage",
+                doc.id
+            )
+        })?;
+        if let Some(w) = &self.current {
+            if w.tokens() > 0 && w.tokens() + ids.len() as u64 > self.max_tokens {
+                self.current.take().expect("checked").finish()?;
+            }
+        }
+        if self.current.is_none() {
+            let prefix = PathBuf::from(format!("{}-{:04}", self.prefix, self.next));
+            self.next += 1;
+            self.current = Some(ShardWriter::create(&prefix, self.dtype)?);
+        }
+        self.current.as_mut().expect("opened above").add(ids)
+    }
+
+    fn commit(self) -> anyhow::Result<()> {
+        if let Some(w) = self.current {
+            w.finish()?;
+        }
+        Ok(())
+    }
 }
 
 impl FileWriter {
@@ -20,6 +62,7 @@ impl FileWriter {
         match self {
             FileWriter::Jsonl(w) => w.write_doc(&DocJson::of(doc)),
             FileWriter::Parquet(w) => w.write(doc),
+            FileWriter::Megatron(w) => w.write(doc),
         }
     }
 
@@ -27,6 +70,7 @@ impl FileWriter {
         match self {
             FileWriter::Jsonl(w) => w.commit(),
             FileWriter::Parquet(w) => w.commit(),
+            FileWriter::Megatron(w) => w.commit(),
         }
     }
 }
@@ -38,6 +82,8 @@ pub struct OutputWriter {
     format: OutputFormat,
     partition: Option<PartitionBy>,
     level: i32,
+    /// Megatron: id width and shard size.
+    tokens: Option<(TokenDtype, u64)>,
     file_name: String,
     writers: BTreeMap<String, FileWriter>,
 }
@@ -46,20 +92,28 @@ impl OutputWriter {
     /// Writer for task `task`.
     pub fn new(dir: &Path, format: OutputFormat, partition: Option<PartitionBy>, level: i32, task: usize) -> Self {
         let ext = match format {
-            OutputFormat::Jsonl => "jsonl.zst",
-            OutputFormat::Parquet => "parquet",
+            OutputFormat::Jsonl => ".jsonl.zst",
+            OutputFormat::Parquet => ".parquet",
+            OutputFormat::Megatron => "",
         };
         OutputWriter {
             dir: dir.to_path_buf(),
             format,
             partition,
             level,
-            file_name: format!("part-{task:05}.{ext}"),
+            tokens: None,
+            file_name: format!("part-{task:05}{ext}"),
             writers: BTreeMap::new(),
         }
     }
 
     /// Path of the file a document with language `lang` goes to.
+    /// For the megatron output: the token id width and the shard size.
+    pub fn with_tokens(mut self, dtype: TokenDtype, max_tokens_per_shard: u64) -> Self {
+        self.tokens = Some((dtype, max_tokens_per_shard));
+        self
+    }
+
     pub fn path_for(&self, lang: &str) -> PathBuf {
         match self.partition {
             Some(PartitionBy::Lang) => self.dir.join(lang).join(&self.file_name),
@@ -78,6 +132,18 @@ impl OutputWriter {
             let w = match self.format {
                 OutputFormat::Jsonl => FileWriter::Jsonl(JsonlZstWriter::create(&path, self.level)?),
                 OutputFormat::Parquet => FileWriter::Parquet(Box::new(ParquetWriter::create(&path, self.level)?)),
+                OutputFormat::Megatron => {
+                    let (dtype, max_tokens) = self
+                        .tokens
+                        .ok_or_else(|| anyhow::anyhow!("megatron output without a tokenizer vocabulary"))?;
+                    FileWriter::Megatron(MegatronShards {
+                        prefix: path.to_string_lossy().into_owned(),
+                        dtype,
+                        max_tokens,
+                        next: 0,
+                        current: None,
+                    })
+                }
             };
             self.writers.insert(key.to_string(), w);
         }

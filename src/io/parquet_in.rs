@@ -242,6 +242,7 @@ impl DocReader for ParquetReader {
                         lang: get(self.cols.lang).filter(|l| !l.is_empty()),
                         lang_score: None,
                         meta,
+                        tokens: None,
                     };
                     return Ok(Some(ReadItem::Doc(doc)));
                 }

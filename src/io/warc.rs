@@ -400,6 +400,7 @@ impl WarcReader {
             lang: None,
             lang_score: None,
             meta,
+            tokens: None,
         };
         if lossy && self.invalid_utf8 == InvalidUtf8::Reject {
             return Some(ReadItem::Reject(doc, Rejection::new("invalid_utf8")));

@@ -113,6 +113,11 @@ impl Plan {
         self.spec.stages[i].config.as_ref()
     }
 
+    /// Vocabulary size of the pipeline's `tokenize` stage, if any.
+    pub fn token_vocab(&self) -> Option<usize> {
+        self.spec.stages.iter().find_map(|s| s.config.token_vocab())
+    }
+
     /// Number of tasks of phase 0 (and of every map phase).
     pub fn map_tasks(&self) -> usize {
         self.assignment.len()

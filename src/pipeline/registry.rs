@@ -62,6 +62,7 @@ stages![
     stages::length_filter::LengthFilterConfig,
     stages::sample::SampleConfig,
     stages::url_filter::UrlFilterConfig,
+    stages::tokenize::TokenizeConfig,
     stages::pii::PiiConfig,
     stages::quality::gopher_quality::GopherQualityConfig,
     stages::quality::gopher_repetition::GopherRepetitionConfig,

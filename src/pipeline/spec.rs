@@ -99,6 +99,9 @@ pub enum OutputFormat {
     Jsonl,
     /// Parquet with zstd, columns id, text, url, lang, lang_score, source, metadata.
     Parquet,
+    /// Megatron-LM indexed dataset shards (`.bin`/`.idx`) of the token ids of
+    /// a final `tokenize` stage, plus `manifest.json`.
+    Megatron,
 }
 
 /// How output files are grouped into folders.
@@ -128,6 +131,13 @@ pub struct OutputSpec {
     /// zstd level for outputs, 1..=19 (default 3).
     #[serde(default = "default_level")]
     pub compression_level: i32,
+    /// `megatron` output: a shard is closed before it exceeds this many tokens.
+    #[serde(default = "default_shard_tokens")]
+    pub max_tokens_per_shard: u64,
+}
+
+fn default_shard_tokens() -> u64 {
+    1_000_000_000
 }
 
 fn yes() -> bool {
@@ -406,16 +416,14 @@ fn type_name(msg: &str) -> Option<&'static str> {
 
 /// Semantic checks serde cannot express, located by searching the key.
 fn check(file: &Path, text: &str, spec: &PipelineSpec) -> Result<(), SpecError> {
-    let at = |key: &str, message: String| {
-        let (line, column) = find_key(text, key);
-        SpecError {
-            file: file.to_path_buf(),
-            line,
-            column,
-            message,
-            source_line: text.lines().nth(line.saturating_sub(1)).map(str::to_string),
-        }
+    let err_at = |(line, column): (usize, usize), message: String| SpecError {
+        file: file.to_path_buf(),
+        line,
+        column,
+        message,
+        source_line: text.lines().nth(line.saturating_sub(1)).map(str::to_string),
     };
+    let at = |key: &str, message: String| err_at(find_key(text, key), message);
     let input = &spec.input;
     if input.paths.is_empty() {
         return Err(at(
@@ -478,6 +486,32 @@ fn check(file: &Path, text: &str, spec: &PipelineSpec) -> Result<(), SpecError> 
                 "`compression_level: {}` is out of range; zstd levels are 1..=19",
                 spec.output.compression_level
             ),
+        ));
+    }
+    let kinds: Vec<&str> = spec.stages.iter().map(|e| e.config.kind()).collect();
+    if let Some(i) = kinds.iter().position(|k| *k == "tokenize") {
+        if i + 1 != kinds.len() {
+            return Err(err_at(
+                find_kind(text, "tokenize"),
+                format!(
+                    "`tokenize` is stage {} of {}; it must be the last stage (token ids do not travel through later stages or barriers)",
+                    i + 1,
+                    kinds.len()
+                ),
+            ));
+        }
+    }
+    if spec.output.kind == OutputFormat::Megatron && kinds.last() != Some(&"tokenize") {
+        return Err(err_at(
+            find_kind(text, "megatron"),
+            "`output.kind: megatron` writes token ids: end `stages:` with `- kind: tokenize` and a `tokenizer:` path"
+                .into(),
+        ));
+    }
+    if spec.output.max_tokens_per_shard == 0 {
+        return Err(at(
+            "max_tokens_per_shard",
+            "`max_tokens_per_shard: 0`; a shard holds at least one token".into(),
         ));
     }
     if let Some(mb) = input.split_mb {
@@ -563,6 +597,19 @@ fn check(file: &Path, text: &str, spec: &PipelineSpec) -> Result<(), SpecError> 
 }
 
 /// Line and column of the first `key:` in the text (1-based), for semantic errors.
+/// Line and column of the first `kind: <value>` (a stage or the output).
+pub fn find_kind(text: &str, value: &str) -> (usize, usize) {
+    for (n, line) in text.lines().enumerate() {
+        let t = line.trim_start().trim_start_matches("- ");
+        if t.strip_prefix("kind:")
+            .is_some_and(|v| v.split('#').next().unwrap_or("").trim() == value)
+        {
+            return (n + 1, line.len() - t.len() + 1);
+        }
+    }
+    (1, 1)
+}
+
 pub fn find_key(text: &str, key: &str) -> (usize, usize) {
     let pat = format!("{key}:");
     for (n, line) in text.lines().enumerate() {

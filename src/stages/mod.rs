@@ -12,6 +12,7 @@ pub mod normalize;
 pub mod pii;
 pub mod quality;
 pub mod sample;
+pub mod tokenize;
 pub mod url_filter;
 
 use std::borrow::Cow;
@@ -146,6 +147,12 @@ pub trait StageConfig: Send + Sync + std::fmt::Debug {
 
     /// `Some` for stages that need every document before deciding.
     fn as_barrier(&self) -> Option<&dyn Barrier> {
+        None
+    }
+
+    /// Vocabulary size of a stage that produces token ids (`tokenize`), so
+    /// the output can choose its id width.
+    fn token_vocab(&self) -> Option<usize> {
         None
     }
 }

@@ -1,0 +1,176 @@
+//! `tokenize`: turns text into token ids with a Hugging Face
+//! `tokenizer.json` (the `tokenizers` crate, the same Rust code the Python
+//! library runs), optionally between BOS and EOS tokens. It is the last stage
+//! of a pipeline; the `megatron` output writes the ids as shards. Tasks run
+//! in parallel on all cores, each with the tokenizer loaded once per process.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use serde::Deserialize;
+use tokenizers::Tokenizer;
+
+use super::{BuiltOnce, Stage, StageConfig, TaskContext, ValidateContext, Verdict};
+use crate::document::Document;
+use crate::pipeline::registry::{Describe, ParamDoc, StageDoc};
+use crate::stats::Counters;
+
+/// Parameters of `tokenize`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenizeConfig {
+    /// Path of a Hugging Face `tokenizer.json`.
+    pub tokenizer: PathBuf,
+    /// Token put before every document (e.g. `<s>`).
+    #[serde(default)]
+    pub bos: Option<String>,
+    /// Token put after every document (e.g. `</s>`, Megatron's end-of-document).
+    #[serde(default)]
+    pub eos: Option<String>,
+    /// Let the tokenizer's own post-processor add its special tokens.
+    #[serde(default)]
+    pub add_special_tokens: bool,
+    /// Drop documents that give no tokens (empty text).
+    #[serde(default = "yes")]
+    pub drop_empty: bool,
+    #[serde(skip)]
+    loaded: BuiltOnce<Loaded>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The tokenizer and the ids of the configured BOS/EOS.
+pub struct Loaded {
+    pub tokenizer: Tokenizer,
+    pub bos: Option<u32>,
+    pub eos: Option<u32>,
+    pub vocab_size: usize,
+}
+
+impl Describe for TokenizeConfig {
+    const DOC: StageDoc = StageDoc {
+        kind: "tokenize",
+        summary:
+            "token ids from a Hugging Face tokenizer.json (BOS/EOS optional); last stage, feeds the megatron output",
+        barrier: false,
+        params: &[
+            ParamDoc {
+                name: "tokenizer",
+                ty: "path",
+                default: "required",
+                doc: "tokenizer.json (e.g. from `eurocurate tokenizer train`)",
+            },
+            ParamDoc {
+                name: "bos",
+                ty: "string",
+                default: "none",
+                doc: "token added before each document",
+            },
+            ParamDoc {
+                name: "eos",
+                ty: "string",
+                default: "none",
+                doc: "token added after each document (end of document)",
+            },
+            ParamDoc {
+                name: "add_special_tokens",
+                ty: "bool",
+                default: "false",
+                doc: "apply the tokenizer's own post-processor",
+            },
+            ParamDoc {
+                name: "drop_empty",
+                ty: "bool",
+                default: "true",
+                doc: "drop documents without tokens",
+            },
+        ],
+    };
+}
+
+/// Loads `path` with a message that names the file and what is wrong.
+pub fn load_tokenizer(path: &std::path::Path) -> anyhow::Result<Tokenizer> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read tokenizer {}", path.display()))?;
+    Tokenizer::from_bytes(&bytes)
+        .map_err(|e| anyhow::anyhow!("{} is not a valid Hugging Face tokenizer.json: {e}", path.display()))
+}
+
+impl TokenizeConfig {
+    /// The tokenizer, loaded once per process.
+    pub fn loaded(&self) -> anyhow::Result<Arc<Loaded>> {
+        self.loaded.get_or_build(|| {
+            let tokenizer = load_tokenizer(&self.tokenizer)?;
+            let id = |t: &Option<String>, what: &str| -> anyhow::Result<Option<u32>> {
+                t.as_ref()
+                    .map(|t| {
+                        tokenizer.token_to_id(t).with_context(|| {
+                            format!("tokenize: `{what}: {t}` is not a token of {}", self.tokenizer.display())
+                        })
+                    })
+                    .transpose()
+            };
+            Ok(Loaded {
+                bos: id(&self.bos, "bos")?,
+                eos: id(&self.eos, "eos")?,
+                vocab_size: tokenizer.get_vocab_size(true),
+                tokenizer,
+            })
+        })
+    }
+}
+
+impl StageConfig for TokenizeConfig {
+    fn kind(&self) -> &'static str {
+        "tokenize"
+    }
+
+    fn validate(&self, _ctx: &ValidateContext) -> anyhow::Result<()> {
+        self.loaded().map(|_| ())
+    }
+
+    fn build(&self, _ctx: &TaskContext) -> anyhow::Result<Box<dyn Stage>> {
+        Ok(Box::new(TokenizeStage {
+            loaded: self.loaded()?,
+            add_special: self.add_special_tokens,
+            drop_empty: self.drop_empty,
+        }))
+    }
+
+    fn token_vocab(&self) -> Option<usize> {
+        self.loaded().ok().map(|l| l.vocab_size)
+    }
+}
+
+struct TokenizeStage {
+    loaded: Arc<Loaded>,
+    add_special: bool,
+    drop_empty: bool,
+}
+
+impl Stage for TokenizeStage {
+    fn process(&mut self, doc: &mut Document, counters: &mut Counters) -> anyhow::Result<Verdict> {
+        let enc = self
+            .loaded
+            .tokenizer
+            .encode_fast(doc.text.as_str(), self.add_special)
+            .map_err(|e| anyhow::anyhow!("tokenizing {}: {e}", doc.id))?;
+        let body = enc.get_ids();
+        if body.is_empty() && self.drop_empty {
+            return Ok(Verdict::drop("no_tokens"));
+        }
+        let mut ids = Vec::with_capacity(body.len() + 2);
+        ids.extend(self.loaded.bos);
+        ids.extend_from_slice(body);
+        ids.extend(self.loaded.eos);
+        counters.add("tokens", ids.len() as u64);
+        let mut key = String::from("tokens:");
+        key.push_str(doc.lang_or_und());
+        counters.add(&key, ids.len() as u64);
+        doc.meta.insert("tokens".into(), ids.len().into());
+        doc.tokens = Some(ids);
+        Ok(Verdict::Keep)
+    }
+}
