@@ -8,6 +8,7 @@ pub mod minhash;
 pub mod pii;
 pub mod quality;
 pub mod textgen;
+pub mod tokenize;
 
 use std::io::{BufRead, Write};
 use std::path::Path;

@@ -42,6 +42,9 @@ fn yes() -> bool {
     true
 }
 
+/// Words whose BPE split each worker keeps (about 100 B each).
+const WORD_CACHE: usize = 250_000;
+
 /// The tokenizer and the ids of the configured BOS/EOS.
 pub struct Loaded {
     pub tokenizer: Tokenizer,
@@ -102,7 +105,13 @@ impl TokenizeConfig {
     /// The tokenizer, loaded once per process.
     pub fn loaded(&self) -> anyhow::Result<Arc<Loaded>> {
         self.loaded.get_or_build(|| {
-            let tokenizer = load_tokenizer(&self.tokenizer)?;
+            let mut tokenizer = load_tokenizer(&self.tokenizer)?;
+            // BPE remembers how it split a word, but only its first 10,000
+            // words: too few for 24 languages. A larger, still bounded cache
+            // (per worker thread) skips most merges on real text.
+            let mut model = tokenizer.get_model().clone();
+            model.resize_cache(WORD_CACHE);
+            tokenizer.with_model(model);
             let id = |t: &Option<String>, what: &str| -> anyhow::Result<Option<u32>> {
                 t.as_ref()
                     .map(|t| {
