@@ -69,6 +69,15 @@ fn shards_hold_the_tokenizers_ids_and_the_manifest_counts_them() {
     assert_eq!(manifest["languages"]["mt"]["documents"], got["mt"].len() as u64);
     let stats = phase_stats(&shards, 0);
     assert_eq!(stats["stages"][2]["counters"]["tokens"], total as u64);
+    // the report shows tokens per language from the same counters
+    let o = bin().arg("report").arg(&shards).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(shards.join("report.html")).unwrap();
+    let mt_tokens: usize = got["mt"].iter().map(Vec::len).sum();
+    assert!(
+        html.contains(&format!("<title>mt: {mt_tokens}</title>")),
+        "tokens of mt in the report"
+    );
 }
 
 #[test]

@@ -272,6 +272,18 @@ fn languages(run: &RunOnDisk, scan: &Scan) -> String {
         (d as f64, format!("{:.2}%", 100.0 * d as f64 / total.max(1) as f64))
     });
     let words = bar(&|l| (scan.get(l).map_or(0, |s| s.words) as f64, String::new()));
+    // tokens per language, from the tokenize stage's counters
+    let mut tokens_by: BTreeMap<String, u64> = BTreeMap::new();
+    for p in &run.phases {
+        for st in p.stats.stages.iter().filter(|s| s.kind == "tokenize") {
+            for (k, v) in &st.counters.0 {
+                if let Some(l) = k.strip_prefix("tokens:") {
+                    *tokens_by.entry(l.to_string()).or_default() += v;
+                }
+            }
+        }
+    }
+    let tokens = bar(&|l| (tokens_by.get(l).copied().unwrap_or(0) as f64, String::new()));
     let bytes = bar(&|l| (by_lang.get(l).map_or(0, |v| v.bytes) as f64, String::new()));
     let mut s = String::from("<h2>Languages</h2><p>All 24 EU languages are listed, with any other language found; bar lengths are logarithmic so small languages stay visible, the numbers are exact.</p>");
     s.push_str(&hbars("lang-docs", "Documents per language", &docs, true, Unit::Count));
@@ -289,6 +301,9 @@ fn languages(run: &RunOnDisk, scan: &Scan) -> String {
         true,
         Unit::Bytes,
     ));
+    if !tokens_by.is_empty() {
+        s.push_str(&hbars("lang-tokens", "Tokens per language", &tokens, true, Unit::Count));
+    }
     s.push_str("<h3>Document length (words) per language</h3><div class=\"grid\">");
     for (l, sc) in scan {
         let bins: Vec<(String, u64)> = sc
