@@ -132,6 +132,9 @@ fn a_misspelt_threshold_in_a_langs_file_names_file_and_line() {
     );
     let e = format!("{:#}", run_yaml(tmp.path(), &yaml).err().unwrap());
     assert!(e.contains("de.yaml:4") && e.contains("min_doc_wrds"), "{e}");
+    let missing = yaml.replace(&langs.display().to_string(), "/nonexistent/langs");
+    let e = format!("{:#}", run_yaml(tmp.path(), &missing).err().unwrap());
+    assert!(e.contains("langs_dir `/nonexistent/langs` is not a folder"), "{e}");
 }
 
 #[test]
