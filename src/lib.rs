@@ -15,6 +15,7 @@ pub mod io;
 pub mod langs;
 pub mod pipeline;
 pub mod report;
+pub mod rng;
 pub mod stages;
 pub mod stats;
 pub mod text;

@@ -100,7 +100,7 @@ pub fn train(o: &TrainOptions) -> anyhow::Result<Vec<Fertility>> {
             }
         }
     }
-    let mut rng = crate::bench::textgen::Rng::new(o.seed);
+    let mut rng = crate::rng::Rng::new(o.seed);
     for i in (1..sample.len()).rev() {
         sample.swap(i, rng.below(i + 1));
     }

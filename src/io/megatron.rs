@@ -288,7 +288,7 @@ pub fn merge(inputs: &[PathBuf], out: &Path, shuffle_seed: Option<u64>) -> anyho
         .flat_map(|(r, s)| (0..s.len()).map(move |i| (r, i)))
         .collect();
     if let Some(seed) = shuffle_seed {
-        let mut rng = crate::bench::textgen::Rng::new(seed);
+        let mut rng = crate::rng::Rng::new(seed);
         for i in (1..order.len()).rev() {
             order.swap(i, rng.below(i + 1));
         }

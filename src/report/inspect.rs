@@ -37,7 +37,7 @@ pub fn sample(outdir: &Path, f: &Filter, n: usize, seed: u64) -> anyhow::Result<
             outdir.display()
         );
     }
-    let mut rng = crate::bench::textgen::Rng::new(seed);
+    let mut rng = crate::rng::Rng::new(seed);
     let mut seen = 0u64;
     let mut keep: Vec<serde_json::Value> = Vec::with_capacity(n);
     for p in &files {
