@@ -23,4 +23,3 @@ impl Rng {
         self.below(1 << 30) as f64 / (1u64 << 30) as f64
     }
 }
-
