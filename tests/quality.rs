@@ -158,3 +158,20 @@ fn web_eu24_pipeline_runs_on_the_wet_fixture() {
     );
     assert!(kept.iter().all(|r| r["lang"].as_str().is_some_and(|l| l.len() == 2)));
 }
+
+#[test]
+fn the_shipped_language_files_are_built_in_when_no_langs_folder_is_here() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_corpus(&tmp.path().join("in.jsonl"), &[("de", Some("de"), DE.to_string())]);
+    let yaml = "name: q\ninput:\n  kind: jsonl\n  paths: [in.jsonl]\n  lang_field: lang\nstages:\n  - kind: language_id\n  - kind: gopher_quality\noutput:\n  kind: jsonl\n  path: out\n";
+    std::fs::write(tmp.path().join("p.yaml"), yaml).unwrap();
+    // run from a folder without langs/: German stop words still apply
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_eurocurate"))
+        .current_dir(tmp.path())
+        .args(["--quiet", "run", "p.yaml"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let kept = read_records(&tmp.path().join("out"));
+    assert_eq!(kept.len(), 1, "{:?}", read_records(&tmp.path().join("out/rejected")));
+}

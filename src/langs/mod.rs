@@ -62,7 +62,11 @@ fn read(path: &Path) -> anyhow::Result<Option<LangFile>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     };
-    let file: LangFile = serde_saphyr::from_str(&text).map_err(|e| {
+    parse(path, &text).map(Some)
+}
+
+fn parse(path: &Path, text: &str) -> anyhow::Result<LangFile> {
+    let file: LangFile = serde_saphyr::from_str(text).map_err(|e| {
         let at = e
             .location()
             .map(|l| format!(":{}:{}", l.line(), l.column()))
@@ -76,10 +80,59 @@ fn read(path: &Path) -> anyhow::Result<Option<LangFile>> {
             path.display()
         );
     }
-    Ok(Some(file))
+    Ok(file)
 }
 
+/// The language files shipped with eurocurate, compiled into the binary so
+/// it works from any directory (a Slurm job's, an installed binary's).
+macro_rules! builtin {
+    ($($iso:literal),*) => {
+        &[$(($iso, include_str!(concat!("../../langs/", $iso, ".yaml")))),*]
+    };
+}
+const BUILTIN: &[(&str, &str)] = builtin!(
+    "defaults", "bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu", "it", "lt", "lv", "mt",
+    "nl", "pl", "pt", "ro", "sk", "sl", "sv"
+);
+
+/// The default `langs_dir` of the stages.
+pub const DEFAULT_DIR: &str = "langs";
+
 impl Langs {
+    /// The settings stages use: the folder `dir` when it exists; the
+    /// compiled-in files when `dir` is the default `langs` and no such
+    /// folder is here; an error for any other missing folder (a typo must
+    /// not silently change every threshold).
+    pub fn resolve(dir: &Path) -> anyhow::Result<Self> {
+        if dir.is_dir() {
+            return Self::load(dir);
+        }
+        if dir != Path::new(DEFAULT_DIR) {
+            anyhow::bail!(
+                "langs_dir `{}` is not a folder (relative paths start at {})",
+                dir.display(),
+                std::env::current_dir()
+                    .map(|d| d.display().to_string())
+                    .unwrap_or_default()
+            );
+        }
+        Self::builtin()
+    }
+
+    /// The files shipped with this build.
+    pub fn builtin() -> anyhow::Result<Self> {
+        let mut langs = Langs::default();
+        for (iso, text) in BUILTIN {
+            let f = parse(&Path::new("<built-in langs>").join(format!("{iso}.yaml")), text)?;
+            if *iso == "defaults" {
+                langs.defaults = f;
+            } else {
+                langs.by_iso.insert(iso.to_string(), f);
+            }
+        }
+        Ok(langs)
+    }
+
     /// Reads `dir/defaults.yaml` and `dir/<iso>.yaml` for every file present.
     pub fn load(dir: &Path) -> anyhow::Result<Self> {
         let defaults = read(&dir.join("defaults.yaml"))?.unwrap_or_default();
@@ -114,6 +167,21 @@ impl Langs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_compiled_in_files_are_the_shipped_ones() {
+        let disk = Langs::load(Path::new("langs")).unwrap();
+        let built = Langs::builtin().unwrap();
+        assert_eq!(built.by_iso.len(), 24);
+        for iso in EU24 {
+            assert_eq!(
+                format!("{:?}", built.by_iso[iso]),
+                format!("{:?}", disk.by_iso[iso]),
+                "{iso}"
+            );
+        }
+        assert!(Langs::resolve(Path::new("no-such-folder")).is_err());
+    }
 
     #[test]
     fn every_eu_language_file_parses_and_has_the_fields_stages_need() {

@@ -185,7 +185,7 @@ impl Describe for LanguageIdConfig {
 impl LanguageIdConfig {
     /// Per-language settings from `langs_dir`.
     pub fn langs(&self) -> anyhow::Result<Arc<Langs>> {
-        self.langs.get_or_build(|| Langs::load(&self.langs_dir))
+        self.langs.get_or_build(|| Langs::resolve(&self.langs_dir))
     }
 }
 

@@ -247,16 +247,8 @@ pub struct PerLang<T> {
 impl<T: Layered> PerLang<T> {
     /// Resolves every language of `langs_dir` under the pipeline `layer`.
     pub fn build(langs_dir: &std::path::Path, layer: &T::Layer) -> anyhow::Result<Self> {
-        // Without the language files every language would silently get the
-        // English defaults (stop words included) and lose most documents.
-        if !langs_dir.is_dir() {
-            anyhow::bail!(
-                "langs_dir `{}` is not a folder (relative paths start at {}); run from the eurocurate checkout or set `langs_dir:`",
-                langs_dir.display(),
-                std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default()
-            );
-        }
-        let langs = Langs::load(langs_dir)?;
+        // A missing folder is an error, never English defaults for all.
+        let langs = Langs::resolve(langs_dir)?;
         let base = |file: &crate::langs::LangFile| {
             let mut t = T::default();
             if let Some(l) = langs.defaults.quality.as_ref().and_then(T::layer_of) {
