@@ -311,6 +311,13 @@ enum BenchCommand {
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // `eurocurate inspect out | head` should end quietly like any Unix tool,
+    // not panic on the closed pipe.
+    // SAFETY: restoring the default disposition of one signal, before any
+    // thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     commands::set_quiet(cli.quiet);
     let result = match cli.command {
