@@ -9,6 +9,8 @@ use crate::exec::local::{self, RunOptions};
 use crate::exec::progress::ProgressMode;
 use crate::pipeline::{plan, spec};
 
+/// Tokenizes `input` (JSONL with `lang`) into shards under `dir` on one
+/// worker and prints tokens/s per core and peak RSS.
 pub fn run(input: &Path, tokenizer: &Path, eos: &str, dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
     let out = dir.join("tokenize-out");

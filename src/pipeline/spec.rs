@@ -610,6 +610,7 @@ pub fn find_kind(text: &str, value: &str) -> (usize, usize) {
     (1, 1)
 }
 
+/// Line and column of the first `key:` in the YAML text (for messages).
 pub fn find_key(text: &str, key: &str) -> (usize, usize) {
     let pat = format!("{key}:");
     for (n, line) in text.lines().enumerate() {

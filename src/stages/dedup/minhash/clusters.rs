@@ -197,6 +197,8 @@ fn read_priorities(work: &std::path::Path, sizes: &[u32]) -> anyhow::Result<Vec<
     Ok(all)
 }
 
+/// Runs the clusters phase: union-find over every bucket's pairs, the
+/// star split when verifying, removal lists per upstream task, and stats.
 pub fn run(
     cfg: &MinhashDedupConfig,
     ctx: &TaskContext,

@@ -38,6 +38,7 @@ struct Files {
     priorities: Option<AtomicFile>,
 }
 
+/// The signatures phase's stage at the end of the upstream phase.
 pub struct Collector {
     cfg: MinhashDedupConfig,
     hasher: Arc<MinHasher>,

@@ -11,6 +11,7 @@ use crate::document::Document;
 use crate::stages::{Stage, Verdict};
 use crate::stats::Counters;
 
+/// Drops the documents the clusters phase listed for this task.
 pub struct Filter {
     path: PathBuf,
     reader: BufReader<File>,

@@ -13,6 +13,7 @@ use super::paths;
 /// Files opened at most at once.
 const OPEN_FILES: usize = 128;
 
+/// Open sample files of the upstream tasks (at most [`OPEN_FILES`]).
 pub struct Samples {
     work: PathBuf,
     files: HashMap<u32, (File, File)>,
