@@ -142,28 +142,7 @@ enum Command {
 enum TokenizerCommand {
     /// Train on JSONL documents (with `lang`), write tokenizer.json, print
     /// tokens per word per language.
-    Train {
-        #[arg(required = true)]
-        inputs: Vec<PathBuf>,
-        #[arg(long)]
-        out: PathBuf,
-        #[arg(long, default_value_t = 32_000)]
-        vocab_size: usize,
-        /// Temperature exponent of language shares (1: as in the data; lower
-        /// favours small languages).
-        #[arg(long, default_value_t = 0.3)]
-        alpha: f64,
-        /// Explicit language weights, e.g. --weight mt=2 --weight en=1.
-        #[arg(long = "weight")]
-        weights: Vec<String>,
-        /// Characters in the training sample (0: the input's size).
-        #[arg(long, default_value_t = 0)]
-        sample_chars: u64,
-        #[arg(long, value_delimiter = ',', default_value = "<s>,</s>,<pad>,<unk>")]
-        special_tokens: Vec<String>,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-    },
+    Train(eurocurate::tokens::TrainOptions),
 }
 
 #[derive(Subcommand)]
@@ -198,33 +177,7 @@ enum LangsCommand {
     /// Propose a language's quality thresholds from a sample of its text, so
     /// each removes the share of it that the reference language's removes of
     /// the reference sample (FineWeb-2's method); prints a YAML block.
-    Calibrate {
-        /// ISO 639-1 code of the language.
-        #[arg(long)]
-        lang: String,
-        /// Sample of the language: JSONL (.gz/.zst) documents or .txt lines.
-        #[arg(required = true)]
-        inputs: Vec<PathBuf>,
-        /// Sample of the reference language (same formats); without it the
-        /// block shows current values and what they remove.
-        #[arg(long)]
-        reference: Vec<PathBuf>,
-        #[arg(long, default_value = "en")]
-        reference_lang: String,
-        /// Lines of a .txt input joined into one document.
-        #[arg(long, default_value_t = 1)]
-        group: usize,
-        #[arg(long, default_value_t = 100_000)]
-        max_docs: usize,
-        /// Propose only these keys (comma-separated); others keep their value.
-        #[arg(long, value_delimiter = ',')]
-        only: Option<Vec<String>>,
-        #[arg(long, default_value = "langs")]
-        langs_dir: PathBuf,
-        /// Replace the calibrated block of langs/<lang>.yaml with the result.
-        #[arg(long)]
-        write: bool,
-    },
+    Calibrate(eurocurate::langs::calibrate::Options),
 }
 
 #[derive(Subcommand)]
@@ -339,31 +292,9 @@ fn main() -> ExitCode {
         } => commands::submit(&pipeline, dry_run, retries),
         Command::Status { outdir } => commands::status(&outdir),
         Command::Tokenizer {
-            which:
-                TokenizerCommand::Train {
-                    inputs,
-                    out,
-                    vocab_size,
-                    alpha,
-                    weights,
-                    sample_chars,
-                    special_tokens,
-                    seed,
-                },
-        } => eurocurate::tokens::parse_weights(&weights).and_then(|weights| {
-            let o = eurocurate::tokens::TrainOptions {
-                inputs,
-                out,
-                vocab_size,
-                alpha,
-                weights,
-                sample_chars,
-                special_tokens,
-                seed,
-            };
-            let fert = eurocurate::tokens::train(&o)?;
-            print!("{}", eurocurate::tokens::table(&fert, &o.out, vocab_size));
-            Ok(())
+            which: TokenizerCommand::Train(o),
+        } => eurocurate::tokens::train(&o).map(|fert| {
+            print!("{}", eurocurate::tokens::table(&fert, &o.out, o.vocab_size));
         }),
         Command::Shards {
             which: ShardsCommand::Inspect { path, tokenizer, n },
@@ -408,30 +339,8 @@ fn main() -> ExitCode {
         }
         Command::Diff { a, b, all } => eurocurate::report::inspect::diff(&a, &b, all).map(|s| print!("{s}")),
         Command::Langs {
-            which:
-                LangsCommand::Calibrate {
-                    lang,
-                    inputs,
-                    reference,
-                    reference_lang,
-                    group,
-                    max_docs,
-                    only,
-                    langs_dir,
-                    write,
-                },
-        } => eurocurate::langs::calibrate::run(&eurocurate::langs::calibrate::Options {
-            lang,
-            inputs,
-            reference_lang,
-            reference,
-            group,
-            max_docs,
-            only,
-            langs_dir,
-            write,
-        })
-        .map(|y| print!("{y}")),
+            which: LangsCommand::Calibrate(o),
+        } => eurocurate::langs::calibrate::run(&o).map(|y| print!("{y}")),
         Command::Bench { which } => match which {
             BenchCommand::Passthrough { size_mb, dir } => eurocurate::bench::passthrough(&dir, size_mb),
             BenchCommand::Warc { size_mb, dir } => eurocurate::bench::warc(&dir, size_mb),

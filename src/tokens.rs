@@ -15,19 +15,31 @@ use tokenizers::{AddedToken, Tokenizer};
 
 use crate::document::Document;
 
-/// Options of `tokenizer train`.
-#[derive(Debug, Clone)]
+/// Options of `tokenizer train` (also its command line).
+#[derive(Debug, Clone, clap::Args)]
 pub struct TrainOptions {
+    /// JSONL documents with `lang`.
+    #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
+    /// Where tokenizer.json goes.
+    #[arg(long)]
     pub out: PathBuf,
+    #[arg(long, default_value_t = 32_000)]
     pub vocab_size: usize,
-    /// Temperature exponent of the language shares (1 = as in the data).
+    /// Temperature exponent of the language shares (1: as in the data;
+    /// lower favours small languages).
+    #[arg(long, default_value_t = 0.3)]
     pub alpha: f64,
-    /// Explicit weights that replace the computed shares (`mt=2`).
-    pub weights: BTreeMap<String, f64>,
+    /// Explicit language weights that replace the computed shares, e.g.
+    /// `--weight mt=2 --weight en=1`.
+    #[arg(long = "weight")]
+    pub weights: Vec<String>,
     /// Characters of text in the training sample (0: all the input once).
+    #[arg(long, default_value_t = 0)]
     pub sample_chars: u64,
+    #[arg(long, value_delimiter = ',', default_value = "<s>,</s>,<pad>,<unk>")]
     pub special_tokens: Vec<String>,
+    #[arg(long, default_value_t = 1)]
     pub seed: u64,
 }
 
@@ -83,7 +95,7 @@ pub fn train(o: &TrainOptions) -> anyhow::Result<Vec<Fertility>> {
         .collect();
     let total: u64 = chars.values().sum();
     let budget = if o.sample_chars == 0 { total } else { o.sample_chars };
-    let share = shares(&chars, o.alpha, &o.weights);
+    let share = shares(&chars, o.alpha, &parse_weights(&o.weights)?);
     // Each language's documents, repeated (at most 10 times) or cut to its share.
     let mut sample: Vec<&str> = Vec::new();
     for (lang, docs) in &by_lang {

@@ -9,15 +9,6 @@ use std::process::Command;
 
 use common::*;
 
-fn quickstart(out: &Path) {
-    let o = bin()
-        .args(["--quiet", "run", "pipelines/quickstart.yaml"])
-        .env("EUROCURATE_OUT", out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-}
-
 fn report(out: &Path) -> String {
     let o = bin().args(["report"]).arg(out).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -40,7 +31,7 @@ fn bars(html: &str, chart: &str) -> Vec<String> {
 fn report_numbers_equal_the_stats_files() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("qs");
-    quickstart(&out);
+    quickstart(&out, &[]);
     let html = report(&out);
     let last = phase_stats(&out, 2);
     // documents per language: every EU language listed, counts from the stats
@@ -94,7 +85,7 @@ fn report_renders_in_headless_chromium_without_console_errors() {
     };
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("qs");
-    quickstart(&out);
+    quickstart(&out, &[]);
     report(&out);
     let url = format!("file://{}", out.join("report.html").display());
     let common = ["--headless", "--no-sandbox", "--disable-gpu"];
@@ -146,20 +137,8 @@ fn report_renders_in_headless_chromium_without_console_errors() {
 fn report_of_an_interrupted_run_says_what_is_missing() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("half");
-    for (phase, task) in [(0, 0), (0, 1), (0, 2), (0, 3), (1, 0)] {
-        let o = bin()
-            .args([
-                "--quiet",
-                "task",
-                "pipelines/quickstart.yaml",
-                "--phase",
-                &phase.to_string(),
-                "--task",
-                &task.to_string(),
-            ])
-            .env("EUROCURATE_OUT", &out)
-            .output()
-            .unwrap();
+    for (phase, task_no) in [(0, 0), (0, 1), (0, 2), (0, 3), (1, 0)] {
+        let o = task(Path::new("pipelines/quickstart.yaml"), phase, task_no, Some(&out));
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
     let html = report(&out);
@@ -172,7 +151,7 @@ fn report_of_an_interrupted_run_says_what_is_missing() {
 fn inspect_samples_repeatably_and_diff_shows_a_threshold_change() {
     let tmp = tempfile::tempdir().unwrap();
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
-    quickstart(&a);
+    quickstart(&a, &[]);
     let yaml = std::fs::read_to_string(root().join("pipelines/quickstart.yaml"))
         .unwrap()
         .replace("min_words: 20", "min_words: 120");

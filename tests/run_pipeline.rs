@@ -8,16 +8,6 @@ use std::time::{Duration, Instant};
 
 use common::*;
 
-fn quickstart(out: &std::path::Path, extra: &[&str]) -> std::process::Output {
-    let mut cmd = bin();
-    cmd.args(["--quiet", "run", "pipelines/quickstart.yaml"])
-        .args(extra)
-        .env("EUROCURATE_OUT", out);
-    let o = cmd.output().unwrap();
-    assert!(o.status.success(), "run failed: {}", String::from_utf8_lossy(&o.stderr));
-    o
-}
-
 #[test]
 fn quickstart_writes_outputs_rejected_and_stats_and_reruns_do_no_work() {
     let tmp = tempfile::tempdir().unwrap();
@@ -344,21 +334,8 @@ fn single_tasks_from_any_launcher_give_the_same_output_as_run() {
     let tmp = tempfile::tempdir().unwrap();
     let (a, b) = (tmp.path().join("run"), tmp.path().join("tasks"));
     quickstart(&a, &[]);
-    let task = |phase: usize, t: usize| {
-        bin()
-            .args([
-                "--quiet",
-                "task",
-                "pipelines/quickstart.yaml",
-                "--phase",
-                &phase.to_string(),
-                "--task",
-                &t.to_string(),
-            ])
-            .env("EUROCURATE_OUT", &b)
-            .output()
-            .unwrap()
-    };
+    let qs = std::path::Path::new("pipelines/quickstart.yaml");
+    let task = |phase: usize, t: usize| task(qs, phase, t, Some(&b));
     // A later phase refuses to start before its inputs exist.
     let early = task(1, 0);
     assert!(!early.status.success());

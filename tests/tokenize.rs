@@ -225,12 +225,7 @@ fn an_interrupted_run_resumes_without_corrupt_or_duplicated_shards() {
     let file = tmp.path().join("part.yaml");
     std::fs::write(&file, &yaml).unwrap();
     let task = |phase: usize, t: usize| {
-        let o = bin()
-            .args(["--quiet", "task"])
-            .arg(&file)
-            .args(["--phase", &phase.to_string(), "--task", &t.to_string()])
-            .output()
-            .unwrap();
+        let o = task(&file, phase, t, None);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     };
     for phase in 0..2 {

@@ -23,21 +23,35 @@ pub const MARKER: &str = "# --- quality thresholds (eurocurate langs calibrate) 
 /// Stop words Gopher checks for (it used 8 for English).
 const STOP_WORDS: usize = 8;
 
-/// Options of `langs calibrate`.
-#[derive(Debug, Clone)]
+/// Options of `langs calibrate` (also its command line).
+#[derive(Debug, Clone, clap::Args)]
 pub struct Options {
+    /// ISO 639-1 code of the language.
+    #[arg(long)]
     pub lang: String,
+    /// Sample of the language: JSONL (.gz/.zst) documents or .txt lines.
+    #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
+    /// Reference language of `reference`.
+    #[arg(long, default_value = "en")]
     pub reference_lang: String,
+    /// Sample of the reference language (same formats); without it the
+    /// block shows current values and what they remove.
+    #[arg(long)]
     pub reference: Vec<PathBuf>,
     /// Lines of a `.txt` input joined into one document.
+    #[arg(long, default_value_t = 1)]
     pub group: usize,
     /// Documents read per sample at most.
+    #[arg(long, default_value_t = 100_000)]
     pub max_docs: usize,
-    /// Only these keys are proposed (others keep their current value).
+    /// Propose only these keys (comma-separated); others keep their value.
+    #[arg(long, value_delimiter = ',')]
     pub only: Option<Vec<String>>,
+    #[arg(long, default_value = "langs")]
     pub langs_dir: PathBuf,
-    /// Replace the block after [`MARKER`] in `langs/<lang>.yaml`.
+    /// Replace the calibrated block of langs/<lang>.yaml with the result.
+    #[arg(long)]
     pub write: bool,
 }
 
@@ -256,9 +270,8 @@ impl Settings {
                 *found.entry(t.to_string()).or_default() += 1;
             }
         }
-        let mut rtok = Vec::new();
-        self.gr.words.split(&doc.text, &mut rtok);
-        let r = gr::measure(&doc.text, &rtok);
+        // all four filters of one language split words by the same rules
+        let r = gr::measure(&doc.text, &tokens);
         let f = fineweb::measure(&doc.text, &tokens, self.fw.thresholds.short_line_length);
         let mut c4t = self.c4.thresholds.clone();
         c4t.min_num_sentences = 1.0;

@@ -42,6 +42,32 @@ pub fn bin() -> Command {
     c
 }
 
+/// Runs `pipelines/quickstart.yaml` into `out` with `extra` arguments;
+/// panics with its stderr when it fails.
+pub fn quickstart(out: &Path, extra: &[&str]) -> std::process::Output {
+    let o = bin()
+        .args(["--quiet", "run", "pipelines/quickstart.yaml"])
+        .args(extra)
+        .env("EUROCURATE_OUT", out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "run failed: {}", String::from_utf8_lossy(&o.stderr));
+    o
+}
+
+/// `eurocurate task PIPELINE --phase P --task T`, as a launcher runs it,
+/// with `EUROCURATE_OUT=out` when given. The caller checks the status.
+pub fn task(pipeline: &Path, phase: usize, task: usize, out: Option<&Path>) -> std::process::Output {
+    let mut cmd = bin();
+    cmd.args(["--quiet", "task"])
+        .arg(pipeline)
+        .args(["--phase", &phase.to_string(), "--task", &task.to_string()]);
+    if let Some(out) = out {
+        cmd.env("EUROCURATE_OUT", out);
+    }
+    cmd.output().unwrap()
+}
+
 /// Decompresses a .zst file.
 pub fn unzstd(path: &Path) -> Vec<u8> {
     let mut out = Vec::new();
