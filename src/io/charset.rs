@@ -1,6 +1,6 @@
 //! Decoding web payloads to text: byte-order mark, then valid UTF-8, then
 //! the charset the server (HTTP `Content-Type`) or the page (`<meta>`)
-//! declares. Legacy encodings of EU languages (windows-125x, ISO-8859-x,
+//! declares, then detection. Legacy encodings of EU languages (windows-125x, ISO-8859-x,
 //! KOI8-R, UTF-16) decode to real letters instead of replacement characters.
 
 use encoding_rs::{Encoding, UTF_8};
@@ -13,6 +13,8 @@ pub enum CharsetSource {
     Utf8,
     Http,
     Meta,
+    /// Guessed from the bytes: nothing usable was declared.
+    Detected,
 }
 
 impl CharsetSource {
@@ -23,6 +25,7 @@ impl CharsetSource {
             CharsetSource::Utf8 => "utf8",
             CharsetSource::Http => "http",
             CharsetSource::Meta => "meta",
+            CharsetSource::Detected => "detected",
         }
     }
 }
@@ -69,10 +72,72 @@ fn meta_charset(body: &[u8]) -> Option<String> {
     None
 }
 
-/// Decodes `body` if its encoding can be decided: `None` means "not valid
-/// UTF-8 and nothing declared another encoding" (the caller's
-/// invalid-UTF-8 policy applies).
-pub fn decode(body: &[u8], content_type: &str) -> Option<(String, &'static Encoding, CharsetSource)> {
+/// Encodings that decode the same letters for most text of their
+/// languages; a declaration is only overridden by a guess from another
+/// family (a Polish page declared windows-1252), never within one
+/// (ISO-8859-15 declared, windows-1252 guessed).
+fn family(enc: &'static Encoding) -> &'static str {
+    match enc.name() {
+        "windows-1252" | "ISO-8859-15" => "latin1",
+        "windows-1250" | "ISO-8859-2" => "central",
+        "windows-1257" | "ISO-8859-13" | "ISO-8859-4" => "baltic",
+        "windows-1253" | "ISO-8859-7" => "greek",
+        other => other,
+    }
+}
+
+/// UTF-16 without a byte-order mark: markup and Latin text put a zero byte
+/// in every other position, which no 8-bit page has.
+fn utf16_without_bom(body: &[u8]) -> Option<&'static Encoding> {
+    let head = &body[..body.len().min(4096) & !1];
+    if head.len() < 8 {
+        return None;
+    }
+    let pairs = head.len() / 2;
+    let zero_odd = head.chunks_exact(2).filter(|p| p[1] == 0 && p[0] != 0).count();
+    let zero_even = head.chunks_exact(2).filter(|p| p[0] == 0 && p[1] != 0).count();
+    if zero_odd * 10 >= pairs * 3 && zero_even * 10 < pairs {
+        Some(encoding_rs::UTF_16LE)
+    } else if zero_even * 10 >= pairs * 3 && zero_odd * 10 < pairs {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Non-ASCII bytes a page needs before detection may override its
+/// declared charset.
+const MIN_EVIDENCE: usize = 16;
+
+/// Guesses the encoding of undeclared or misdeclared bytes with chardetng,
+/// hinted by the top-level domain of `url` (an `.ee` page is more likely
+/// ISO-8859-15 than windows-1252).
+fn guess(body: &[u8], url: Option<&str>) -> &'static Encoding {
+    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    det.feed(body, true);
+    let tld = url.and_then(tld_of);
+    det.guess(tld.as_deref().map(str::as_bytes), chardetng::Utf8Detection::Allow)
+}
+
+/// The lower-case ASCII top-level domain of a URL's host.
+fn tld_of(url: &str) -> Option<String> {
+    let host = url.split("://").nth(1)?.split(['/', '?', '#', ':']).next()?;
+    let tld = host.rsplit('.').next()?.to_ascii_lowercase();
+    (!tld.is_empty() && tld.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')).then_some(tld)
+}
+
+/// Decodes `body`: byte-order mark, then valid UTF-8, then the charset
+/// declared by HTTP `Content-Type`, then by `<meta>`; a declaration that
+/// fails to decode, or that a detector confidently places in another
+/// script family, gives way to detection (chardetng, hinted by the URL's
+/// top-level domain), as does no declaration at all. `None` only for
+/// bytes that no encoding decodes cleanly (binary data), where the
+/// caller's invalid-UTF-8 policy applies.
+pub fn decode(
+    body: &[u8],
+    content_type: &str,
+    url: Option<&str>,
+) -> Option<(String, &'static Encoding, CharsetSource)> {
     if let Some((enc, bom_len)) = Encoding::for_bom(body) {
         let (text, _) = enc.decode_without_bom_handling(&body[bom_len..]);
         return Some((text.into_owned(), enc, CharsetSource::Bom));
@@ -80,19 +145,35 @@ pub fn decode(body: &[u8], content_type: &str) -> Option<(String, &'static Encod
     if let Ok(s) = std::str::from_utf8(body) {
         return Some((s.to_string(), UTF_8, CharsetSource::Utf8));
     }
+    if let Some(enc) = utf16_without_bom(body) {
+        let (text, _) = enc.decode_without_bom_handling(body);
+        return Some((text.into_owned(), enc, CharsetSource::Detected));
+    }
     let declared = charset_param(content_type)
         .and_then(|l| Encoding::for_label(l.as_bytes()))
         .map(|e| (e, CharsetSource::Http))
-        .filter(|(e, _)| *e != UTF_8)
         .or_else(|| {
             meta_charset(body)
                 .and_then(|l| Encoding::for_label(l.as_bytes()))
-                .filter(|e| *e != UTF_8)
                 .map(|e| (e, CharsetSource::Meta))
-        })?;
-    let (enc, source) = declared;
-    let (text, _) = enc.decode_without_bom_handling(body);
-    Some((text.into_owned(), enc, source))
+        })
+        // The bytes are not UTF-8, so a UTF-8 (or UTF-16, in an ASCII
+        // page's meta) declaration is wrong.
+        .filter(|(e, _)| *e != UTF_8 && *e != encoding_rs::UTF_16LE && *e != encoding_rs::UTF_16BE);
+    let guessed = guess(body, url);
+    if let Some((enc, source)) = declared {
+        let (text, had_errors) = enc.decode_without_bom_handling(body);
+        // Too few non-ASCII bytes for a detector to outvote a declaration.
+        let evidence = body.iter().filter(|b| !b.is_ascii()).count();
+        if !had_errors && (family(enc) == family(guessed) || guessed == UTF_8 || evidence < MIN_EVIDENCE) {
+            return Some((text.into_owned(), enc, source));
+        }
+    }
+    let (text, had_errors) = guessed.decode_without_bom_handling(body);
+    if had_errors && guessed == UTF_8 {
+        return None;
+    }
+    Some((text.into_owned(), guessed, CharsetSource::Detected))
 }
 
 #[cfg(test)]
@@ -111,7 +192,7 @@ mod tests {
     fn legacy_encodings_of_eu_languages() {
         // Polish in windows-1250 declared by HTTP.
         let pl = enc("windows-1250", "Zażółć gęślą jaźń");
-        let (t, e, s) = decode(&pl, "text/html; charset=windows-1250").unwrap();
+        let (t, e, s) = decode(&pl, "text/html; charset=windows-1250", None).unwrap();
         assert_eq!(
             (t.as_str(), e.name(), s),
             ("Zażółć gęślą jaźń", "windows-1250", CharsetSource::Http)
@@ -119,39 +200,46 @@ mod tests {
         // Bulgarian in windows-1251 declared by a meta tag.
         let mut bg = b"<html><head><meta charset=\"windows-1251\"></head><body>".to_vec();
         bg.extend(enc("windows-1251", "Всички хора се раждат свободни"));
-        let (t, _, s) = decode(&bg, "text/html").unwrap();
+        let (t, _, s) = decode(&bg, "text/html", None).unwrap();
         assert!(t.contains("Всички хора") && s == CharsetSource::Meta, "{t}");
         // Greek ISO-8859-7 through http-equiv.
         let mut el = b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-7\">".to_vec();
         el.extend(enc("iso-8859-7", "Όλοι οι άνθρωποι"));
-        assert!(decode(&el, "").unwrap().0.contains("Όλοι οι άνθρωποι"));
+        assert!(decode(&el, "", None).unwrap().0.contains("Όλοι οι άνθρωποι"));
         // Estonian ISO-8859-15 (š, ž).
         let et = enc("iso-8859-15", "šokolaad ja žürii");
         assert_eq!(
-            decode(&et, "text/plain; charset=ISO-8859-15").unwrap().0,
+            decode(&et, "text/plain; charset=ISO-8859-15", None).unwrap().0,
             "šokolaad ja žürii"
         );
         // Russian KOI8-R.
         let ru = enc("koi8-r", "Привет");
-        assert_eq!(decode(&ru, "text/html; charset=koi8-r").unwrap().0, "Привет");
+        assert_eq!(decode(&ru, "text/html; charset=koi8-r", None).unwrap().0, "Привет");
         // UTF-16 with a BOM.
         let mut u16 = vec![0xff, 0xfe];
         for unit in "Malti ħ".encode_utf16() {
             u16.extend(unit.to_le_bytes());
         }
         assert_eq!(
-            decode(&u16, "text/html").unwrap(),
+            decode(&u16, "text/html", None).unwrap(),
             ("Malti ħ".to_string(), encoding_rs::UTF_16LE, CharsetSource::Bom)
         );
     }
 
     #[test]
-    fn valid_utf8_wins_over_a_wrong_declaration_and_nothing_declared_is_none() {
-        let (t, e, s) = decode("Dia duit, a chara — ġ".as_bytes(), "text/html; charset=iso-8859-1").unwrap();
+    fn valid_utf8_wins_over_a_wrong_declaration_and_undeclared_bytes_are_detected() {
+        let (t, e, s) = decode(
+            "Dia duit, a chara — ġ".as_bytes(),
+            "text/html; charset=iso-8859-1",
+            None,
+        )
+        .unwrap();
         assert_eq!(
             (t.as_str(), e, s),
             ("Dia duit, a chara — ġ", UTF_8, CharsetSource::Utf8)
         );
-        assert!(decode(&[0x66, 0xff, 0x67], "text/html").is_none());
+        // Undeclared legacy bytes are detected.
+        let (t, _, s) = decode(&[0x66, 0xff, 0x67], "text/html", None).unwrap();
+        assert_eq!((t.as_str(), s), ("fÿg", CharsetSource::Detected));
     }
 }

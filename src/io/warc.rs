@@ -371,7 +371,7 @@ impl WarcReader {
             .get("WARC-Target-URI")
             .map(|s| s.trim_matches(['<', '>']).to_string());
         let source = format!("{}@{}", self.display, record_start);
-        let (text, lossy) = match super::charset::decode(&payload, &mime) {
+        let (text, lossy) = match super::charset::decode(&payload, &mime, url.as_deref()) {
             Some((text, encoding, how)) => {
                 meta.insert("charset".into(), Value::String(encoding.name().to_string()));
                 meta.insert("charset_source".into(), Value::String(how.as_str().to_string()));

@@ -1,0 +1,161 @@
+//! A flat, document-order view of a parsed page: every node knows where its
+//! subtree ends, so walking, measuring and skipping subtrees are loops over
+//! an index range. Nothing here recurses, which keeps 10,000-level nesting
+//! from overflowing a worker's stack.
+
+use ego_tree::NodeId;
+use scraper::{Html, Node as RawNode};
+
+/// One element or text node.
+#[derive(Debug, Clone)]
+pub struct Node<'a> {
+    /// Lower-case tag name; empty for text.
+    pub tag: &'a str,
+    /// Text of a text node; empty for elements.
+    pub text: &'a str,
+    /// Index one past the last node of this subtree.
+    pub end: u32,
+    /// Index of the parent (0 for the root).
+    pub parent: u32,
+    src: NodeId,
+}
+
+/// The page as a preorder array of [`Node`]s.
+pub struct Dom<'a> {
+    html: &'a Html,
+    pub nodes: Vec<Node<'a>>,
+}
+
+impl<'a> Dom<'a> {
+    /// Flattens a parsed page (comments, doctypes and processing
+    /// instructions are left out).
+    pub fn new(html: &'a Html) -> Self {
+        let mut nodes: Vec<Node<'a>> = Vec::new();
+        // Stack of (node index, remaining children iterator position).
+        let mut open: Vec<u32> = Vec::new();
+        for edge in html.tree.root().traverse() {
+            match edge {
+                ego_tree::iter::Edge::Open(n) => {
+                    let (tag, text) = match n.value() {
+                        RawNode::Element(e) => (e.name(), ""),
+                        RawNode::Text(t) => ("", &**t),
+                        RawNode::Document | RawNode::Fragment => ("#document", ""),
+                        _ => continue,
+                    };
+                    let parent = open.last().copied().unwrap_or(0);
+                    open.push(nodes.len() as u32);
+                    nodes.push(Node {
+                        tag,
+                        text,
+                        end: 0,
+                        parent,
+                        src: n.id(),
+                    });
+                }
+                ego_tree::iter::Edge::Close(n) => {
+                    if matches!(
+                        n.value(),
+                        RawNode::Element(_) | RawNode::Text(_) | RawNode::Document | RawNode::Fragment
+                    ) {
+                        if let Some(i) = open.pop() {
+                            nodes[i as usize].end = nodes.len() as u32;
+                        }
+                    }
+                }
+            }
+        }
+        Dom { html, nodes }
+    }
+
+    /// Attribute `name` of element `i`.
+    pub fn attr(&self, i: usize, name: &str) -> Option<&'a str> {
+        let node = self.html.tree.get(self.nodes[i].src)?;
+        match node.value() {
+            RawNode::Element(e) => e.attr(name),
+            _ => None,
+        }
+    }
+
+    /// The children of `i`, in order.
+    pub fn children(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let end = self.nodes[i].end as usize;
+        let mut j = i + 1;
+        std::iter::from_fn(move || {
+            if j >= end {
+                return None;
+            }
+            let c = j;
+            j = self.nodes[c].end as usize;
+            Some(c)
+        })
+    }
+
+    /// First element with tag `tag`, in document order.
+    pub fn find(&self, tag: &str) -> Option<usize> {
+        self.nodes.iter().position(|n| n.tag == tag)
+    }
+
+    /// True when `a` is `b` or contains it.
+    pub fn contains(&self, a: usize, b: usize) -> bool {
+        a <= b && b < self.nodes[a].end as usize
+    }
+
+    /// Whitespace-collapsed text of the subtree of `i`.
+    pub fn text_of(&self, i: usize) -> String {
+        let mut out = String::new();
+        for n in &self.nodes[i..self.nodes[i].end as usize] {
+            if !n.text.is_empty() {
+                push_collapsed(&mut out, n.text);
+            }
+        }
+        out.trim_end().to_string()
+    }
+}
+
+/// Appends `text` with runs of whitespace collapsed to one space and no
+/// leading space at the start of `out`.
+pub fn push_collapsed(out: &mut String, text: &str) {
+    let mut space = out.is_empty() || out.ends_with([' ', '\n']);
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if !space {
+                out.push(' ');
+                space = true;
+            }
+        } else {
+            out.push(c);
+            space = false;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preorder_ranges_and_attributes() {
+        let html = Html::parse_document("<html><body><div id=a><p>One <b>two</b></p><p>three</p></div></body></html>");
+        let dom = Dom::new(&html);
+        let div = dom.find("div").unwrap();
+        assert_eq!(dom.attr(div, "id"), Some("a"));
+        let kids: Vec<&str> = dom.children(div).map(|c| dom.nodes[c].tag).collect();
+        assert_eq!(kids, ["p", "p"]);
+        assert_eq!(dom.text_of(div), "One twothree");
+        let b = dom.find("b").unwrap();
+        assert!(dom.contains(div, b) && !dom.contains(b, div));
+    }
+
+    #[test]
+    fn ten_thousand_levels_do_not_overflow() {
+        let mut page = String::from("<html><body>");
+        for _ in 0..10_000 {
+            page.push_str("<div>");
+        }
+        page.push_str("deep");
+        let html = Html::parse_document(&page);
+        let dom = Dom::new(&html);
+        assert!(dom.nodes.len() > 10_000);
+        assert_eq!(dom.text_of(0), "deep");
+    }
+}

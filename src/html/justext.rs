@@ -1,0 +1,239 @@
+//! jusText's paragraph classifier (Pomikálek 2011; BSD-2 reference
+//! implementation): a block is good when it is long, sparse in links and
+//! dense in the stop words of the page's language; short blocks take the
+//! class of their neighbours. It is the fallback when no content container
+//! is marked up, and it is what makes the extractor language-aware: the
+//! stop-word lists are those of `langs/`.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use super::blocks::{Block, BlockKind};
+
+const LENGTH_LOW: usize = 70;
+const LENGTH_HIGH: usize = 200;
+const STOPWORDS_LOW: f64 = 0.30;
+const STOPWORDS_HIGH: f64 = 0.32;
+const MAX_LINK_DENSITY: f64 = 0.2;
+const MAX_HEADING_DISTANCE: usize = 200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Good,
+    NearGood,
+    Short,
+    Bad,
+}
+
+/// Every shipped language's stop words, as word → bit set of languages.
+struct StopLists {
+    words: HashMap<String, u32>,
+    langs: usize,
+}
+
+static STOPLISTS: LazyLock<StopLists> = LazyLock::new(|| {
+    let mut words: HashMap<String, u32> = HashMap::new();
+    let langs = crate::langs::Langs::builtin().map(|l| l.by_iso).unwrap_or_default();
+    let mut n = 0;
+    for file in langs.values() {
+        let Some(sw) = &file.stopwords else { continue };
+        if n >= 32 {
+            break;
+        }
+        for w in &sw.words {
+            *words.entry(w.to_lowercase()).or_default() |= 1 << n;
+        }
+        n += 1;
+    }
+    StopLists { words, langs: n }
+});
+
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+}
+
+/// The stop-word list (as a bit) that covers most words of the page.
+fn page_language(blocks: &[Block]) -> Option<u32> {
+    let lists = &*STOPLISTS;
+    let mut hits = vec![0usize; lists.langs];
+    for b in blocks {
+        for w in words(&b.text) {
+            if let Some(&bits) = lists.words.get(&w) {
+                for (l, h) in hits.iter_mut().enumerate() {
+                    *h += ((bits >> l) & 1) as usize;
+                }
+            }
+        }
+    }
+    let (best, &n) = hits.iter().enumerate().max_by_key(|(_, h)| **h)?;
+    (n > 0).then_some(1 << best)
+}
+
+fn stopword_density(text: &str, lang: Option<u32>) -> f64 {
+    let Some(bit) = lang else { return 0.0 };
+    let (mut n, mut stop) = (0usize, 0usize);
+    for w in words(text) {
+        n += 1;
+        if STOPLISTS.words.get(&w).is_some_and(|b| b & bit != 0) {
+            stop += 1;
+        }
+    }
+    if n == 0 {
+        0.0
+    } else {
+        stop as f64 / n as f64
+    }
+}
+
+/// Indices of the blocks jusText keeps.
+pub fn good_blocks(blocks: &[Block]) -> Vec<usize> {
+    let lang = page_language(blocks);
+    // Without a known language, length and links decide alone.
+    let (low, high) = if lang.is_some() {
+        (STOPWORDS_LOW, STOPWORDS_HIGH)
+    } else {
+        (0.0, 0.0)
+    };
+    let mut class: Vec<Class> = blocks
+        .iter()
+        .map(|b| {
+            let len = b.text.chars().count();
+            let link_density = if len == 0 {
+                0.0
+            } else {
+                b.link_chars as f64 / len as f64
+            };
+            if link_density > MAX_LINK_DENSITY || b.text.contains('©') {
+                return Class::Bad;
+            }
+            if len < LENGTH_LOW {
+                return if b.link_chars > 0 { Class::Bad } else { Class::Short };
+            }
+            let sd = stopword_density(&b.text, lang);
+            if sd >= high {
+                if len > LENGTH_HIGH {
+                    Class::Good
+                } else {
+                    Class::NearGood
+                }
+            } else if sd >= low {
+                Class::NearGood
+            } else {
+                Class::Bad
+            }
+        })
+        .collect();
+    let initial = class.clone();
+    // Short headings close before good text are promoted (jusText stage 1).
+    for (i, b) in blocks.iter().enumerate() {
+        if b.kind == BlockKind::Heading && class[i] == Class::Short {
+            let mut distance = 0;
+            for (j, c) in initial.iter().enumerate().skip(i + 1) {
+                if *c == Class::Good {
+                    class[i] = Class::NearGood;
+                    break;
+                }
+                distance += blocks[j].text.chars().count();
+                if distance > MAX_HEADING_DISTANCE {
+                    break;
+                }
+            }
+        }
+    }
+    // Short blocks take their neighbours' class.
+    let neighbour = |class: &[Class], i: usize, dir: isize, skip_neargood: bool| -> Class {
+        let mut j = i as isize + dir;
+        while j >= 0 && (j as usize) < class.len() {
+            match class[j as usize] {
+                Class::Good | Class::Bad => return class[j as usize],
+                Class::NearGood if !skip_neargood => return Class::NearGood,
+                _ => {}
+            }
+            j += dir;
+        }
+        Class::Bad
+    };
+    let snapshot = class.clone();
+    for i in 0..class.len() {
+        if snapshot[i] != Class::Short {
+            continue;
+        }
+        let (p, n) = (neighbour(&snapshot, i, -1, true), neighbour(&snapshot, i, 1, true));
+        class[i] = match (p, n) {
+            (Class::Good, Class::Good) => Class::Good,
+            (Class::Bad, Class::Bad) => Class::Bad,
+            _ => {
+                let (p2, n2) = (neighbour(&snapshot, i, -1, false), neighbour(&snapshot, i, 1, false));
+                if p2 == Class::NearGood || n2 == Class::NearGood {
+                    Class::Good
+                } else {
+                    Class::Bad
+                }
+            }
+        };
+    }
+    let snapshot = class.clone();
+    for i in 0..class.len() {
+        if snapshot[i] == Class::NearGood {
+            let (p, n) = (neighbour(&snapshot, i, -1, true), neighbour(&snapshot, i, 1, true));
+            class[i] = if p == Class::Bad && n == Class::Bad {
+                Class::Bad
+            } else {
+                Class::Good
+            };
+        }
+    }
+    // Headings right before good text survive (jusText stage 2).
+    for (i, b) in blocks.iter().enumerate() {
+        if b.kind == BlockKind::Heading && class[i] == Class::Bad && initial[i] != Class::Bad {
+            let mut distance = 0;
+            for (j, c) in class.iter().enumerate().skip(i + 1) {
+                if *c == Class::Good {
+                    class[i] = Class::Good;
+                    break;
+                }
+                distance += blocks[j].text.chars().count();
+                if distance > MAX_HEADING_DISTANCE {
+                    break;
+                }
+            }
+        }
+    }
+    (0..class.len()).filter(|&i| class[i] == Class::Good).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(text: &str, link_chars: usize) -> Block {
+        Block {
+            text: text.to_string(),
+            kind: BlockKind::Paragraph,
+            link_chars,
+            owner: 0,
+        }
+    }
+
+    #[test]
+    fn keeps_prose_drops_menus_in_any_language() {
+        let prose_de = "Die Bundesregierung hat am Mittwoch beschlossen, dass die neuen Regeln für die \
+                        Energieversorgung ab dem nächsten Jahr gelten sollen, und sie wird mit den Ländern darüber sprechen, \
+                        wie die Kosten verteilt werden.";
+        let prose_pl = "Rząd przyjął w środę projekt ustawy, który ma wejść w życie od przyszłego roku, \
+                        a jego celem jest to, aby ceny energii nie rosły tak szybko jak w ostatnich latach, \
+                        o czym mówił w Sejmie minister klimatu i środowiska.";
+        for prose in [prose_de, prose_pl] {
+            let blocks = vec![
+                block("Home Politik Sport Wetter", 25),
+                block(prose, 0),
+                block("Kurz", 0),
+                block(prose, 0),
+                block("© 2024 Verlag", 0),
+            ];
+            assert_eq!(good_blocks(&blocks), vec![1, 2, 3], "{prose}");
+        }
+    }
+}

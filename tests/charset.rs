@@ -1,0 +1,111 @@
+//! Legacy charsets of EU languages: every encoding the crawls carry, with
+//! a correct, a missing and a wrong declaration, decodes to the same text
+//! as the true encoding (real UDHR text from the fixtures).
+
+use eurocurate::io::charset::{decode, CharsetSource};
+
+/// (true encoding, language, country TLD, a wrong declaration from another script family)
+const CASES: &[(&str, &str, &str, &str)] = &[
+    ("windows-1250", "pl", "pl", "windows-1252"),
+    ("windows-1250", "cs", "cz", "iso-8859-1"),
+    ("windows-1252", "fr", "fr", "windows-1250"),
+    ("windows-1252", "de", "de", "windows-1251"),
+    ("windows-1257", "lt", "lt", "windows-1252"),
+    ("iso-8859-1", "es", "es", "iso-8859-2"),
+    ("iso-8859-2", "hu", "hu", "windows-1252"),
+    ("iso-8859-2", "ro", "ro", "iso-8859-1"),
+    ("iso-8859-7", "el", "gr", "windows-1252"),
+    ("iso-8859-13", "lv", "lv", "iso-8859-1"),
+    ("iso-8859-15", "et", "ee", "windows-1251"),
+    ("windows-1251", "bg", "bg", "windows-1252"),
+    ("windows-1251", "bg", "bg", "koi8-r"),
+    ("koi8-r", "bg", "bg", "windows-1251"),
+    ("utf-16le", "mt", "mt", "windows-1252"),
+    ("utf-16be", "ga", "ie", "iso-8859-1"),
+];
+
+fn sample(lang: &str) -> String {
+    let docs = eurocurate::bench::fixture_docs().expect("fixtures");
+    let text: Vec<&str> = docs
+        .iter()
+        .filter(|d| d.lang.as_deref() == Some(lang))
+        .take(2)
+        .map(|d| d.text.as_str())
+        .collect();
+    assert!(!text.is_empty(), "no fixture text for {lang}");
+    format!(
+        "<!DOCTYPE html>\n<html><head><title>UDHR</title></head><body><p>{}</p></body></html>",
+        text.join("</p><p>")
+    )
+}
+
+fn encode(label: &str, text: &str) -> (Vec<u8>, &'static encoding_rs::Encoding) {
+    let enc = encoding_rs::Encoding::for_label(label.as_bytes()).unwrap();
+    if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+        let units = text.encode_utf16();
+        let bytes = if enc == encoding_rs::UTF_16LE {
+            units.flat_map(u16::to_le_bytes).collect()
+        } else {
+            units.flat_map(u16::to_be_bytes).collect()
+        };
+        return (bytes, enc);
+    }
+    (enc.encode(text).0.into_owned(), enc)
+}
+
+#[test]
+fn every_legacy_encoding_with_correct_missing_and_wrong_declarations() {
+    let mut failures = Vec::new();
+    for &(label, lang, tld, wrong) in CASES {
+        let page = sample(lang);
+        let (bytes, enc) = encode(label, &page);
+        // What the page really says (characters the encoding lacks became &#NNN;).
+        let truth = enc.decode_without_bom_handling(&bytes).0.into_owned();
+        let url = format!("https://www.example.{tld}/udhr.html");
+        let with_meta = |decl: &str| {
+            // A <meta> declaration inside the page, encoded with it.
+            let p = page.replace("<head>", &format!("<head><meta charset=\"{decl}\">"));
+            let (b, _) = encode(label, &p);
+            (b, enc.decode_without_bom_handling(&encode(label, &p).0).0.into_owned())
+        };
+        let mut check = |how: &str, body: &[u8], ct: &str, url: Option<&str>, want: &str| match decode(body, ct, url) {
+            Some((text, used, source)) if text == want => {
+                if how == "missing" && source != CharsetSource::Detected {
+                    failures.push(format!("{label}/{lang} {how}: source {source:?}"));
+                }
+                let _ = used;
+            }
+            Some((text, used, source)) => failures.push(format!(
+                "{label}/{lang} {how}: decoded as {} ({source:?}): {}",
+                used.name(),
+                text.chars().skip(60).take(60).collect::<String>()
+            )),
+            None => failures.push(format!("{label}/{lang} {how}: not decoded")),
+        };
+        check(
+            "http",
+            &bytes,
+            &format!("text/html; charset={label}"),
+            Some(&url),
+            &truth,
+        );
+        let (meta_bytes, meta_truth) = with_meta(label);
+        check("meta", &meta_bytes, "text/html", Some(&url), &meta_truth);
+        check("missing", &bytes, "text/html", Some(&url), &truth);
+        check(
+            "wrong http",
+            &bytes,
+            &format!("text/html; charset={wrong}"),
+            Some(&url),
+            &truth,
+        );
+        let (wrong_bytes, wrong_truth) = with_meta(wrong);
+        check("wrong meta", &wrong_bytes, "text/html", Some(&url), &wrong_truth);
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
