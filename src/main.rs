@@ -249,6 +249,21 @@ enum BenchCommand {
         #[arg(long, default_value = "target/bench")]
         dir: PathBuf,
     },
+    /// Charset decoding and main-text extraction of HTML pages on one core;
+    /// optionally writes the extracted text (benches/html-vs-trafilatura.sh).
+    Html {
+        /// Folders of .html files, or files.
+        pages: Vec<PathBuf>,
+        /// A file listing page paths, one per line.
+        #[arg(long)]
+        list: Option<PathBuf>,
+        /// Write {file, text, method, title, date, author} per page as JSONL.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Timed passes (the best is reported).
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+    },
     /// WARC.gz reading on one core.
     Warc {
         #[arg(long, default_value_t = 200)]
@@ -344,6 +359,12 @@ fn main() -> ExitCode {
         Command::Bench { which } => match which {
             BenchCommand::Passthrough { size_mb, dir } => eurocurate::bench::passthrough(&dir, size_mb),
             BenchCommand::Warc { size_mb, dir } => eurocurate::bench::warc(&dir, size_mb),
+            BenchCommand::Html {
+                pages,
+                list,
+                out,
+                rounds,
+            } => eurocurate::bench::html::run(&pages, list.as_deref(), out.as_deref(), rounds),
             BenchCommand::Lid { heldout } => eurocurate::bench::lid::run(&heldout),
             BenchCommand::Minhash {
                 docs,

@@ -26,6 +26,9 @@ pub struct Block {
     pub link_chars: usize,
     /// The element that owns the block.
     pub owner: usize,
+    /// Where the block ends in the page (node index): orders blocks
+    /// collected from different subtrees.
+    pub pos: usize,
 }
 
 /// Elements that start a new block.
@@ -101,7 +104,7 @@ pub fn collect(dom: &Dom, root: usize, tables: bool, skip: &dyn Fn(usize) -> boo
     let mut link_end = 0usize;
     let mut pre_end = 0usize;
     let mut cell_row: Option<usize> = None;
-    let flush = |buf: &mut String, link_chars: &mut usize, top: &Open, blocks: &mut Vec<Block>| {
+    let flush = |buf: &mut String, link_chars: &mut usize, top: &Open, blocks: &mut Vec<Block>, pos: usize| {
         let text = buf.trim_end().trim_start_matches('\n');
         if !text.trim().is_empty() {
             let text = if top.kind == BlockKind::Code {
@@ -118,6 +121,7 @@ pub fn collect(dom: &Dom, root: usize, tables: bool, skip: &dyn Fn(usize) -> boo
                 kind: top.kind,
                 link_chars: *link_chars,
                 owner: top.owner,
+                pos,
             });
         }
         buf.clear();
@@ -128,7 +132,7 @@ pub fn collect(dom: &Dom, root: usize, tables: bool, skip: &dyn Fn(usize) -> boo
         while stack.len() > 1 && stack.last().is_some_and(|o| o.end <= i) {
             let top = stack.pop().expect("non-empty");
             if top.kind != BlockKind::TableRow || cell_row.is_some() {
-                flush(&mut buf, &mut link_chars, &top, &mut blocks);
+                flush(&mut buf, &mut link_chars, &top, &mut blocks, i);
             }
             if top.kind == BlockKind::TableRow {
                 cell_row = None;
@@ -166,7 +170,7 @@ pub fn collect(dom: &Dom, root: usize, tables: bool, skip: &dyn Fn(usize) -> boo
             // A row gathers its cells into one block; blocks nested in a
             // cell are kept inside it.
             if cell_row.is_none() {
-                flush(&mut buf, &mut link_chars, top, &mut blocks);
+                flush(&mut buf, &mut link_chars, top, &mut blocks, i);
             } else if node.tag != "tr" && !buf.ends_with(' ') {
                 buf.push(' ');
             }
@@ -185,7 +189,7 @@ pub fn collect(dom: &Dom, root: usize, tables: bool, skip: &dyn Fn(usize) -> boo
         i += 1;
     }
     while let Some(top) = stack.pop() {
-        flush(&mut buf, &mut link_chars, &top, &mut blocks);
+        flush(&mut buf, &mut link_chars, &top, &mut blocks, i);
     }
     blocks
 }

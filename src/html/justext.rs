@@ -214,6 +214,7 @@ mod tests {
             kind: BlockKind::Paragraph,
             link_chars,
             owner: 0,
+            pos: 0,
         }
     }
 

