@@ -270,7 +270,10 @@ fn yaml_errors_name_file_line_column_value_and_choices() {
         e.contains("pipeline.yaml:7:11: unknown stage kind `exact_dedupe`; did you mean `exact_dedup`?"),
         "{e}"
     );
-    assert!(e.contains("valid: normalize, language_id, length_filter"), "{e}");
+    assert!(
+        e.contains("valid: html_extract, normalize, language_id, length_filter"),
+        "{e}"
+    );
 
     let e = validate_error(&format!(
         "{HEAD}stages:\n  - kind: length_filter\n    min_words: twenty\n{TAIL}"

@@ -57,6 +57,7 @@ macro_rules! stages {
 }
 
 stages![
+    stages::html_extract::HtmlExtractConfig,
     stages::normalize::NormalizeConfig,
     stages::lid::LanguageIdConfig,
     stages::length_filter::LengthFilterConfig,

@@ -6,6 +6,7 @@
 //! planner splits the pipeline into phases around it.
 
 pub mod dedup;
+pub mod html_extract;
 pub mod length_filter;
 pub mod lid;
 pub mod normalize;

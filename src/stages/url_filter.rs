@@ -127,6 +127,32 @@ fn normalize_domain(d: &str) -> String {
     d.split('/').next().unwrap_or(d).to_ascii_lowercase()
 }
 
+/// The entry of `domains` that covers `host`: `example.com` covers
+/// example.com, www.example.com and a.b.example.com.
+pub fn listed_domain(domains: &HashSet<String>, host: &str) -> Option<String> {
+    let mut suffix = host;
+    loop {
+        if domains.contains(suffix) {
+            return Some(suffix.to_string());
+        }
+        match suffix.split_once('.') {
+            Some((_, rest)) if !rest.is_empty() => suffix = rest,
+            _ => return None,
+        }
+    }
+}
+
+/// Reads a domain list: one domain per line, `#` starts a comment.
+pub fn read_domain_list(path: &std::path::Path) -> anyhow::Result<HashSet<String>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read domain list {}", path.display()))?;
+    Ok(text
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+        .map(normalize_domain)
+        .collect())
+}
+
 /// The host of a URL, lower-cased, without port, user info or trailing dot.
 pub fn host_of(url: &str) -> Option<String> {
     let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
@@ -172,18 +198,8 @@ impl Stage for UrlFilter {
                 Verdict::Keep
             });
         };
-        if let Some(host) = host_of(url) {
-            // example.com blocks example.com, www.example.com, a.b.example.com.
-            let mut suffix = host.as_str();
-            loop {
-                if self.list.domains.contains(suffix) {
-                    return Ok(Verdict::drop_with("blocked_domain", suffix.to_string()));
-                }
-                match suffix.split_once('.') {
-                    Some((_, rest)) if !rest.is_empty() => suffix = rest,
-                    _ => break,
-                }
-            }
+        if let Some(listed) = host_of(url).and_then(|h| listed_domain(&self.list.domains, &h)) {
+            return Ok(Verdict::drop_with("blocked_domain", listed));
         }
         if let Some(i) = self.list.patterns.matches(url).iter().next() {
             return Ok(Verdict::drop_with("blocked_pattern", self.list.pattern_src[i].clone()));
