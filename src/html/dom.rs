@@ -112,11 +112,21 @@ impl<'a> Dom<'a> {
     }
 }
 
+/// Invisible characters pages use for layout (soft hyphens, zero-width
+/// spaces and joiners' line-break hints, BOMs): dropped from the text, so
+/// `Mit\u{ad}tel\u{ad}al\u{ad}ter` reads `Mittelalter`.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{ad}' | '\u{200b}' | '\u{2060}' | '\u{feff}')
+}
+
 /// Appends `text` with runs of whitespace collapsed to one space and no
 /// leading space at the start of `out`.
 pub fn push_collapsed(out: &mut String, text: &str) {
     let mut space = out.is_empty() || out.ends_with([' ', '\n']);
     for c in text.chars() {
+        if is_invisible(c) {
+            continue;
+        }
         if c.is_whitespace() {
             if !space {
                 out.push(' ');
@@ -142,6 +152,9 @@ mod tests {
         let kids: Vec<&str> = dom.children(div).map(|c| dom.nodes[c].tag).collect();
         assert_eq!(kids, ["p", "p"]);
         assert_eq!(dom.text_of(div), "One twothree");
+        let mut s = String::new();
+        push_collapsed(&mut s, "  Mit\u{ad}tel\u{ad}al\u{ad}ter \u{a0} ist\n\tlang ");
+        assert_eq!(s, "Mittelalter ist lang ");
         let b = dom.find("b").unwrap();
         assert!(dom.contains(div, b) && !dom.contains(b, div));
     }

@@ -21,6 +21,10 @@ pub struct PageMeta {
     pub robots_noai: bool,
     /// `noimageai` in a robots meta tag.
     pub robots_noimageai: bool,
+    /// The longest schema.org `articleBody`/`reviewBody` of the page's
+    /// JSON-LD: the article's text when the markup hides it (rendered by
+    /// script), used when extraction finds too little.
+    pub article_body: Option<String>,
 }
 
 fn set(slot: &mut Option<String>, value: Option<&str>) {
@@ -99,8 +103,12 @@ pub fn read(dom: &Dom) -> PageMeta {
                     .attr(i, "type")
                     .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json")) =>
             {
-                if let Ok(v) = serde_json::from_str::<Value>(&dom.text_of(i)) {
-                    json_ld(&v, &mut meta_date, &mut meta_author, &mut og_title);
+                let raw: String = dom.nodes[i + 1..dom.nodes[i].end as usize]
+                    .iter()
+                    .map(|n| n.text)
+                    .collect();
+                if let Ok(v) = serde_json::from_str::<Value>(&raw) {
+                    json_ld(&v, &mut meta_date, &mut meta_author, &mut og_title, &mut m.article_body);
                 }
             }
             _ => {}
@@ -116,7 +124,13 @@ pub fn read(dom: &Dom) -> PageMeta {
 }
 
 /// Article fields of a JSON-LD block (an object, a list or an `@graph`).
-fn json_ld(v: &Value, date: &mut Option<String>, author: &mut Option<String>, title: &mut Option<String>) {
+fn json_ld(
+    v: &Value,
+    date: &mut Option<String>,
+    author: &mut Option<String>,
+    title: &mut Option<String>,
+    body: &mut Option<String>,
+) {
     let mut todo = vec![v];
     let mut seen = 0;
     while let Some(v) = todo.pop() {
@@ -129,6 +143,13 @@ fn json_ld(v: &Value, date: &mut Option<String>, author: &mut Option<String>, ti
             Value::Object(o) => {
                 set(date, o.get("datePublished").and_then(Value::as_str));
                 set(title, o.get("headline").and_then(Value::as_str));
+                for key in ["articleBody", "reviewBody"] {
+                    if let Some(text) = o.get(key).and_then(Value::as_str) {
+                        if body.as_ref().is_none_or(|b| b.len() < text.len()) {
+                            *body = Some(text.to_string());
+                        }
+                    }
+                }
                 match o.get("author") {
                     Some(Value::String(s)) => set(author, Some(s)),
                     Some(Value::Object(a)) => set(author, a.get("name").and_then(Value::as_str)),
@@ -165,7 +186,7 @@ mod tests {
             <link rel="canonical" href="https://example.de/a">
             <meta name="tdm-reservation" content="1"><meta name="tdm-policy" content="https://example.de/tdm.json">
             <meta name="robots" content="index, noai, noimageai">
-            <script type="application/ld+json">{"@graph":[{"@type":"NewsArticle","datePublished":"2024-05-01","author":[{"name":"A. Muster"}]}]}</script>
+            <script type="application/ld+json">{"@graph":[{"@type":"NewsArticle","datePublished":"2024-05-01","articleBody":"Der Text.","author":[{"name":"A. Muster"}]}]}</script>
             </head><body><h1>X</h1></body></html>"#,
         );
         let m = read(&Dom::new(&page));
@@ -174,6 +195,7 @@ mod tests {
         assert_eq!(m.canonical.as_deref(), Some("https://example.de/a"));
         assert_eq!(m.date.as_deref(), Some("2024-05-01"));
         assert_eq!(m.author.as_deref(), Some("A. Muster"));
+        assert_eq!(m.article_body.as_deref(), Some("Der Text."));
         assert!(m.tdm_reservation && m.robots_noai && m.robots_noimageai);
         assert_eq!(m.tdm_policy.as_deref(), Some("https://example.de/tdm.json"));
     }

@@ -51,6 +51,10 @@ pub struct Extraction {
 /// Below this many characters a container's text is not trusted alone
 /// (trafilatura's `MIN_EXTRACTED_SIZE`).
 const MIN_EXTRACTED: usize = 250;
+/// Results shorter than this, covering less than [`ESCALATION_SHARE`]
+/// of the page's text, are retried in recall mode.
+const ESCALATION_MAX: usize = 3000;
+const ESCALATION_SHARE: f64 = 0.2;
 /// Share of link text above which a short element is navigation.
 const LINK_SHARE: f64 = 0.8;
 
@@ -198,6 +202,8 @@ pub fn extract(html: &str, opts: &Options) -> Extraction {
     // down, as trafilatura prunes the chosen subtree.
     let mut pruned = dead.clone();
     let mut unguarded = dead.clone();
+    // Only what is never text: comment sections and appended articles.
+    let mut lenient = dead.clone();
     for (i, node) in dom.nodes.iter().enumerate() {
         if dead[i] || node.tag.is_empty() {
             continue;
@@ -205,10 +211,12 @@ pub fn extract(html: &str, opts: &Options) -> Extraction {
         if let Some(reason) = rules::discard_reason(&dom, i, opts.comments) {
             pruned[i] = true;
             unguarded[i] |= !guarded(reason);
+            lenient[i] |= matches!(reason, "comments" | "appended_article");
         }
     }
     let pruned_stats = flag_link_dense(&dom, &mut pruned);
     let unguarded_stats = flag_link_dense(&dom, &mut unguarded);
+    flag_link_dense(&dom, &mut lenient);
     // The pruned variant, unless it leaves a seventh or less of `c`'s text.
     let variant = |c: usize| -> (&[bool], &Stats) {
         if pruned_stats.chars[c] as u64 * 7 > clean.chars[c] as u64 {
@@ -232,7 +240,7 @@ pub fn extract(html: &str, opts: &Options) -> Extraction {
             break;
         }
     }
-    let len = |b: &[Block]| -> usize { b.iter().map(|b| b.text.len()).sum() };
+    let len = |b: &[Block]| -> usize { b.iter().map(|b| b.text.chars().count()).sum() };
     let mut method = "container";
     // Too little: recover paragraphs, quotes, code and tables from the
     // whole pruned page (trafilatura's "wild text").
@@ -280,13 +288,74 @@ pub fn extract(html: &str, opts: &Options) -> Extraction {
         method = "readability";
     }
     // 5. Still too little: jusText over the whole page.
+    let (pruned_body, _) = variant(body);
+    let justext_blocks = || {
+        let all = blocks::collect(&dom, body, opts.tables, &|i| pruned_body[i]);
+        justext::good_blocks(&all)
+            .into_iter()
+            .map(|k| all[k].clone())
+            .collect::<Vec<Block>>()
+    };
     if len(&best) < MIN_EXTRACTED {
-        let all = blocks::collect(&dom, body, opts.tables, &|i| skip[i]);
-        let keep = justext::good_blocks(&all);
-        let jt: Vec<Block> = keep.into_iter().map(|k| all[k].clone()).collect();
+        let jt = justext_blocks();
         if len(&jt) > len(&best) {
             best = jt;
             method = "justext";
+        }
+    }
+    // 6. Still too little: the article text of the page's JSON-LD.
+    if let Some(article) = meta.article_body.as_deref() {
+        let article_len = article.chars().count();
+        if len(&best) < MIN_EXTRACTED && article_len > 100 && article_len > len(&best) {
+            best = article
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(|l| Block {
+                    text: l.to_string(),
+                    kind: BlockKind::Paragraph,
+                    link_chars: 0,
+                    owner: body,
+                    pos: body,
+                })
+                .collect();
+            method = "json_ld";
+        }
+    }
+    // Or every paragraph, quote and code block of the page, whatever
+    // the rules said about where they sit (trafilatura's baseline).
+    if len(&best) < MIN_EXTRACTED {
+        let raw_blocks: Vec<Block> = blocks::collect(&dom, body, opts.tables, &|i| invisible[i])
+            .into_iter()
+            .filter(|b| matches!(b.kind, BlockKind::Paragraph | BlockKind::Quote | BlockKind::Code))
+            .collect();
+        if len(&raw_blocks) > len(&best) {
+            best = raw_blocks;
+            method = "baseline";
+        }
+    }
+    // 7. A short result covering little of the page suggests a layout the
+    // rules missed: try again without the class/id rules (but for comment
+    // sections; keeping loose text), and jusText likewise; take one if
+    // clearly longer (trafilatura's recall escalation).
+    let current = len(&best);
+    if current > 0 && current < ESCALATION_MAX && (current as f64) < ESCALATION_SHARE * raw.chars[body] as f64 {
+        let recall: Vec<Block> = (0..rules::BODY_RULES)
+            .filter_map(|rule| {
+                (0..n).find(|&i| !dead[i] && !dom.nodes[i].tag.is_empty() && rules::is_body(&dom, i, rule))
+            })
+            .map(|c| blocks::collect(&dom, c, opts.tables, &|i| lenient[i]))
+            .find(|b| b.len() > 1 || len(b) >= MIN_EXTRACTED)
+            .unwrap_or_default();
+        let all = blocks::collect(&dom, body, opts.tables, &|i| pruned_body[i]);
+        let jt: Vec<Block> = justext::good_blocks(&all).into_iter().map(|k| all[k].clone()).collect();
+        let (r_len, j_len) = (len(&recall), len(&jt));
+        if j_len > r_len && j_len as f64 > 2.0 * current as f64 {
+            best = jt;
+            method = "justext";
+        } else if r_len >= MIN_EXTRACTED && r_len as f64 > 1.5 * current as f64 {
+            best = recall;
+            method = "recall";
         }
     }
     let mut text = String::new();

