@@ -84,7 +84,7 @@ fn stats(dom: &Dom, skip: &[bool]) -> Stats {
         }
         let node = &dom.nodes[i];
         if node.tag.is_empty() {
-            s.chars[i] = node.text.trim().chars().count() as u32;
+            s.chars[i] = node.text.trim_ascii().chars().count() as u32;
         } else if node.tag == "a" {
             s.link_chars[i] = s.chars[i];
             if s.chars[i] > 0 {
@@ -151,7 +151,7 @@ fn guarded(reason: &str) -> bool {
 }
 
 /// Flags the link-dense elements (roots only) given the current `skip`.
-fn flag_link_dense(dom: &Dom, skip: &mut [bool]) -> Stats {
+fn flag_link_dense(dom: &Dom, skip: &mut [bool]) {
     let s = stats(dom, skip);
     for i in 0..dom.nodes.len() {
         if !skip[i]
@@ -161,7 +161,6 @@ fn flag_link_dense(dom: &Dom, skip: &mut [bool]) -> Stats {
             skip[i] = true;
         }
     }
-    stats(dom, skip)
 }
 
 /// Extracts the main text of `html`.
@@ -214,9 +213,11 @@ pub fn extract(html: &str, opts: &Options) -> Extraction {
             lenient[i] |= matches!(reason, "comments" | "appended_article");
         }
     }
-    let pruned_stats = flag_link_dense(&dom, &mut pruned);
-    let unguarded_stats = flag_link_dense(&dom, &mut unguarded);
+    flag_link_dense(&dom, &mut pruned);
+    flag_link_dense(&dom, &mut unguarded);
     flag_link_dense(&dom, &mut lenient);
+    let pruned_stats = stats(&dom, &pruned);
+    let unguarded_stats = stats(&dom, &unguarded);
     // The pruned variant, unless it leaves a seventh or less of `c`'s text.
     let variant = |c: usize| -> (&[bool], &Stats) {
         if pruned_stats.chars[c] as u64 * 7 > clean.chars[c] as u64 {
@@ -234,7 +235,7 @@ pub fn extract(html: &str, opts: &Options) -> Extraction {
             continue;
         };
         let (skip, _) = variant(c);
-        let blocks = polish(blocks::collect(&dom, c, opts.tables, &|i| skip[i]));
+        let blocks = polish(&dom, blocks::collect(&dom, c, opts.tables, &|i| skip[i]));
         if blocks.len() > 1 || blocks.iter().map(|b| b.text.len()).sum::<usize>() >= MIN_EXTRACTED {
             best = blocks;
             break;
@@ -269,7 +270,7 @@ pub fn extract(html: &str, opts: &Options) -> Extraction {
             if dom.nodes[c].tag == "p" || b.len() <= 1 {
                 b
             } else {
-                polish(b)
+                polish(&dom, b)
             }
         })
         .collect();
@@ -380,7 +381,7 @@ pub fn extract(html: &str, opts: &Options) -> Extraction {
 /// Keeps the blocks a container's text is made of: text loose in `div`s
 /// only when the container has little paragraph text, and no headings
 /// left dangling at the end.
-fn polish(mut blocks: Vec<Block>) -> Vec<Block> {
+fn polish(dom: &Dom, mut blocks: Vec<Block>) -> Vec<Block> {
     let paragraph_chars: usize = blocks
         .iter()
         .filter(|b| b.kind == BlockKind::Paragraph)
@@ -392,6 +393,23 @@ fn polish(mut blocks: Vec<Block>) -> Vec<Block> {
     while blocks.last().is_some_and(|b| b.kind == BlockKind::Heading) {
         blocks.pop();
     }
+    // A heading whose section lost everything ("More on this topic" over
+    // a removed link list) is followed by a heading of the same or a higher
+    // rank.
+    let rank = |b: &Block| {
+        dom.nodes[b.owner]
+            .tag
+            .strip_prefix('h')
+            .and_then(|d| d.parse::<u8>().ok())
+    };
+    let keep: Vec<bool> = (0..blocks.len())
+        .map(|i| match (rank(&blocks[i]), blocks.get(i + 1).and_then(rank)) {
+            (Some(a), Some(b)) => b > a,
+            _ => true,
+        })
+        .collect();
+    let mut keep = keep.into_iter();
+    blocks.retain(|_| keep.next().unwrap_or(true));
     blocks
 }
 

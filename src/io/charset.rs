@@ -127,7 +127,8 @@ const MIN_EVIDENCE: usize = 16;
 /// ISO-8859-15 than windows-1252).
 fn guess(body: &[u8], url: Option<&str>) -> &'static Encoding {
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    det.feed(body, true);
+    // The first 64 KB decide as well as the whole of a 50 MB page.
+    det.feed(&body[..body.len().min(64 << 10)], true);
     let tld = url.and_then(tld_of);
     det.guess(tld.as_deref().map(str::as_bytes), chardetng::Utf8Detection::Allow)
 }
