@@ -1,0 +1,234 @@
+//! What to leave out of a page before extraction, as flags on subtree
+//! roots: elements that never hold text (`dead`), and boilerplate by
+//! class/id/style and by link density in three strengths (`pruned`,
+//! `unguarded`, `lenient`) that the extraction cascade picks from.
+//! Flagging roots, not ranges, lets a container inside a flagged region (a
+//! blog post in a `widget` div) still be found and pruned from itself down,
+//! as trafilatura prunes the chosen subtree.
+
+use super::blocks::{self, Block};
+use super::dom::Dom;
+use super::{rules, Options, MIN_EXTRACTED};
+
+/// Share of link text above which a short element is navigation.
+const LINK_SHARE: f64 = 0.8;
+
+/// Per-node text statistics over the cleaned tree.
+pub(crate) struct Stats {
+    pub(crate) chars: Vec<u32>,
+    pub(crate) link_chars: Vec<u32>,
+    links: Vec<u32>,
+    short_links: Vec<u32>,
+}
+
+fn stats(dom: &Dom, skip: &[bool]) -> Stats {
+    let n = dom.nodes.len();
+    let mut s = Stats {
+        chars: vec![0; n],
+        link_chars: vec![0; n],
+        links: vec![0; n],
+        short_links: vec![0; n],
+    };
+    for i in (0..n).rev() {
+        if skip[i] {
+            s.chars[i] = 0;
+            s.link_chars[i] = 0;
+            s.links[i] = 0;
+            s.short_links[i] = 0;
+            continue;
+        }
+        let node = &dom.nodes[i];
+        if node.tag.is_empty() {
+            s.chars[i] = node.text.trim_ascii().chars().count() as u32;
+        } else if node.tag == "a" {
+            s.link_chars[i] = s.chars[i];
+            if s.chars[i] > 0 {
+                s.links[i] += 1;
+                if s.chars[i] < 10 {
+                    s.short_links[i] += 1;
+                }
+            }
+        }
+        if i > 0 {
+            let p = node.parent as usize;
+            s.chars[p] += s.chars[i];
+            s.link_chars[p] += s.link_chars[i];
+            s.links[p] += s.links[i];
+            s.short_links[p] += s.short_links[i];
+        }
+    }
+    s
+}
+
+/// True when `i` has no element sibling after it that is still in the page.
+fn is_last(dom: &Dom, skip: &[bool], i: usize) -> bool {
+    let p = dom.nodes[i].parent as usize;
+    let end = dom.nodes[p].end as usize;
+    let mut j = dom.nodes[i].end as usize;
+    while j < end {
+        if !dom.nodes[j].tag.is_empty() && !skip[j] {
+            return false;
+        }
+        j = dom.nodes[j].end as usize;
+    }
+    true
+}
+
+/// trafilatura's link-density test: short elements that are mostly links,
+/// or mostly short links, are navigation.
+fn link_dense(dom: &Dom, s: &Stats, skip: &[bool], i: usize) -> bool {
+    if s.links[i] == 0 {
+        return false;
+    }
+    let len = s.chars[i] as usize;
+    let tag = dom.nodes[i].tag;
+    let last = is_last(dom, skip, i);
+    let limit = match (tag, last) {
+        ("p", true) => 60,
+        ("p", false) => 30,
+        (_, true) => 300,
+        _ => 100,
+    };
+    if s.links[i] == 1 && s.link_chars[i] > 100 && s.link_chars[i] as f64 > len as f64 * 0.9 {
+        return true;
+    }
+    if len < limit {
+        return s.link_chars[i] as f64 > len as f64 * LINK_SHARE
+            || (s.links[i] > 1 && s.short_links[i] as f64 / s.links[i] as f64 > LINK_SHARE);
+    }
+    s.links[i] > 4 && s.link_chars[i] as f64 > len as f64 * 0.75 && s.link_chars[i] < 100 * s.links[i]
+}
+
+/// Whether a discard rule's removals are undone when they would leave
+/// too little of the container (trafilatura's over-pruning guard).
+fn guarded(reason: &str) -> bool {
+    matches!(reason, "boilerplate" | "hidden")
+}
+
+/// Flags the link-dense elements (roots only) given the current `skip`.
+fn flag_link_dense(dom: &Dom, skip: &mut [bool]) {
+    let s = stats(dom, skip);
+    for i in 0..dom.nodes.len() {
+        if !skip[i]
+            && matches!(dom.nodes[i].tag, "div" | "ul" | "ol" | "dl" | "p" | "td" | "tr")
+            && link_dense(dom, &s, skip, i)
+        {
+            skip[i] = true;
+        }
+    }
+}
+
+/// A parsed page with its pruning decisions.
+pub(crate) struct Page<'a> {
+    pub dom: Dom<'a>,
+    pub opts: Options,
+    /// The `body` element (the root when there is none).
+    pub body: usize,
+    /// Scripts, styles, templates: text no reader sees.
+    pub invisible: Vec<bool>,
+    /// Subtrees that never hold main text (media, forms, navigation,
+    /// footers) plus every class/id/style rule plus link-dense elements.
+    pruned: Vec<bool>,
+    /// `pruned` without the guarded rules (boilerplate and hidden).
+    unguarded: Vec<bool>,
+    /// The never-text subtrees plus only comment sections, appended articles and link-dense elements.
+    pub lenient: Vec<bool>,
+    /// Visible characters per subtree.
+    pub raw: Stats,
+    clean: Stats,
+    pruned_stats: Stats,
+    pub unguarded_stats: Stats,
+    /// First element matching each content-container rule.
+    pub containers: [Option<usize>; rules::BODY_RULES],
+}
+
+impl<'a> Page<'a> {
+    /// Decides what to leave out of `dom`.
+    pub fn new(dom: Dom<'a>, opts: Options) -> Self {
+        let n = dom.nodes.len();
+        let body = dom.find("body").unwrap_or(0);
+        let mut invisible = vec![false; n];
+        for (i, node) in dom.nodes.iter().enumerate() {
+            if matches!(node.tag, "script" | "style" | "noscript" | "template" | "head") {
+                invisible[i..node.end as usize].fill(true);
+            }
+        }
+        let raw = stats(&dom, &invisible);
+        let mut dead = vec![false; n];
+        let mut i = 0;
+        while i < n {
+            let node = &dom.nodes[i];
+            let end = node.end as usize;
+            // A form wrapping the whole page (ASP.NET) is not a form to drop.
+            let wraps_page = node.tag == "form" && raw.chars[i] * 2 > raw.chars[body];
+            if !node.tag.is_empty() && rules::is_cleaned_tag(node.tag) && !wraps_page {
+                dead[i..end].fill(true);
+                i = end;
+            } else {
+                i += 1;
+            }
+        }
+        let clean = stats(&dom, &dead);
+        let (mut pruned, mut unguarded, mut lenient) = (dead.clone(), dead.clone(), dead.clone());
+        let mut containers = [None; rules::BODY_RULES];
+        for (i, node) in dom.nodes.iter().enumerate() {
+            if dead[i] || node.tag.is_empty() {
+                continue;
+            }
+            for (rule, slot) in containers.iter_mut().enumerate() {
+                if slot.is_none() && rules::is_body(&dom, i, rule) {
+                    *slot = Some(i);
+                }
+            }
+            if let Some(reason) = rules::discard_reason(&dom, i, opts.comments) {
+                pruned[i] = true;
+                unguarded[i] |= !guarded(reason);
+                lenient[i] |= matches!(reason, "comments" | "appended_article");
+            }
+        }
+        flag_link_dense(&dom, &mut pruned);
+        flag_link_dense(&dom, &mut unguarded);
+        flag_link_dense(&dom, &mut lenient);
+        let pruned_stats = stats(&dom, &pruned);
+        let unguarded_stats = stats(&dom, &unguarded);
+        Page {
+            dom,
+            opts,
+            body,
+            invisible,
+            pruned,
+            unguarded,
+            lenient,
+            raw,
+            clean,
+            pruned_stats,
+            unguarded_stats,
+            containers,
+        }
+    }
+
+    /// The pruning for the subtree `c`: all rules, unless they leave a
+    /// seventh or less of its text, then without the guarded ones.
+    pub fn variant(&self, c: usize) -> &[bool] {
+        if self.pruned_stats.chars[c] as u64 * 7 > self.clean.chars[c] as u64 {
+            &self.pruned
+        } else {
+            &self.unguarded
+        }
+    }
+
+    /// `unguarded` (for readability's scoring, which has its own class rules).
+    pub fn unguarded(&self) -> &[bool] {
+        &self.unguarded
+    }
+
+    /// The blocks under `root`, skipping the subtrees flagged in `skip`.
+    pub fn collect(&self, root: usize, skip: &[bool]) -> Vec<Block> {
+        blocks::collect(&self.dom, root, self.opts.tables, &|i| skip[i])
+    }
+}
+
+/// True when a container's result is worth keeping.
+pub(crate) fn enough(blocks: &[Block]) -> bool {
+    blocks.len() > 1 || blocks.iter().map(|b| b.text.len()).sum::<usize>() >= MIN_EXTRACTED
+}
