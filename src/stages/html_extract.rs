@@ -229,7 +229,8 @@ impl Stage for HtmlExtract {
             },
         );
         let m = &got.meta;
-        if self.cfg.tdm_optout != TdmAction::Ignore {
+        // One signal per page: a page tagged from its headers is not tagged again.
+        if self.cfg.tdm_optout != TdmAction::Ignore && !doc.meta.contains_key("tdm_optout") {
             let signal = if m.tdm_reservation {
                 Some("meta tdm-reservation")
             } else if m.robots_noai {
