@@ -13,6 +13,10 @@ pub struct Node<'a> {
     pub tag: &'a str,
     /// Text of a text node; empty for elements.
     pub text: &'a str,
+    /// The element's `id` and `class` attributes (empty when absent), read
+    /// by every boilerplate and container rule.
+    pub id: &'a str,
+    pub class: &'a str,
     /// Index one past the last node of this subtree.
     pub end: u32,
     /// Index of the parent (0 for the root).
@@ -36,10 +40,10 @@ impl<'a> Dom<'a> {
         for edge in html.tree.root().traverse() {
             match edge {
                 ego_tree::iter::Edge::Open(n) => {
-                    let (tag, text) = match n.value() {
-                        RawNode::Element(e) => (e.name(), ""),
-                        RawNode::Text(t) => ("", &**t),
-                        RawNode::Document | RawNode::Fragment => ("#document", ""),
+                    let (tag, text, id, class) = match n.value() {
+                        RawNode::Element(e) => (e.name(), "", e.id().unwrap_or(""), e.attr("class").unwrap_or("")),
+                        RawNode::Text(t) => ("", &**t, "", ""),
+                        RawNode::Document | RawNode::Fragment => ("#document", "", "", ""),
                         _ => continue,
                     };
                     let parent = open.last().copied().unwrap_or(0);
@@ -47,6 +51,8 @@ impl<'a> Dom<'a> {
                     nodes.push(Node {
                         tag,
                         text,
+                        id,
+                        class,
                         end: 0,
                         parent,
                         src: n.id(),

@@ -84,9 +84,11 @@ pub fn extract(html: &str, opts: &Options) -> Extraction {
         let found = with_wild_text(&page, std::mem::take(&mut best));
         step(found, "wild", &mut best, true);
     }
-    let algo = readability(&page);
-    let prefer = prefer_readability(&best, &algo);
-    step(algo, "readability", &mut best, prefer);
+    if readability_may_win(&page, &best) {
+        let algo = readability(&page);
+        let prefer = prefer_readability(&best, &algo);
+        step(algo, "readability", &mut best, prefer);
+    }
     if len(&best) < MIN_EXTRACTED {
         let jt = justext_blocks(&page, page.variant(page.body));
         let take = len(&jt) > len(&best);
@@ -150,6 +152,16 @@ fn with_wild_text(page: &Page, mut best: Vec<Block>) -> Vec<Block> {
     best.extend(wild);
     best.sort_by_key(|b| b.pos);
     best
+}
+
+/// False when [`prefer_readability`] cannot hold whatever readability
+/// finds: the result is long, has paragraphs, and the page has no room
+/// for four times as much text. Spares most pages the scoring.
+fn readability_may_win(page: &Page, own: &[Block]) -> bool {
+    let own_len = len(own);
+    let paragraphs = own.iter().filter(|b| b.kind == BlockKind::Paragraph).count();
+    let tables = own.iter().filter(|b| b.kind == BlockKind::TableRow).count();
+    own_len < MIN_EXTRACTED || paragraphs == 0 || tables > paragraphs || page.unguarded_chars(page.body) > 4 * own_len
 }
 
 /// The elements readability's scoring picks, as blocks.
@@ -220,10 +232,11 @@ fn baseline(page: &Page) -> Vec<Block> {
 /// The first container's blocks with only comment sections and link-dense
 /// elements left out, loose text kept.
 fn lenient_container(page: &Page) -> Vec<Block> {
+    let lenient = page.lenient();
     page.containers
         .iter()
         .flatten()
-        .map(|&c| page.collect(c, &page.lenient))
+        .map(|&c| page.collect(c, &lenient))
         .find(|b| prune::enough(b))
         .unwrap_or_default()
 }

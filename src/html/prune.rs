@@ -131,8 +131,10 @@ pub(crate) struct Page<'a> {
     pruned: Vec<bool>,
     /// `pruned` without the guarded rules (boilerplate and hidden).
     unguarded: Vec<bool>,
-    /// The never-text subtrees plus only comment sections, appended articles and link-dense elements.
-    pub lenient: Vec<bool>,
+    /// Subtrees that never hold main text.
+    dead: Vec<bool>,
+    /// Comment sections and appended articles, for [`Page::lenient`].
+    never_text: Vec<usize>,
     /// Visible characters per subtree.
     pub raw: Stats,
     clean: Stats,
@@ -169,7 +171,8 @@ impl<'a> Page<'a> {
             }
         }
         let clean = stats(&dom, &dead);
-        let (mut pruned, mut unguarded, mut lenient) = (dead.clone(), dead.clone(), dead.clone());
+        let (mut pruned, mut unguarded) = (dead.clone(), dead.clone());
+        let mut never_text = Vec::new();
         let mut containers = [None; rules::BODY_RULES];
         for (i, node) in dom.nodes.iter().enumerate() {
             if dead[i] || node.tag.is_empty() {
@@ -183,12 +186,13 @@ impl<'a> Page<'a> {
             if let Some(reason) = rules::discard_reason(&dom, i, opts.comments) {
                 pruned[i] = true;
                 unguarded[i] |= !guarded(reason);
-                lenient[i] |= matches!(reason, "comments" | "appended_article");
+                if matches!(reason, "comments" | "appended_article") {
+                    never_text.push(i);
+                }
             }
         }
         flag_link_dense(&dom, &mut pruned);
         flag_link_dense(&dom, &mut unguarded);
-        flag_link_dense(&dom, &mut lenient);
         let pruned_stats = stats(&dom, &pruned);
         let unguarded_stats = stats(&dom, &unguarded);
         Page {
@@ -196,9 +200,10 @@ impl<'a> Page<'a> {
             opts,
             body,
             invisible,
+            dead,
+            never_text,
             pruned,
             unguarded,
-            lenient,
             raw,
             clean,
             pruned_stats,
@@ -215,6 +220,24 @@ impl<'a> Page<'a> {
         } else {
             &self.unguarded
         }
+    }
+
+    /// The never-text subtrees plus only comment sections, appended
+    /// articles and link-dense elements (built when asked: only short
+    /// results need it).
+    pub fn lenient(&self) -> Vec<bool> {
+        let mut skip = self.dead.clone();
+        for &i in &self.never_text {
+            skip[i] = true;
+        }
+        flag_link_dense(&self.dom, &mut skip);
+        skip
+    }
+
+    /// Characters the unguarded pruning leaves under `i`: an upper bound
+    /// for what readability can find there.
+    pub fn unguarded_chars(&self, i: usize) -> usize {
+        self.unguarded_stats.chars[i] as usize
     }
 
     /// `unguarded` (for readability's scoring, which has its own class rules).

@@ -26,7 +26,7 @@ static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
 
 fn class_weight(dom: &Dom, i: usize) -> f64 {
     let mut w = 0.0;
-    for name in [dom.attr(i, "class"), dom.attr(i, "id")].into_iter().flatten() {
+    for name in [dom.nodes[i].class, dom.nodes[i].id] {
         if NEGATIVE.is_match(name) {
             w -= 25.0;
         }
@@ -103,7 +103,7 @@ pub(crate) fn main_nodes(dom: &Dom, skip: &[bool], st: &Stats, root: usize) -> V
             if c == top {
                 return true;
             }
-            let bonus = if dom.attr(c, "class").is_some() && dom.attr(c, "class") == dom.attr(top, "class") {
+            let bonus = if !dom.nodes[c].class.is_empty() && dom.nodes[c].class == dom.nodes[top].class {
                 top_score * 0.2
             } else {
                 0.0

@@ -114,8 +114,7 @@ fn is_container_like(tag: &str) -> bool {
 /// Why an element inside the main content is dropped, if it is.
 pub fn discard_reason(dom: &Dom, i: usize, include_comments: bool) -> Option<&'static str> {
     let tag = dom.nodes[i].tag;
-    let id = dom.attr(i, "id").unwrap_or("");
-    let class = dom.attr(i, "class").unwrap_or("");
+    let (id, class) = (dom.nodes[i].id, dom.nodes[i].class);
     let style = dom.attr(i, "style").unwrap_or("");
     if dom.attr(i, "hidden").is_some()
         || dom.attr(i, "aria-hidden") == Some("true")
@@ -193,8 +192,8 @@ pub const BODY_RULES: usize = 5;
 pub fn is_body(dom: &Dom, i: usize, rule: usize) -> bool {
     let tag = dom.nodes[i].tag;
     let sectioning = matches!(tag, "article" | "div" | "main" | "section");
-    let id = || dom.attr(i, "id").unwrap_or("");
-    let class = || dom.attr(i, "class").unwrap_or("");
+    let id = || dom.nodes[i].id;
+    let class = || dom.nodes[i].class;
     match rule {
         0 => {
             sectioning
