@@ -174,7 +174,11 @@ pub fn collect(dom: &Dom, root: usize, tables: bool, skip: &dyn Fn(usize) -> boo
             } else if node.tag != "tr" && !buf.ends_with(' ') {
                 buf.push(' ');
             }
-            let kind = kind_of(node.tag);
+            // A `div` inside a list item or a quote is part of that item.
+            let kind = match (kind_of(node.tag), top.kind) {
+                (BlockKind::Loose, outer @ (BlockKind::ListItem | BlockKind::Quote | BlockKind::Code)) => outer,
+                (kind, _) => kind,
+            };
             if kind == BlockKind::TableRow {
                 cell_row = Some(i);
             }
@@ -212,7 +216,8 @@ mod tests {
     fn paragraphs_headings_lists_tables() {
         let got = blocks(
             "<h1>Title</h1><p>One <a href=x>link</a> two.<br>Next line</p><ul><li>a</li><li>b</li></ul>\
-             <table><tr><th>k</th><td>v <p>w</p></td></tr></table><div>loose <p>inner</p> tail</div>",
+             <table><tr><th>k</th><td>v <p>w</p></td></tr></table><div>loose <p>inner</p> tail</div>\
+             <ul><li><div>in item</div></li></ul><blockquote><div>quoted</div></blockquote>",
         );
         let want = [
             (BlockKind::Heading, "Title", 0),
@@ -223,6 +228,8 @@ mod tests {
             (BlockKind::Loose, "loose", 0),
             (BlockKind::Paragraph, "inner", 0),
             (BlockKind::Loose, "tail", 0),
+            (BlockKind::ListItem, "in item", 0),
+            (BlockKind::Quote, "quoted", 0),
         ];
         let got: Vec<(BlockKind, &str, usize)> = got.iter().map(|(k, t, l)| (*k, t.as_str(), *l)).collect();
         assert_eq!(got, want);

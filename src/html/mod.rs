@@ -60,6 +60,9 @@ const MIN_EXTRACTED: usize = 250;
 /// Results shorter than this, covering less than [`ESCALATION_SHARE`]
 /// of the page's text, are retried in recall mode.
 const ESCALATION_MAX: usize = 3000;
+/// Text loose in a `div` this long is a paragraph without its `<p>`
+/// (jusText's length for a block that can be good on its own).
+const LOOSE_PARAGRAPH: usize = 200;
 const ESCALATION_SHARE: f64 = 0.2;
 
 /// Characters in a list of blocks.
@@ -258,9 +261,9 @@ fn join(blocks: &[Block]) -> String {
     text
 }
 
-/// Keeps the blocks a container's text is made of: text loose in `div`s
-/// only when the container has little paragraph text, and no headings
-/// left dangling at the end.
+/// Keeps the blocks a container's text is made of: short text loose in
+/// `div`s only when the container has little paragraph text, no headings
+/// left dangling at the end or over emptied sections.
 fn polish(dom: &Dom, mut blocks: Vec<Block>) -> Vec<Block> {
     let paragraph_chars: usize = blocks
         .iter()
@@ -268,7 +271,7 @@ fn polish(dom: &Dom, mut blocks: Vec<Block>) -> Vec<Block> {
         .map(|b| b.text.len())
         .sum();
     if paragraph_chars >= MIN_EXTRACTED * 3 {
-        blocks.retain(|b| b.kind != BlockKind::Loose);
+        blocks.retain(|b| b.kind != BlockKind::Loose || b.text.chars().count() >= LOOSE_PARAGRAPH);
     }
     while blocks.last().is_some_and(|b| b.kind == BlockKind::Heading) {
         blocks.pop();

@@ -110,7 +110,7 @@ fn flag_link_dense(dom: &Dom, skip: &mut [bool]) {
     let s = stats(dom, skip);
     for i in 0..dom.nodes.len() {
         if !skip[i]
-            && matches!(dom.nodes[i].tag, "div" | "ul" | "ol" | "dl" | "p" | "td" | "tr")
+            && matches!(dom.nodes[i].tag, "div" | "ul" | "ol" | "dl" | "p" | "table" | "tr")
             && link_dense(dom, &s, skip, i)
         {
             skip[i] = true;
