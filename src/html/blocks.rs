@@ -20,7 +20,9 @@ pub enum BlockKind {
 /// One block of text.
 #[derive(Debug, Clone)]
 pub struct Block {
+    /// Whitespace-collapsed text; lines broken at `<br>`.
     pub text: String,
+    /// The element it came from, which decides how the cascade treats it.
     pub kind: BlockKind,
     /// Characters inside `<a>` elements.
     pub link_chars: usize,

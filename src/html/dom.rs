@@ -16,6 +16,7 @@ pub struct Node<'a> {
     /// The element's `id` and `class` attributes (empty when absent), read
     /// by every boilerplate and container rule.
     pub id: &'a str,
+    /// See `id`.
     pub class: &'a str,
     /// Index one past the last node of this subtree.
     pub end: u32,
@@ -27,6 +28,7 @@ pub struct Node<'a> {
 /// The page as a preorder array of [`Node`]s.
 pub struct Dom<'a> {
     html: &'a Html,
+    /// Every node, in document order.
     pub nodes: Vec<Node<'a>>,
 }
 

@@ -8,10 +8,15 @@ use super::dom::Dom;
 /// What the page says about itself.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PageMeta {
+    /// `og:title`, else `<title>`, else the first `<h1>`.
     pub title: Option<String>,
+    /// Publication date as the page writes it (meta tags, JSON-LD, `<time>`).
     pub date: Option<String>,
+    /// Author name(s) from meta tags or JSON-LD (URLs are skipped).
     pub author: Option<String>,
+    /// `<link rel=canonical>`, else `og:url`: the page's own address.
     pub canonical: Option<String>,
+    /// `<html lang>`: what the page claims, for comparison with LID.
     pub lang: Option<String>,
     /// `<meta name="tdm-reservation" content="1">` (TDMRep).
     pub tdm_reservation: bool,

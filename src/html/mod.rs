@@ -30,7 +30,9 @@ use prune::Page;
 /// What to keep besides the running text.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
+    /// Keep tables, one line per row (data tables carry real content).
     pub tables: bool,
+    /// Keep readers' comment sections (off: they are not the page's text).
     pub comments: bool,
 }
 
@@ -48,6 +50,7 @@ impl Default for Options {
 pub struct Extraction {
     /// Blocks separated by line breaks; empty when nothing was found.
     pub text: String,
+    /// Title, date, author, canonical URL and TDM signals of the page.
     pub meta: PageMeta,
     /// Which step found the text: `container`, `wild`, `readability`,
     /// `justext`, `json_ld`, `baseline` or `recall`; empty when none did.

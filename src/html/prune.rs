@@ -15,7 +15,9 @@ const LINK_SHARE: f64 = 0.8;
 
 /// Per-node text statistics over the cleaned tree.
 pub(crate) struct Stats {
+    /// Visible characters in each subtree.
     pub(crate) chars: Vec<u32>,
+    /// Of those, characters inside links.
     pub(crate) link_chars: Vec<u32>,
     links: Vec<u32>,
     short_links: Vec<u32>,
@@ -120,7 +122,9 @@ fn flag_link_dense(dom: &Dom, skip: &mut [bool]) {
 
 /// A parsed page with its pruning decisions.
 pub(crate) struct Page<'a> {
+    /// The page.
     pub dom: Dom<'a>,
+    /// What the caller wants kept.
     pub opts: Options,
     /// The `body` element (the root when there is none).
     pub body: usize,
@@ -139,6 +143,7 @@ pub(crate) struct Page<'a> {
     pub raw: Stats,
     clean: Stats,
     pruned_stats: Stats,
+    /// Statistics under `unguarded`, for readability's scoring.
     pub unguarded_stats: Stats,
     /// First element matching each content-container rule.
     pub containers: [Option<usize>; rules::BODY_RULES],

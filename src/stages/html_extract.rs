@@ -40,14 +40,20 @@ pub enum TdmAction {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HtmlExtractConfig {
+    /// Keep tables (one line per row).
     #[serde(default = "yes")]
     pub tables: bool,
+    /// Keep readers' comment sections.
     #[serde(default)]
     pub comments: bool,
+    /// Pages with less main text are dropped `too_short`.
     #[serde(default = "min_chars")]
     pub min_chars: usize,
+    /// Larger pages are dropped `html_too_large` before parsing, which
+    /// bounds a task's memory (a parsed page takes ~20× its size).
     #[serde(default = "max_html_bytes")]
     pub max_html_bytes: usize,
+    /// What happens to pages that reserve text and data mining.
     #[serde(default = "drop")]
     pub tdm_optout: TdmAction,
     /// Files of opted-out domains, one per line.
