@@ -87,6 +87,22 @@ fn stopword_density(text: &str, lang: Option<u32>) -> f64 {
     }
 }
 
+/// Whether a good block follows block `i` within
+/// `MAX_HEADING_DISTANCE` characters.
+fn good_text_follows(blocks: &[Block], class: &[Class], i: usize) -> bool {
+    let mut distance = 0;
+    for (j, c) in class.iter().enumerate().skip(i + 1) {
+        if *c == Class::Good {
+            return true;
+        }
+        distance += blocks[j].text.chars().count();
+        if distance > MAX_HEADING_DISTANCE {
+            return false;
+        }
+    }
+    false
+}
+
 /// Indices of the blocks jusText keeps.
 pub fn good_blocks(blocks: &[Block]) -> Vec<usize> {
     let lang = page_language(blocks);
@@ -128,18 +144,8 @@ pub fn good_blocks(blocks: &[Block]) -> Vec<usize> {
     let initial = class.clone();
     // Short headings close before good text are promoted (jusText stage 1).
     for (i, b) in blocks.iter().enumerate() {
-        if b.kind == BlockKind::Heading && class[i] == Class::Short {
-            let mut distance = 0;
-            for (j, c) in initial.iter().enumerate().skip(i + 1) {
-                if *c == Class::Good {
-                    class[i] = Class::NearGood;
-                    break;
-                }
-                distance += blocks[j].text.chars().count();
-                if distance > MAX_HEADING_DISTANCE {
-                    break;
-                }
-            }
+        if b.kind == BlockKind::Heading && class[i] == Class::Short && good_text_follows(blocks, &initial, i) {
+            class[i] = Class::NearGood;
         }
     }
     // Short blocks take their neighbours' class.
@@ -187,18 +193,12 @@ pub fn good_blocks(blocks: &[Block]) -> Vec<usize> {
     }
     // Headings right before good text survive (jusText stage 2).
     for (i, b) in blocks.iter().enumerate() {
-        if b.kind == BlockKind::Heading && class[i] == Class::Bad && initial[i] != Class::Bad {
-            let mut distance = 0;
-            for (j, c) in class.iter().enumerate().skip(i + 1) {
-                if *c == Class::Good {
-                    class[i] = Class::Good;
-                    break;
-                }
-                distance += blocks[j].text.chars().count();
-                if distance > MAX_HEADING_DISTANCE {
-                    break;
-                }
-            }
+        if b.kind == BlockKind::Heading
+            && class[i] == Class::Bad
+            && initial[i] != Class::Bad
+            && good_text_follows(blocks, &class, i)
+        {
+            class[i] = Class::Good;
         }
     }
     (0..class.len()).filter(|&i| class[i] == Class::Good).collect()

@@ -63,10 +63,10 @@ const MIN_EXTRACTED: usize = 250;
 /// Results shorter than this, covering less than [`ESCALATION_SHARE`]
 /// of the page's text, are retried in recall mode.
 const ESCALATION_MAX: usize = 3000;
+const ESCALATION_SHARE: f64 = 0.2;
 /// Text loose in a `div` this long is a paragraph without its `<p>`
 /// (jusText's length for a block that can be good on its own).
 const LOOSE_PARAGRAPH: usize = 200;
-const ESCALATION_SHARE: f64 = 0.2;
 
 /// Characters in a list of blocks.
 fn len(blocks: &[Block]) -> usize {
@@ -80,35 +80,40 @@ pub fn extract(html: &str, opts: &Options) -> Extraction {
     let meta = meta::read(&dom);
     let page = Page::new(dom, *opts);
     let (mut best, mut method) = (container(&page), "container");
-    let mut step = |found: Vec<Block>, name: &'static str, best: &mut Vec<Block>, take: bool| {
-        if take {
-            *best = found;
-            method = name;
-        }
-    };
     if len(&best) < MIN_EXTRACTED {
-        let found = with_wild_text(&page, std::mem::take(&mut best));
-        step(found, "wild", &mut best, true);
+        best = with_wild_text(&page, best);
+        method = "wild";
     }
     if readability_may_win(&page, &best) {
         let algo = readability(&page);
-        let prefer = prefer_readability(&best, &algo);
-        step(algo, "readability", &mut best, prefer);
+        if prefer_readability(&best, &algo) {
+            (best, method) = (algo, "readability");
+        }
     }
+    // jusText over the pruned page serves two steps; it runs at most once.
+    let mut justext_result: Option<Vec<Block>> = None;
+    let mut justext = || {
+        justext_result
+            .get_or_insert_with(|| justext_blocks(&page, page.variant(page.body)))
+            .clone()
+    };
     if len(&best) < MIN_EXTRACTED {
-        let jt = justext_blocks(&page, page.variant(page.body));
-        let take = len(&jt) > len(&best);
-        step(jt, "justext", &mut best, take);
+        let jt = justext();
+        if len(&jt) > len(&best) {
+            (best, method) = (jt, "justext");
+        }
     }
     if len(&best) < MIN_EXTRACTED {
         let article = json_ld_article(&page, &meta);
-        let take = len(&article) > 100 && len(&article) > len(&best);
-        step(article, "json_ld", &mut best, take);
+        if len(&article) > 100 && len(&article) > len(&best) {
+            (best, method) = (article, "json_ld");
+        }
     }
     if len(&best) < MIN_EXTRACTED {
         let all = baseline(&page);
-        let take = len(&all) > len(&best);
-        step(all, "baseline", &mut best, take);
+        if len(&all) > len(&best) {
+            (best, method) = (all, "baseline");
+        }
     }
     let current = len(&best);
     if current > 0 && current < ESCALATION_MAX && (current as f64) < ESCALATION_SHARE * page.raw.chars[page.body] as f64
@@ -116,12 +121,12 @@ pub fn extract(html: &str, opts: &Options) -> Extraction {
         // trafilatura's recall escalation: a short result covering little
         // of the page suggests a layout the rules missed.
         let recall = lenient_container(&page);
-        let jt = justext_blocks(&page, page.variant(page.body));
+        let jt = justext();
         let (r_len, j_len) = (len(&recall), len(&jt));
         if j_len > r_len && j_len as f64 > 2.0 * current as f64 {
-            step(jt, "justext", &mut best, true);
+            (best, method) = (jt, "justext");
         } else if r_len >= MIN_EXTRACTED && r_len as f64 > 1.5 * current as f64 {
-            step(recall, "recall", &mut best, true);
+            (best, method) = (recall, "recall");
         }
     }
     Extraction {
