@@ -6,6 +6,22 @@
 use ego_tree::NodeId;
 use scraper::{Html, Node as RawNode};
 
+/// Parses a page as a browser with scripts off would: `<noscript>`
+/// content becomes elements, not one text node, because sites put the
+/// article there for readers without JavaScript (and readability, like
+/// readability-lxml, scores it).
+pub fn parse(html: &str) -> Html {
+    use html5ever::tendril::TendrilSink;
+    let opts = html5ever::ParseOpts {
+        tree_builder: html5ever::tree_builder::TreeBuilderOpts {
+            scripting_enabled: false,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    html5ever::driver::parse_document(scraper::HtmlTreeSink::new(Html::new_document()), opts).one(html)
+}
+
 /// One element or text node.
 #[derive(Debug, Clone)]
 pub struct Node<'a> {

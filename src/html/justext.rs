@@ -10,12 +10,17 @@ use std::sync::LazyLock;
 
 use super::blocks::{Block, BlockKind};
 
-const LENGTH_LOW: usize = 70;
-const LENGTH_HIGH: usize = 200;
-const STOPWORDS_LOW: f64 = 0.30;
-const STOPWORDS_HIGH: f64 = 0.32;
-const MAX_LINK_DENSITY: f64 = 0.2;
-const MAX_HEADING_DISTANCE: usize = 200;
+// trafilatura's settings (`classify_paragraphs(…, 50, 150, 0.1, 0.2,
+// 0.25, no_headings=True)`), looser than jusText's defaults (70, 200,
+// 0.30, 0.32, 0.2) because it runs as a rescue after container rules
+// have failed.
+const LENGTH_LOW: usize = 50;
+const LENGTH_HIGH: usize = 150;
+const STOPWORDS_LOW: f64 = 0.1;
+const STOPWORDS_HIGH: f64 = 0.2;
+const MAX_LINK_DENSITY: f64 = 0.25;
+const MAX_HEADING_DISTANCE: usize = 150;
+const HEADINGS: bool = false;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -144,7 +149,11 @@ pub fn good_blocks(blocks: &[Block]) -> Vec<usize> {
     let initial = class.clone();
     // Short headings close before good text are promoted (jusText stage 1).
     for (i, b) in blocks.iter().enumerate() {
-        if b.kind == BlockKind::Heading && class[i] == Class::Short && good_text_follows(blocks, &initial, i) {
+        if HEADINGS
+            && b.kind == BlockKind::Heading
+            && class[i] == Class::Short
+            && good_text_follows(blocks, &initial, i)
+        {
             class[i] = Class::NearGood;
         }
     }
@@ -193,7 +202,8 @@ pub fn good_blocks(blocks: &[Block]) -> Vec<usize> {
     }
     // Headings right before good text survive (jusText stage 2).
     for (i, b) in blocks.iter().enumerate() {
-        if b.kind == BlockKind::Heading
+        if HEADINGS
+            && b.kind == BlockKind::Heading
             && class[i] == Class::Bad
             && initial[i] != Class::Bad
             && good_text_follows(blocks, &class, i)

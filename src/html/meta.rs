@@ -26,10 +26,6 @@ pub struct PageMeta {
     pub robots_noai: bool,
     /// `noimageai` in a robots meta tag.
     pub robots_noimageai: bool,
-    /// The longest schema.org `articleBody`/`reviewBody` of the page's
-    /// JSON-LD: the article's text when the markup hides it (rendered by
-    /// script), used when extraction finds too little.
-    pub article_body: Option<String>,
 }
 
 fn set(slot: &mut Option<String>, value: Option<&str>) {
@@ -113,7 +109,7 @@ pub fn read(dom: &Dom) -> PageMeta {
                     .map(|n| n.text)
                     .collect();
                 if let Ok(v) = serde_json::from_str::<Value>(&raw) {
-                    json_ld(&v, &mut meta_date, &mut meta_author, &mut og_title, &mut m.article_body);
+                    json_ld(&v, &mut meta_date, &mut meta_author, &mut og_title);
                 }
             }
             _ => {}
@@ -129,13 +125,7 @@ pub fn read(dom: &Dom) -> PageMeta {
 }
 
 /// Article fields of a JSON-LD block (an object, a list or an `@graph`).
-fn json_ld(
-    v: &Value,
-    date: &mut Option<String>,
-    author: &mut Option<String>,
-    title: &mut Option<String>,
-    body: &mut Option<String>,
-) {
+fn json_ld(v: &Value, date: &mut Option<String>, author: &mut Option<String>, title: &mut Option<String>) {
     let mut todo = vec![v];
     let mut seen = 0;
     while let Some(v) = todo.pop() {
@@ -148,13 +138,6 @@ fn json_ld(
             Value::Object(o) => {
                 set(date, o.get("datePublished").and_then(Value::as_str));
                 set(title, o.get("headline").and_then(Value::as_str));
-                for key in ["articleBody", "reviewBody"] {
-                    if let Some(text) = o.get(key).and_then(Value::as_str) {
-                        if body.as_ref().is_none_or(|b| b.len() < text.len()) {
-                            *body = Some(text.to_string());
-                        }
-                    }
-                }
                 match o.get("author") {
                     Some(Value::String(s)) => set(author, Some(s)),
                     Some(Value::Object(a)) => set(author, a.get("name").and_then(Value::as_str)),
@@ -200,7 +183,6 @@ mod tests {
         assert_eq!(m.canonical.as_deref(), Some("https://example.de/a"));
         assert_eq!(m.date.as_deref(), Some("2024-05-01"));
         assert_eq!(m.author.as_deref(), Some("A. Muster"));
-        assert_eq!(m.article_body.as_deref(), Some("Der Text."));
         assert!(m.tdm_reservation && m.robots_noai && m.robots_noimageai);
         assert_eq!(m.tdm_policy.as_deref(), Some("https://example.de/tdm.json"));
     }

@@ -14,6 +14,7 @@
 //! without semantic markup work in every one. Nothing recurses, so hostile
 //! nesting cannot overflow a stack.
 
+pub mod baseline;
 pub mod blocks;
 pub mod dom;
 pub mod justext;
@@ -53,7 +54,7 @@ pub struct Extraction {
     /// Title, date, author, canonical URL and TDM signals of the page.
     pub meta: PageMeta,
     /// Which step found the text: `container`, `wild`, `readability`,
-    /// `justext`, `json_ld`, `baseline` or `recall`; empty when none did.
+    /// `justext`, `baseline` or `recall`; empty when none did.
     pub method: &'static str,
 }
 
@@ -75,7 +76,7 @@ fn len(blocks: &[Block]) -> usize {
 
 /// Extracts the main text of `html`.
 pub fn extract(html: &str, opts: &Options) -> Extraction {
-    let parsed = scraper::Html::parse_document(html);
+    let parsed = dom::parse(html);
     let dom = Dom::new(&parsed);
     let meta = meta::read(&dom);
     let page = Page::new(dom, *opts);
@@ -104,13 +105,7 @@ pub fn extract(html: &str, opts: &Options) -> Extraction {
         }
     }
     if len(&best) < MIN_EXTRACTED {
-        let article = json_ld_article(&page, &meta);
-        if len(&article) > 100 && len(&article) > len(&best) {
-            (best, method) = (article, "json_ld");
-        }
-    }
-    if len(&best) < MIN_EXTRACTED {
-        let all = baseline(&page);
+        let all = baseline::extract(&page);
         if len(&all) > len(&best) {
             (best, method) = (all, "baseline");
         }
@@ -172,16 +167,16 @@ fn readability_may_win(page: &Page, own: &[Block]) -> bool {
     let own_len = len(own);
     let paragraphs = own.iter().filter(|b| b.kind == BlockKind::Paragraph).count();
     let tables = own.iter().filter(|b| b.kind == BlockKind::TableRow).count();
-    own_len < MIN_EXTRACTED || paragraphs == 0 || tables > paragraphs || page.unguarded_chars(page.body) > 4 * own_len
+    own_len < MIN_EXTRACTED || paragraphs == 0 || tables > paragraphs || page.unguarded_chars(page.body) > 2 * own_len
 }
 
 /// The elements readability's scoring picks, as blocks.
 fn readability(page: &Page) -> Vec<Block> {
-    let skip = page.unguarded();
-    readability::main_nodes(&page.dom, skip, &page.unguarded_stats, page.body)
+    let (skip, st) = page.for_readability();
+    readability::main_nodes(&page.dom, &skip, &st, page.body)
         .into_iter()
         .flat_map(|c| {
-            let b = page.collect(c, skip);
+            let b = page.collect(c, &skip);
             if page.dom.nodes[c].tag == "p" || b.len() <= 1 {
                 b
             } else {
@@ -201,7 +196,7 @@ fn prefer_readability(own: &[Block], algo: &[Block]) -> bool {
         && algo_len != own_len
         && own_len <= 2 * algo_len
         && (own_len < MIN_EXTRACTED
-            || algo_len > 4 * own_len
+            || algo_len > 2 * own_len
             || (algo_len > 2 * MIN_EXTRACTED && (paragraphs == 0 || tables > paragraphs)))
 }
 
@@ -209,35 +204,6 @@ fn prefer_readability(own: &[Block], algo: &[Block]) -> bool {
 fn justext_blocks(page: &Page, skip: &[bool]) -> Vec<Block> {
     let all = page.collect(page.body, skip);
     justext::good_blocks(&all).into_iter().map(|k| all[k].clone()).collect()
-}
-
-/// The page's JSON-LD `articleBody`, one block per line: the article when
-/// the markup only renders it by script.
-fn json_ld_article(page: &Page, meta: &PageMeta) -> Vec<Block> {
-    let Some(article) = meta.article_body.as_deref() else {
-        return Vec::new();
-    };
-    article
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(|l| Block {
-            text: l.to_string(),
-            kind: BlockKind::Paragraph,
-            link_chars: 0,
-            owner: page.body,
-            pos: page.body,
-        })
-        .collect()
-}
-
-/// Every paragraph, quote and code block of the page, whatever the rules
-/// say about where they sit (trafilatura's baseline).
-fn baseline(page: &Page) -> Vec<Block> {
-    page.collect(page.body, &page.invisible)
-        .into_iter()
-        .filter(|b| matches!(b.kind, BlockKind::Paragraph | BlockKind::Quote | BlockKind::Code))
-        .collect()
 }
 
 /// The first container's blocks with only comment sections and link-dense

@@ -6,14 +6,29 @@
 //! blog post in a `widget` div) still be found and pruned from itself down,
 //! as trafilatura prunes the chosen subtree.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use super::blocks::{self, Block};
 use super::dom::Dom;
 use super::{rules, Options, MIN_EXTRACTED};
+
+/// Cookie and consent banners by their (English, even on localised
+/// templates) class or id: compound names and consent-platform vendors,
+/// not bare `cookie`, which pages about cookies use on their content.
+static CONSENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)cookie[-_]?(?:banner|bar|consent|law|notice|policy|description)|notice[-_]{0,2}cookie|consent[-_]?(?:banner|manager|sdk)|borlabs|cookiebot|cmplz|onetrust|moove[-_]?gdpr",
+    )
+    .expect("built-in pattern")
+});
 
 /// Share of link text above which a short element is navigation.
 const LINK_SHARE: f64 = 0.8;
 
 /// Per-node text statistics over the cleaned tree.
+#[derive(Clone)]
 pub(crate) struct Stats {
     /// Visible characters in each subtree.
     pub(crate) chars: Vec<u32>,
@@ -128,8 +143,6 @@ pub(crate) struct Page<'a> {
     pub opts: Options,
     /// The `body` element (the root when there is none).
     pub body: usize,
-    /// Scripts, styles, templates: text no reader sees.
-    pub invisible: Vec<bool>,
     /// Subtrees that never hold main text (media, forms, navigation,
     /// footers) plus every class/id/style rule plus link-dense elements.
     pruned: Vec<bool>,
@@ -137,6 +150,11 @@ pub(crate) struct Page<'a> {
     unguarded: Vec<bool>,
     /// Subtrees that never hold main text.
     dead: Vec<bool>,
+    /// `<noscript>` elements, left out of every pruning but readability's.
+    noscripts: Vec<usize>,
+    /// Roots `unguarded` drops by class/id rules, to redo it with
+    /// `<noscript>` content in.
+    unguarded_discards: Vec<usize>,
     /// Comment sections and appended articles, for [`Page::lenient`].
     never_text: Vec<usize>,
     /// Visible characters per subtree.
@@ -156,19 +174,28 @@ impl<'a> Page<'a> {
         let body = dom.find("body").unwrap_or(0);
         let mut invisible = vec![false; n];
         for (i, node) in dom.nodes.iter().enumerate() {
-            if matches!(node.tag, "script" | "style" | "noscript" | "template" | "head") {
+            if matches!(
+                node.tag,
+                "script" | "style" | "noscript" | "template" | "head" | "title"
+            ) {
                 invisible[i..node.end as usize].fill(true);
             }
         }
         let raw = stats(&dom, &invisible);
         let mut dead = vec![false; n];
+        let mut noscripts = Vec::new();
         let mut i = 0;
         while i < n {
             let node = &dom.nodes[i];
             let end = node.end as usize;
             // A form wrapping the whole page (ASP.NET) is not a form to drop.
             let wraps_page = node.tag == "form" && raw.chars[i] * 2 > raw.chars[body];
-            if !node.tag.is_empty() && rules::is_cleaned_tag(node.tag) && !wraps_page {
+            if node.tag == "noscript" {
+                // Flagged at the root only: readability reads inside.
+                dead[i] = true;
+                noscripts.push(i);
+                i += 1;
+            } else if !node.tag.is_empty() && rules::is_cleaned_tag(node.tag) && !wraps_page {
                 dead[i..end].fill(true);
                 i = end;
             } else {
@@ -178,19 +205,23 @@ impl<'a> Page<'a> {
         let clean = stats(&dom, &dead);
         let (mut pruned, mut unguarded) = (dead.clone(), dead.clone());
         let mut never_text = Vec::new();
+        let mut unguarded_discards = Vec::new();
         let mut containers = [None; rules::BODY_RULES];
         for (i, node) in dom.nodes.iter().enumerate() {
             if dead[i] || node.tag.is_empty() {
                 continue;
             }
             for (rule, slot) in containers.iter_mut().enumerate() {
-                if slot.is_none() && rules::is_body(&dom, i, rule) {
+                if slot.is_none() && !invisible[i] && rules::is_body(&dom, i, rule) {
                     *slot = Some(i);
                 }
             }
             if let Some(reason) = rules::discard_reason(&dom, i, opts.comments) {
                 pruned[i] = true;
-                unguarded[i] |= !guarded(reason);
+                if !guarded(reason) {
+                    unguarded[i] = true;
+                    unguarded_discards.push(i);
+                }
                 if matches!(reason, "comments" | "appended_article") {
                     never_text.push(i);
                 }
@@ -204,8 +235,9 @@ impl<'a> Page<'a> {
             dom,
             opts,
             body,
-            invisible,
             dead,
+            noscripts,
+            unguarded_discards,
             never_text,
             pruned,
             unguarded,
@@ -239,15 +271,59 @@ impl<'a> Page<'a> {
         skip
     }
 
+    /// What the fallbacks read (trafilatura's `basic_cleaning`): the page
+    /// without scripts, styles, asides, footers, cookie banners and
+    /// comment sections, and `with_dead` without the never-text elements
+    /// either. Otherwise unpruned: jusText and the baseline judge
+    /// navigation by themselves. `<noscript>` content is read unless
+    /// `with_dead`.
+    pub fn basic_cleaning(&self, with_dead: bool) -> Vec<bool> {
+        let mut skip = if with_dead {
+            self.dead.clone()
+        } else {
+            vec![false; self.dom.nodes.len()]
+        };
+        for &i in &self.never_text {
+            skip[i] = true;
+        }
+        for (i, n) in self.dom.nodes.iter().enumerate() {
+            if n.tag.is_empty() || skip[i] {
+                continue;
+            }
+            skip[i] = matches!(
+                n.tag,
+                "head" | "title" | "script" | "style" | "template" | "svg" | "aside" | "footer" | "fencedframe"
+            ) || (n.tag == "div" && (n.class.contains("footer") || n.id.contains("footer")))
+                || CONSENT.is_match(n.class)
+                || CONSENT.is_match(n.id);
+        }
+        skip
+    }
+
     /// Characters the unguarded pruning leaves under `i`: an upper bound
     /// for what readability can find there.
     pub fn unguarded_chars(&self, i: usize) -> usize {
         self.unguarded_stats.chars[i] as usize
     }
 
-    /// `unguarded` (for readability's scoring, which has its own class rules).
-    pub fn unguarded(&self) -> &[bool] {
-        &self.unguarded
+    /// `unguarded` with `<noscript>` content read, and its statistics: what
+    /// readability scores (it has its own class rules). Borrowed unless
+    /// the page has a `<noscript>`.
+    pub fn for_readability(&self) -> (std::borrow::Cow<'_, [bool]>, std::borrow::Cow<'_, Stats>) {
+        use std::borrow::Cow;
+        if self.noscripts.is_empty() {
+            return (Cow::Borrowed(&self.unguarded), Cow::Borrowed(&self.unguarded_stats));
+        }
+        let mut skip = self.dead.clone();
+        for &i in &self.noscripts {
+            skip[i] = false;
+        }
+        for &i in &self.unguarded_discards {
+            skip[i] = true;
+        }
+        flag_link_dense(&self.dom, &mut skip);
+        let st = stats(&self.dom, &skip);
+        (Cow::Owned(skip), Cow::Owned(st))
     }
 
     /// The blocks under `root`, skipping the subtrees flagged in `skip`.
