@@ -20,6 +20,7 @@ pub mod dom;
 pub mod justext;
 pub mod meta;
 pub mod prune;
+pub mod raw_text;
 pub mod readability;
 pub mod rules;
 
@@ -65,6 +66,7 @@ const MIN_EXTRACTED: usize = 250;
 /// of the page's text, are retried in recall mode.
 const ESCALATION_MAX: usize = 3000;
 const ESCALATION_SHARE: f64 = 0.2;
+const UNCLEAN: bool = false;
 /// Text loose in a `div` this long is a paragraph without its `<p>`
 /// (jusText's length for a block that can be good on its own).
 const LOOSE_PARAGRAPH: usize = 200;
@@ -76,7 +78,7 @@ fn len(blocks: &[Block]) -> usize {
 
 /// Extracts the main text of `html`.
 pub fn extract(html: &str, opts: &Options) -> Extraction {
-    let parsed = dom::parse(html);
+    let parsed = dom::parse(&raw_text::strip_scripts(html));
     let dom = Dom::new(&parsed);
     let meta = meta::read(&dom);
     let page = Page::new(dom, *opts);
@@ -85,10 +87,11 @@ pub fn extract(html: &str, opts: &Options) -> Extraction {
         best = with_wild_text(&page, best);
         method = "wild";
     }
+    let mut unclean = false;
     if readability_may_win(&page, &best) {
-        let algo = readability(&page);
-        if prefer_readability(&best, &algo) {
-            (best, method) = (algo, "readability");
+        let (algo, algo_unclean) = readability(&page);
+        if prefer_readability(&page.dom, &best, &algo) {
+            (best, method, unclean) = (algo, "readability", algo_unclean);
         }
     }
     // jusText over the pruned page serves two steps; it runs at most once.
@@ -98,9 +101,16 @@ pub fn extract(html: &str, opts: &Options) -> Extraction {
             .get_or_insert_with(|| justext_blocks(&page, page.variant(page.body)))
             .clone()
     };
-    if len(&best) < MIN_EXTRACTED {
+    // trafilatura double-checks a short result, or readability's when it
+    // holds navigation, figures or form parts, with jusText.
+    if (UNCLEAN && unclean) || len(&best) < MIN_EXTRACTED {
         let jt = justext();
-        if len(&jt) > len(&best) {
+        let accept = if unclean {
+            len(&best) <= 3 * len(&jt)
+        } else {
+            len(&jt) > len(&best)
+        };
+        if !jt.is_empty() && accept {
             (best, method) = (jt, "justext");
         }
     }
@@ -165,33 +175,89 @@ fn with_wild_text(page: &Page, mut best: Vec<Block>) -> Vec<Block> {
 /// for four times as much text. Spares most pages the scoring.
 fn readability_may_win(page: &Page, own: &[Block]) -> bool {
     let own_len = len(own);
-    let paragraphs = own.iter().filter(|b| b.kind == BlockKind::Paragraph).count();
-    let tables = own.iter().filter(|b| b.kind == BlockKind::TableRow).count();
-    own_len < MIN_EXTRACTED || paragraphs == 0 || tables > paragraphs || page.unguarded_chars(page.body) > 2 * own_len
+    let paragraphs = p_count(&page.dom, own);
+    let tables = table_count(&page.dom, own);
+    own_len < MIN_EXTRACTED || paragraphs == 0 || tables > paragraphs || page.readable_chars() > 2 * own_len
 }
 
-/// The elements readability's scoring picks, as blocks.
-fn readability(page: &Page) -> Vec<Block> {
-    let (skip, st) = page.for_readability();
-    readability::main_nodes(&page.dom, &skip, &st, page.body)
+/// The elements readability's scoring picks, as blocks, and whether they
+/// hold elements that call for a second opinion.
+fn readability(page: &Page) -> (Vec<Block>, bool) {
+    let art = readability::article(&page.dom, &page.readability_input(), page.body);
+    let mut skip = art.removed;
+    page.without_dead(&mut skip);
+    let blocks = art
+        .nodes
         .into_iter()
         .flat_map(|c| {
+            let node = &page.dom.nodes[c];
+            if node.tag.is_empty() {
+                let mut text = String::new();
+                dom::push_collapsed(&mut text, node.text);
+                return vec![Block {
+                    text: text.trim().to_string(),
+                    kind: BlockKind::Paragraph,
+                    link_chars: 0,
+                    owner: node.parent as usize,
+                    pos: c,
+                }];
+            }
             let b = page.collect(c, &skip);
-            if page.dom.nodes[c].tag == "p" || b.len() <= 1 {
+            if node.tag == "p" || b.len() <= 1 {
                 b
             } else {
                 polish(&page.dom, b)
             }
         })
-        .collect()
+        .collect();
+    (blocks, art.unclean)
+}
+
+/// `<p>` elements in `blocks` (inside table rows, list items and quotes
+/// too): what trafilatura counts to tell prose from tables.
+fn p_count(dom: &Dom, blocks: &[Block]) -> usize {
+    let mut owners: Vec<usize> = blocks.iter().map(|b| b.owner).collect();
+    owners.dedup();
+    owners
+        .into_iter()
+        .map(|o| {
+            if dom.nodes[o].tag == "p" {
+                1
+            } else if matches!(dom.nodes[o].tag, "tr" | "li" | "blockquote" | "dd") {
+                dom.nodes[o + 1..dom.nodes[o].end as usize]
+                    .iter()
+                    .filter(|n| n.tag == "p")
+                    .count()
+            } else {
+                0
+            }
+        })
+        .sum()
+}
+
+/// Tables the rows among `blocks` belong to.
+fn table_count(dom: &Dom, blocks: &[Block]) -> usize {
+    let mut tables: Vec<usize> = blocks
+        .iter()
+        .filter(|b| b.kind == BlockKind::TableRow)
+        .filter_map(|b| {
+            let mut a = b.owner;
+            while a != 0 && dom.nodes[a].tag != "table" {
+                a = dom.nodes[a].parent as usize;
+            }
+            (a != 0).then_some(a)
+        })
+        .collect();
+    tables.dedup();
+    tables.len()
 }
 
 /// trafilatura's rule for replacing its own result with readability's:
 /// much longer, or the own result is short or made of tables.
-fn prefer_readability(own: &[Block], algo: &[Block]) -> bool {
+fn prefer_readability(dom: &Dom, own: &[Block], algo: &[Block]) -> bool {
     let (own_len, algo_len) = (len(own), len(algo));
-    let paragraphs = own.iter().filter(|b| b.kind == BlockKind::Paragraph).count();
-    let tables = own.iter().filter(|b| b.kind == BlockKind::TableRow).count();
+    let paragraphs = p_count(dom, own);
+    let tables = table_count(dom, own);
     algo_len != 0
         && algo_len != own_len
         && own_len <= 2 * algo_len

@@ -28,7 +28,6 @@ static CONSENT: LazyLock<Regex> = LazyLock::new(|| {
 const LINK_SHARE: f64 = 0.8;
 
 /// Per-node text statistics over the cleaned tree.
-#[derive(Clone)]
 pub(crate) struct Stats {
     /// Visible characters in each subtree.
     pub(crate) chars: Vec<u32>,
@@ -150,19 +149,15 @@ pub(crate) struct Page<'a> {
     unguarded: Vec<bool>,
     /// Subtrees that never hold main text.
     dead: Vec<bool>,
-    /// `<noscript>` elements, left out of every pruning but readability's.
+    /// `<noscript>` elements: out of every pruning, but readability reads
+    /// them.
     noscripts: Vec<usize>,
-    /// Roots `unguarded` drops by class/id rules, to redo it with
-    /// `<noscript>` content in.
-    unguarded_discards: Vec<usize>,
     /// Comment sections and appended articles, for [`Page::lenient`].
     never_text: Vec<usize>,
     /// Visible characters per subtree.
     pub raw: Stats,
     clean: Stats,
     pruned_stats: Stats,
-    /// Statistics under `unguarded`, for readability's scoring.
-    pub unguarded_stats: Stats,
     /// First element matching each content-container rule.
     pub containers: [Option<usize>; rules::BODY_RULES],
 }
@@ -205,7 +200,6 @@ impl<'a> Page<'a> {
         let clean = stats(&dom, &dead);
         let (mut pruned, mut unguarded) = (dead.clone(), dead.clone());
         let mut never_text = Vec::new();
-        let mut unguarded_discards = Vec::new();
         let mut containers = [None; rules::BODY_RULES];
         for (i, node) in dom.nodes.iter().enumerate() {
             if dead[i] || node.tag.is_empty() {
@@ -218,10 +212,7 @@ impl<'a> Page<'a> {
             }
             if let Some(reason) = rules::discard_reason(&dom, i, opts.comments) {
                 pruned[i] = true;
-                if !guarded(reason) {
-                    unguarded[i] = true;
-                    unguarded_discards.push(i);
-                }
+                unguarded[i] |= !guarded(reason);
                 if matches!(reason, "comments" | "appended_article") {
                     never_text.push(i);
                 }
@@ -230,21 +221,18 @@ impl<'a> Page<'a> {
         flag_link_dense(&dom, &mut pruned);
         flag_link_dense(&dom, &mut unguarded);
         let pruned_stats = stats(&dom, &pruned);
-        let unguarded_stats = stats(&dom, &unguarded);
         Page {
             dom,
             opts,
             body,
             dead,
             noscripts,
-            unguarded_discards,
             never_text,
             pruned,
             unguarded,
             raw,
             clean,
             pruned_stats,
-            unguarded_stats,
             containers,
         }
     }
@@ -300,30 +288,44 @@ impl<'a> Page<'a> {
         skip
     }
 
-    /// Characters the unguarded pruning leaves under `i`: an upper bound
-    /// for what readability can find there.
-    pub fn unguarded_chars(&self, i: usize) -> usize {
-        self.unguarded_stats.chars[i] as usize
+    /// Characters readability's result can hold at most: the page's text
+    /// outside never-text elements, plus `<noscript>` content.
+    pub fn readable_chars(&self) -> usize {
+        let noscript: usize = self
+            .noscripts
+            .iter()
+            .flat_map(|&i| &self.dom.nodes[i..self.dom.nodes[i].end as usize])
+            .map(|n| n.text.trim_ascii().len())
+            .sum();
+        self.clean.chars[self.body] as usize + noscript
     }
 
-    /// `unguarded` with `<noscript>` content read, and its statistics: what
-    /// readability scores (it has its own class rules). Borrowed unless
-    /// the page has a `<noscript>`.
-    pub fn for_readability(&self) -> (std::borrow::Cow<'_, [bool]>, std::borrow::Cow<'_, Stats>) {
-        use std::borrow::Cow;
-        if self.noscripts.is_empty() {
-            return (Cow::Borrowed(&self.unguarded), Cow::Borrowed(&self.unguarded_stats));
+    /// What readability reads: the page without scripts, styles and
+    /// comment sections, `<noscript>` content included (readability has
+    /// its own rules for the rest).
+    pub fn readability_input(&self) -> Vec<bool> {
+        let mut skip = vec![false; self.dom.nodes.len()];
+        for (i, n) in self.dom.nodes.iter().enumerate() {
+            skip[i] = matches!(
+                n.tag,
+                "head" | "title" | "script" | "style" | "template" | "fencedframe"
+            );
         }
-        let mut skip = self.dead.clone();
+        for &i in &self.never_text {
+            skip[i] = true;
+        }
+        skip
+    }
+
+    /// Adds to `skip` the elements that never hold text, except
+    /// `<noscript>`: how trafilatura cleans readability's result.
+    pub fn without_dead(&self, skip: &mut [bool]) {
+        for (s, d) in skip.iter_mut().zip(&self.dead) {
+            *s |= *d;
+        }
         for &i in &self.noscripts {
             skip[i] = false;
         }
-        for &i in &self.unguarded_discards {
-            skip[i] = true;
-        }
-        flag_link_dense(&self.dom, &mut skip);
-        let st = stats(&self.dom, &skip);
-        (Cow::Owned(skip), Cow::Owned(st))
     }
 
     /// The blocks under `root`, skipping the subtrees flagged in `skip`.

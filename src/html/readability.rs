@@ -1,32 +1,194 @@
-//! Readability's content scoring (Arc90, as in Mozilla Readability and
-//! readability-lxml): paragraphs vote for their parent and grandparent
-//! with their length and commas, class and id names tilt the vote, link
-//! density discounts it, and the winner is taken with its strong
-//! siblings. It answers "where is the bulk of the prose" when markup-based
-//! container rules pick something too small.
+//! Readability's content scoring (Arc90, as readability-lxml and
+//! trafilatura's fork of it do it): drop elements whose class or id says
+//! "unlikely", turn `div`s used as paragraphs into paragraphs, let every
+//! paragraph vote for its parent and grandparent with its length and
+//! commas, tilt the vote by class/id and tag, discount it by link density,
+//! take the winner with its strong siblings, and clean the result of link
+//! lists, forms and image galleries. It answers "where is the bulk of the
+//! prose" when markup-based container rules pick something too small, and
+//! it reads the raw page: the container rules' boilerplate pruning does
+//! not apply here.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::dom::Dom;
-use super::prune::Stats;
+use super::dom::{push_collapsed, Dom};
 
+static UNLIKELY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"combx|comment|community|disqus|extra|foot|header|menu|remark|rss|shoutbox|sidebar|sponsor|ad-break|agegate|pagination|pager|popup|tweet|twitter",
+    )
+    .expect("built-in pattern")
+});
+static MAYBE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"and|article|body|column|content|main|shadow").expect("built-in pattern"));
 static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story")
+    Regex::new(r"(?i)article|body|content|entry|hentry|main|page|pagination|post|text|blog|story")
         .expect("built-in pattern")
 });
 static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|foot|footer|footnote|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|tool|widget",
+        r"(?i)button|combx|comment|com-|contact|figure|foot|footer|footnote|form|input|masthead|media|meta|outbrain|promo|related|scroll|shoutbox|sidebar|sponsor|shopping|tags|tool|widget",
     )
     .expect("built-in pattern")
 });
 
+/// Paragraphs shorter than this do not vote (trafilatura's
+/// `min_text_length`).
+const MIN_TEXT: u32 = 25;
+
+/// Elements whose presence in the result makes trafilatura double-check
+/// it with jusText (its `SANITIZED_XPATH`).
+fn is_unclean_tag(tag: &str) -> bool {
+    matches!(
+        tag,
+        "aside"
+            | "audio"
+            | "button"
+            | "fencedframe"
+            | "fieldset"
+            | "figure"
+            | "footer"
+            | "iframe"
+            | "input"
+            | "label"
+            | "link"
+            | "nav"
+            | "noindex"
+            | "noscript"
+            | "object"
+            | "option"
+            | "select"
+            | "source"
+            | "svg"
+            | "time"
+    )
+}
+
+/// What readability picked.
+pub(crate) struct Article {
+    /// The picked elements, or loose text nodes (a `div`'s text that
+    /// readability wraps as a paragraph), in page order.
+    pub nodes: Vec<usize>,
+    /// Subtrees left out: unlikely candidates and what the final cleaning
+    /// removed.
+    pub removed: Vec<bool>,
+    /// The result holds elements trafilatura distrusts in readability's
+    /// output (navigation, figures, forms, `<time>`...).
+    pub unclean: bool,
+}
+
+/// Per-subtree sums over the nodes not removed.
+#[derive(Clone, Copy, Default)]
+struct Agg {
+    chars: u32,
+    link_chars: u32,
+    commas: u32,
+    p: i32,
+    img: i32,
+    li: i32,
+    embed: i32,
+    input: i32,
+}
+
+struct Scorer<'d, 'a> {
+    dom: &'d Dom<'a>,
+    skip: Vec<bool>,
+    /// `div`s without block content, read as paragraphs.
+    as_p: Vec<bool>,
+    agg: Vec<Agg>,
+}
+
+impl Scorer<'_, '_> {
+    /// Element `i` is a paragraph, or text node `i` is a `div`'s loose text
+    /// that readability wraps in one.
+    fn is_paragraph(&self, i: usize) -> bool {
+        let n = &self.dom.nodes[i];
+        if n.tag.is_empty() {
+            let p = n.parent as usize;
+            self.dom.nodes[p].tag == "div" && !self.as_p[p] && !n.text.trim().is_empty()
+        } else {
+            n.tag == "p" || self.as_p[i]
+        }
+    }
+
+    fn link_density(&self, i: usize) -> f64 {
+        self.agg[i].link_chars as f64 / self.agg[i].chars.max(1) as f64
+    }
+
+    /// Recomputes the sums of the subtree of `root` bottom-up, leaving out
+    /// `self.skip`; `visit` sees each element once its subtree is final and
+    /// may remove it.
+    fn aggregate(&mut self, root: usize, mut visit: impl FnMut(&mut Self, usize) -> bool) {
+        let end = self.dom.nodes[root].end as usize;
+        // Skipped subtrees, marked down from their roots.
+        let mut gone = vec![false; end - root];
+        for i in root..end {
+            self.agg[i] = Agg::default();
+            let p = self.dom.nodes[i].parent as usize;
+            gone[i - root] = self.skip[i] || (i > root && gone[p - root]);
+        }
+        for i in (root..end).rev() {
+            if gone[i - root] {
+                continue;
+            }
+            let n = &self.dom.nodes[i];
+            let mut a = self.agg[i];
+            if n.tag.is_empty() {
+                let mut t = String::new();
+                push_collapsed(&mut t, n.text);
+                let t = t.trim();
+                a.chars = t.chars().count() as u32;
+                a.commas = t.matches(',').count() as u32;
+            } else {
+                match n.tag {
+                    "a" => a.link_chars = a.chars,
+                    "img" => a.img += 1,
+                    "li" => a.li += 1,
+                    "embed" => a.embed += 1,
+                    "input"
+                        if !self
+                            .dom
+                            .attr(i, "type")
+                            .is_some_and(|t| t.eq_ignore_ascii_case("hidden")) =>
+                    {
+                        a.input += 1
+                    }
+                    _ => {}
+                }
+            }
+            self.agg[i] = a;
+            if !n.tag.is_empty() && visit(self, i) {
+                self.skip[i] = true;
+                continue;
+            }
+            if self.is_paragraph(i) {
+                self.agg[i].p += 1;
+            }
+            if i > root {
+                let p = n.parent as usize;
+                let a = self.agg[i];
+                let pa = &mut self.agg[p];
+                pa.chars += a.chars;
+                pa.link_chars += a.link_chars;
+                pa.commas += a.commas;
+                pa.p += a.p;
+                pa.img += a.img;
+                pa.li += a.li;
+                pa.embed += a.embed;
+                pa.input += a.input;
+            }
+        }
+    }
+}
+
 fn class_weight(dom: &Dom, i: usize) -> f64 {
     let mut w = 0.0;
     for name in [dom.nodes[i].class, dom.nodes[i].id] {
+        if name.is_empty() {
+            continue;
+        }
         if NEGATIVE.is_match(name) {
             w -= 25.0;
         }
@@ -39,90 +201,272 @@ fn class_weight(dom: &Dom, i: usize) -> f64 {
 
 fn tag_weight(tag: &str) -> f64 {
     match tag {
-        "div" | "article" | "section" | "main" => 5.0,
+        "div" | "article" => 5.0,
         "pre" | "td" | "blockquote" => 3.0,
-        "address" | "ol" | "ul" | "dl" | "dd" | "dt" | "li" | "form" => -3.0,
-        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
+        "address" | "ol" | "ul" | "dl" | "dd" | "dt" | "li" | "form" | "aside" => -3.0,
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" | "header" | "footer" | "nav" => -5.0,
         _ => 0.0,
     }
 }
 
-fn link_density(st: &Stats, i: usize) -> f64 {
-    if st.chars[i] == 0 {
-        0.0
-    } else {
-        st.link_chars[i] as f64 / st.chars[i] as f64
+/// Whether the class/id names of `i` mark it unlikely to hold content.
+fn unlikely(dom: &Dom, i: usize) -> bool {
+    let n = &dom.nodes[i];
+    let attrs = match (n.class.is_empty(), n.id.is_empty()) {
+        (false, false) => format!("{} {}", n.class, n.id),
+        (false, true) => n.class.to_string(),
+        (true, false) => n.id.to_string(),
+        (true, true) => return false,
+    };
+    if attrs.len() < 2 || matches!(n.tag, "body" | "html") {
+        return false;
     }
+    let low = attrs.to_lowercase();
+    UNLIKELY.is_match(&low) && !MAYBE.is_match(&low)
 }
 
-/// The elements holding the page's main prose, in document order; empty
-/// when no paragraph is long enough to vote.
-pub(crate) fn main_nodes(dom: &Dom, skip: &[bool], st: &Stats, root: usize) -> Vec<usize> {
-    let mut scores: HashMap<usize, f64> = HashMap::new();
+/// Tags that keep a `div` from being read as a paragraph (prefixes, as
+/// readability-lxml matches them).
+fn is_block_prefix(tag: &str) -> bool {
+    [
+        "address",
+        "article",
+        "aside",
+        "audio",
+        "blockquote",
+        "dl",
+        "div",
+        "img",
+        "ol",
+        "p",
+        "table",
+        "ul",
+    ]
+    .iter()
+    .any(|p| tag.starts_with(p))
+}
+
+/// Runs readability over the page under `root`, with `skip` (scripts,
+/// styles, comment sections) already left out.
+pub(crate) fn article(dom: &Dom, skip: &[bool], root: usize) -> Article {
+    let n = dom.nodes.len();
+    let mut skip = skip.to_vec();
     let end = dom.nodes[root].end as usize;
-    let mut i = root + 1;
+    let mut i = root;
     while i < end {
         let node = &dom.nodes[i];
-        if skip[i] {
+        if skip[i] || (!node.tag.is_empty() && unlikely(dom, i)) {
+            skip[i] = true;
+            i = node.end as usize;
+        } else {
+            i += 1;
+        }
+    }
+    // Divs without block content (and not mere link wrappers) are
+    // paragraphs.
+    let mut block_below = vec![false; n];
+    let mut link_below = vec![false; n];
+    for i in (root + 1..end).rev() {
+        let node = &dom.nodes[i];
+        if skip[i] || node.tag.is_empty() {
+            continue;
+        }
+        let p = node.parent as usize;
+        block_below[p] |= block_below[i] || is_block_prefix(node.tag);
+        link_below[p] |= link_below[i] || node.tag == "a";
+    }
+    let mut as_p = vec![false; n];
+    for i in root..end {
+        if dom.nodes[i].tag == "div" && !skip[i] && !block_below[i] {
+            let loose_text = dom
+                .children(i)
+                .any(|c| dom.nodes[c].tag.is_empty() && !dom.nodes[c].text.trim().is_empty());
+            as_p[i] = !link_below[i] || loose_text;
+        }
+    }
+    let mut s = Scorer {
+        dom,
+        skip,
+        as_p,
+        agg: vec![Agg::default(); n],
+    };
+    s.aggregate(root, |_, _| false);
+
+    // Paragraphs vote for their parent and grandparent.
+    let mut candidates: Vec<(usize, f64)> = Vec::new();
+    let mut slot: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut i = root;
+    while i < end {
+        let node = &dom.nodes[i];
+        if s.skip[i] {
             i = node.end as usize;
             continue;
         }
-        if matches!(node.tag, "p" | "td" | "pre") && st.chars[i] >= 25 {
-            let text = dom.text_of(i);
-            let commas = text.matches([',', '،', '，']).count() as f64;
-            let vote = 1.0 + commas + (st.chars[i] as f64 / 100.0).min(3.0);
+        let votes = matches!(node.tag, "p" | "pre" | "td") || s.as_p[i] || (node.tag.is_empty() && s.is_paragraph(i));
+        if votes && s.agg[i].chars >= MIN_TEXT {
+            let vote = 2.0 + s.agg[i].commas as f64 + (s.agg[i].chars as f64 / 100.0).min(3.0);
             let parent = node.parent as usize;
             let grand = dom.nodes[parent].parent as usize;
             for (target, share) in [(parent, 1.0), (grand, 0.5)] {
-                if target == 0 || dom.nodes[target].tag.is_empty() {
+                if dom.nodes[target].tag.is_empty() || dom.nodes[target].tag == "#document" {
                     continue;
                 }
-                let s = scores
-                    .entry(target)
-                    .or_insert_with(|| tag_weight(dom.nodes[target].tag) + class_weight(dom, target));
-                *s += vote * share;
+                let k = *slot.entry(target).or_insert_with(|| {
+                    candidates.push((target, class_weight(dom, target) + tag_weight(dom.nodes[target].tag)));
+                    candidates.len() - 1
+                });
+                candidates[k].1 += vote * share;
             }
         }
         i += 1;
     }
-    let Some((top, top_score)) = scores
-        .iter()
-        .map(|(&n, &s)| (n, s * (1.0 - link_density(st, n))))
-        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-    else {
-        return Vec::new();
-    };
-    let parent = dom.nodes[top].parent as usize;
-    if parent == 0 || dom.nodes[parent].tag == "html" {
-        return vec![top];
+    for c in candidates.iter_mut() {
+        c.1 *= 1.0 - s.link_density(c.0);
     }
-    let threshold = (top_score * 0.2).max(10.0);
-    dom.children(parent)
-        .filter(|&c| !skip[c] && !dom.nodes[c].tag.is_empty())
-        .filter(|&c| {
-            if c == top {
-                return true;
-            }
-            let bonus = if !dom.nodes[c].class.is_empty() && dom.nodes[c].class == dom.nodes[top].class {
-                top_score * 0.2
+    let best = candidates.iter().copied().reduce(|a, b| if b.1 > a.1 { b } else { a });
+
+    let nodes = match best {
+        None => vec![dom.find("body").unwrap_or(root)],
+        Some((top, top_score)) => {
+            let parent = dom.nodes[top].parent as usize;
+            if dom.nodes[parent].tag == "#document" || parent == 0 {
+                vec![top]
             } else {
-                0.0
-            };
-            if scores
-                .get(&c)
-                .is_some_and(|s| s * (1.0 - link_density(st, c)) + bonus >= threshold)
+                let threshold = (top_score * 0.2).max(10.0);
+                dom.children(parent)
+                    .filter(|&c| !s.skip[c])
+                    .filter(|&c| {
+                        if c == top || slot.get(&c).is_some_and(|&k| candidates[k].1 >= threshold) {
+                            return true;
+                        }
+                        if !s.is_paragraph(c) {
+                            return false;
+                        }
+                        let content = if dom.nodes[c].tag.is_empty() {
+                            dom.nodes[c].text
+                        } else {
+                            dom.children(c).next().map(|f| dom.nodes[f].text).unwrap_or("")
+                        };
+                        let (len, ld) = (content.chars().count(), s.link_density(c));
+                        (len > 80 && ld < 0.25)
+                            || (len <= 80 && ld == 0.0 && (content.contains(". ") || content.ends_with('.')))
+                    })
+                    .collect()
+            }
+        }
+    };
+
+    // Final cleaning: negative or link-heavy headings, forms, frames, then
+    // tables, lists and divs that look like navigation or galleries.
+    let score_of = |c: usize| slot.get(&c).map_or(0.0, |&k| candidates[k].1);
+    for &root in &nodes {
+        let end = dom.nodes[root].end as usize;
+        for i in root..end {
+            let tag = dom.nodes[i].tag;
+            if matches!(tag, "form" | "textarea" | "iframe")
+                || (matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+                    && (class_weight(dom, i) < 0.0 || s.link_density(i) > 0.33))
             {
+                s.skip[i] = true;
+            }
+        }
+        s.aggregate(root, |s, i| {
+            let tag = dom.nodes[i].tag;
+            let cleanable = matches!(tag, "table" | "ul" | "aside" | "header" | "footer" | "section")
+                || (tag == "div" && !s.as_p[i]);
+            if !cleanable {
+                return false;
+            }
+            let weight = class_weight(dom, i);
+            if weight + score_of(i) < 0.0 {
                 return true;
             }
-            if dom.nodes[c].tag == "p" {
-                let (len, ld) = (st.chars[c], link_density(st, c));
-                return (len > 80 && ld < 0.25)
-                    || (len <= 80 && ld == 0.0 && {
-                        let t = dom.text_of(c);
-                        t.contains(". ") || t.ends_with('.')
-                    });
+            let a = s.agg[i];
+            if a.commas >= 10 {
+                return false;
             }
-            false
-        })
-        .collect()
+            let li = a.li - 100;
+            let len = a.chars;
+            let ld = s.link_density(i);
+            (a.p > 0 && a.img as f64 > 1.0 + a.p as f64 * 1.3)
+                || (li > a.p && !matches!(tag, "ol" | "ul"))
+                || (a.input as f64 > a.p as f64 / 3.0)
+                || (len < MIN_TEXT && a.img == 0)
+                || (len < MIN_TEXT && a.img > 2)
+                || ld > if weight >= 25.0 { 0.5 } else { 0.2 }
+                || (a.embed == 1 && len < 75)
+                || a.embed > 1
+        });
+    }
+    let unclean = nodes.iter().any(|&root| {
+        let end = dom.nodes[root].end as usize;
+        let mut i = root;
+        while i < end {
+            if s.skip[i] {
+                i = dom.nodes[i].end as usize;
+                continue;
+            }
+            if is_unclean_tag(dom.nodes[i].tag) {
+                return true;
+            }
+            i += 1;
+        }
+        false
+    });
+    let nodes = nodes.into_iter().filter(|&c| !s.skip[c]).collect();
+    Article {
+        nodes,
+        removed: s.skip,
+        unclean,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::html::dom;
+
+    fn picked(html: &str) -> (Vec<String>, bool) {
+        let parsed = dom::parse(html);
+        let d = Dom::new(&parsed);
+        let skip: Vec<bool> = d.nodes.iter().map(|n| matches!(n.tag, "head" | "script")).collect();
+        let body = d.find("body").unwrap();
+        let art = article(&d, &skip, body);
+        let names = art
+            .nodes
+            .iter()
+            .map(|&i| format!("{}.{}", d.nodes[i].tag, d.nodes[i].class))
+            .collect();
+        (names, art.unclean)
+    }
+
+    const PROSE: &str = "Der Gemeinderat hat am Montag beschlossen, die Schule zu sanieren, die Kosten zu teilen, und den Bau im Frühjahr zu beginnen.";
+
+    #[test]
+    fn prose_wins_over_sidebar_and_divs_read_as_paragraphs() {
+        let html = format!(
+            r#"<html><body><div class="sidebar"><p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p></div>
+            <div class="story"><div>{PROSE}</div><div>{PROSE}</div><time>1. März</time></div>
+            <div class="other"><p>Kurz.</p></div></body></html>"#
+        );
+        // The sidebar is an unlikely candidate; the story's divs vote as
+        // paragraphs; `<time>` marks the result for a second opinion.
+        assert_eq!(picked(&html), (vec!["div.story".to_string()], true));
+    }
+
+    #[test]
+    fn noscript_article_and_link_lists_cleaned() {
+        let links =
+            r#"<ul class="list"><li><a href="/a">Erster Link</a></li><li><a href="/b">Zweiter Link</a></li></ul>"#;
+        let html = format!(
+            r#"<html><body><div class="post"><noscript><p>{PROSE}</p><p>{PROSE}</p>{links}</noscript></div></body></html>"#
+        );
+        let parsed = dom::parse(&html);
+        let d = Dom::new(&parsed);
+        let skip = vec![false; d.nodes.len()];
+        let art = article(&d, &skip, d.find("body").unwrap());
+        assert_eq!(art.nodes, [d.find("div").unwrap()]);
+        assert!(art.removed[d.find("ul").unwrap()], "link list kept");
+        assert!(!art.removed[d.find("p").unwrap()]);
+    }
 }
