@@ -67,6 +67,7 @@ const MIN_EXTRACTED: usize = 250;
 const ESCALATION_MAX: usize = 3000;
 const ESCALATION_SHARE: f64 = 0.2;
 const UNCLEAN: bool = false;
+const HEADRULE: bool = true;
 /// Text loose in a `div` this long is a paragraph without its `<p>`
 /// (jusText's length for a block that can be good on its own).
 const LOOSE_PARAGRAPH: usize = 200;
@@ -135,7 +136,7 @@ pub fn extract(html: &str, opts: &Options) -> Extraction {
         }
     }
     Extraction {
-        text: join(&best),
+        text: nfc(join(&best)),
         meta,
         method: if best.is_empty() { "" } else { method },
     }
@@ -284,6 +285,17 @@ fn lenient_container(page: &Page) -> Vec<Block> {
         .unwrap_or_default()
 }
 
+/// `text` in Unicode NFC, the form training text is compared and
+/// deduplicated in (pages mix precomposed and decomposed letters).
+fn nfc(text: String) -> String {
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    if crate::stages::normalize::nfc_stable_fast(&text) || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        text
+    } else {
+        text.nfc().collect()
+    }
+}
+
 /// The blocks as text, one per line, consecutive repeats once.
 fn join(blocks: &[Block]) -> String {
     let mut text = String::new();
@@ -327,7 +339,7 @@ fn polish(dom: &Dom, mut blocks: Vec<Block>) -> Vec<Block> {
     };
     let keep: Vec<bool> = (0..blocks.len())
         .map(|i| match (rank(&blocks[i]), blocks.get(i + 1).and_then(rank)) {
-            (Some(a), Some(b)) => b > a,
+            (Some(a), Some(b)) => HEADRULE || b > a,
             _ => true,
         })
         .collect();

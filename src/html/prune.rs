@@ -98,6 +98,11 @@ fn link_dense(dom: &Dom, s: &Stats, skip: &[bool], i: usize) -> bool {
     }
     let len = s.chars[i] as usize;
     let tag = dom.nodes[i].tag;
+    if tag == "table" {
+        // Tables: only long ones, and by share of link text alone.
+        let share = if len < 1000 { 0.8 } else { 0.5 };
+        return len >= 200 && s.link_chars[i] as f64 > share * len as f64;
+    }
     let last = is_last(dom, skip, i);
     let limit = match (tag, last) {
         ("p", true) => 60,
@@ -126,7 +131,7 @@ fn flag_link_dense(dom: &Dom, skip: &mut [bool]) {
     let s = stats(dom, skip);
     for i in 0..dom.nodes.len() {
         if !skip[i]
-            && matches!(dom.nodes[i].tag, "div" | "ul" | "ol" | "dl" | "p" | "table" | "tr")
+            && matches!(dom.nodes[i].tag, "div" | "ul" | "ol" | "dl" | "p" | "table")
             && link_dense(dom, &s, skip, i)
         {
             skip[i] = true;
