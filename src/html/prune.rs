@@ -24,6 +24,15 @@ static CONSENT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("built-in pattern")
 });
 
+/// A first line that is only a share/print button label or a "more on
+/// this" lead-in (trafilatura's `textfilter`): the block is chrome.
+static SHARE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\W*(Drucken|E-?Mail|Facebook|Flipboard|Google|Instagram|Linkedin|Mail|PDF|Pinterest|Pocket|Print|QQ|Reddit|Twitter|WeChat|WeiBo|Whatsapp|Xing|Mehr zum Thema:?|More on this.{0,8})$",
+    )
+    .expect("built-in pattern")
+});
+
 /// Share of link text above which a short element is navigation.
 const LINK_SHARE: f64 = 0.8;
 
@@ -98,6 +107,11 @@ fn link_dense(dom: &Dom, s: &Stats, skip: &[bool], i: usize) -> bool {
     }
     let len = s.chars[i] as usize;
     let tag = dom.nodes[i].tag;
+    if tag == "tr" && s.links[i] < 2 {
+        // A row with one link is a data row that links its subject; a
+        // row of several is a menu in a table layout.
+        return false;
+    }
     if tag == "table" {
         // Tables: only long ones, and by share of link text alone.
         let share = if len < 1000 { 0.8 } else { 0.5 };
@@ -131,7 +145,7 @@ fn flag_link_dense(dom: &Dom, skip: &mut [bool]) {
     let s = stats(dom, skip);
     for i in 0..dom.nodes.len() {
         if !skip[i]
-            && matches!(dom.nodes[i].tag, "div" | "ul" | "ol" | "dl" | "p" | "table")
+            && matches!(dom.nodes[i].tag, "div" | "ul" | "ol" | "dl" | "p" | "table" | "tr")
             && link_dense(dom, &s, skip, i)
         {
             skip[i] = true;
@@ -335,7 +349,9 @@ impl<'a> Page<'a> {
 
     /// The blocks under `root`, skipping the subtrees flagged in `skip`.
     pub fn collect(&self, root: usize, skip: &[bool]) -> Vec<Block> {
-        blocks::collect(&self.dom, root, self.opts.tables, &|i| skip[i])
+        let mut blocks = blocks::collect(&self.dom, root, self.opts.tables, &|i| skip[i]);
+        blocks.retain(|b| !b.text.lines().next().is_some_and(|l| SHARE_LINE.is_match(l)));
+        blocks
     }
 }
 

@@ -90,3 +90,14 @@ fn empty_and_garbage_yield_nothing() {
         ""
     );
 }
+
+#[test]
+fn share_labels_and_decomposed_letters() {
+    let page = PAGE.replace(
+        "<ul><li>Premier",
+        "<p>Facebook</p><p>E-Mail</p><p>Mehr zum Thema:</p><p>Cafe\u{301} et the\u{301}</p><ul><li>Premier",
+    );
+    let got = extract(&page, &Options::default());
+    assert!(!got.text.contains("Facebook") && !got.text.contains("E-Mail") && !got.text.contains("Mehr zum"));
+    assert!(got.text.contains("Café et thé"), "{}", got.text);
+}
