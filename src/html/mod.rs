@@ -66,8 +66,6 @@ const MIN_EXTRACTED: usize = 250;
 /// of the page's text, are retried in recall mode.
 const ESCALATION_MAX: usize = 3000;
 const ESCALATION_SHARE: f64 = 0.2;
-const UNCLEAN: bool = false;
-const HEADRULE: bool = true;
 /// Text loose in a `div` this long is a paragraph without its `<p>`
 /// (jusText's length for a block that can be good on its own).
 const LOOSE_PARAGRAPH: usize = 200;
@@ -102,10 +100,16 @@ pub fn extract(html: &str, opts: &Options) -> Extraction {
             .get_or_insert_with(|| justext_blocks(&page, page.variant(page.body)))
             .clone()
     };
-    // trafilatura double-checks a short result, or readability's when it
-    // holds navigation, figures or form parts, with jusText.
-    if (UNCLEAN && unclean) || len(&best) < MIN_EXTRACTED {
-        let jt = justext();
+    // trafilatura double-checks a short result with jusText over the
+    // pruned page, and readability's when it holds navigation, figures or
+    // form parts with jusText over the whole page (it judges chrome by
+    // itself).
+    if unclean || len(&best) < MIN_EXTRACTED {
+        let jt = if unclean {
+            justext_blocks(&page, &page.basic_cleaning(true))
+        } else {
+            justext()
+        };
         let accept = if unclean {
             len(&best) <= 3 * len(&jt)
         } else {
@@ -148,7 +152,7 @@ fn container(page: &Page) -> Vec<Block> {
     page.containers
         .iter()
         .flatten()
-        .map(|&c| polish(&page.dom, page.collect(c, page.variant(c))))
+        .map(|&c| polish(page.collect(c, page.variant(c))))
         .find(|b| prune::enough(b))
         .unwrap_or_default()
 }
@@ -207,7 +211,7 @@ fn readability(page: &Page) -> (Vec<Block>, bool) {
             if node.tag == "p" || b.len() <= 1 {
                 b
             } else {
-                polish(&page.dom, b)
+                polish(b)
             }
         })
         .collect();
@@ -315,8 +319,8 @@ fn join(blocks: &[Block]) -> String {
 
 /// Keeps the blocks a container's text is made of: short text loose in
 /// `div`s only when the container has little paragraph text, no headings
-/// left dangling at the end or over emptied sections.
-fn polish(dom: &Dom, mut blocks: Vec<Block>) -> Vec<Block> {
+/// left dangling at the end.
+fn polish(mut blocks: Vec<Block>) -> Vec<Block> {
     let paragraph_chars: usize = blocks
         .iter()
         .filter(|b| b.kind == BlockKind::Paragraph)
@@ -328,23 +332,6 @@ fn polish(dom: &Dom, mut blocks: Vec<Block>) -> Vec<Block> {
     while blocks.last().is_some_and(|b| b.kind == BlockKind::Heading) {
         blocks.pop();
     }
-    // A heading whose section lost everything ("More on this topic" over
-    // a removed link list) is followed by a heading of the same or a higher
-    // rank.
-    let rank = |b: &Block| {
-        dom.nodes[b.owner]
-            .tag
-            .strip_prefix('h')
-            .and_then(|d| d.parse::<u8>().ok())
-    };
-    let keep: Vec<bool> = (0..blocks.len())
-        .map(|i| match (rank(&blocks[i]), blocks.get(i + 1).and_then(rank)) {
-            (Some(a), Some(b)) => HEADRULE || b > a,
-            _ => true,
-        })
-        .collect();
-    let mut keep = keep.into_iter();
-    blocks.retain(|_| keep.next().unwrap_or(true));
     blocks
 }
 
