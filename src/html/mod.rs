@@ -190,7 +190,9 @@ fn readability_may_win(page: &Page, own: &[Block]) -> bool {
 fn readability(page: &Page) -> (Vec<Block>, bool) {
     let art = readability::article(&page.dom, &page.readability_input(), page.body);
     let mut skip = art.removed;
-    page.without_dead(&mut skip);
+    for &c in &art.nodes {
+        page.clean_within(c, &mut skip);
+    }
     let blocks = art
         .nodes
         .into_iter()

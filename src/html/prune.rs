@@ -336,14 +336,15 @@ impl<'a> Page<'a> {
         skip
     }
 
-    /// Adds to `skip` the elements that never hold text, except
-    /// `<noscript>`: how trafilatura cleans readability's result.
-    pub fn without_dead(&self, skip: &mut [bool]) {
-        for (s, d) in skip.iter_mut().zip(&self.dead) {
-            *s |= *d;
-        }
-        for &i in &self.noscripts {
-            skip[i] = false;
+    /// Flags in `skip` the elements under `root` that never hold text,
+    /// except `<noscript>`: how trafilatura cleans readability's result
+    /// (its own subtree only; what encloses it does not matter).
+    pub fn clean_within(&self, root: usize, skip: &mut [bool]) {
+        let end = self.dom.nodes[root].end as usize;
+        for (flag, node) in skip[root..end].iter_mut().zip(&self.dom.nodes[root..end]) {
+            if !node.tag.is_empty() && node.tag != "noscript" && rules::is_cleaned_tag(node.tag) {
+                *flag = true;
+            }
         }
     }
 
