@@ -198,25 +198,40 @@ impl<'a> Page<'a> {
         let raw = stats(&dom, &invisible);
         let mut dead = vec![false; n];
         let mut noscripts = Vec::new();
+        let mut forms = Vec::new();
         let mut i = 0;
         while i < n {
             let node = &dom.nodes[i];
             let end = node.end as usize;
-            // A form wrapping the whole page (ASP.NET) is not a form to drop.
-            let wraps_page = node.tag == "form" && raw.chars[i] * 2 > raw.chars[body];
             if node.tag == "noscript" {
                 // Flagged at the root only: readability reads inside.
                 dead[i] = true;
                 noscripts.push(i);
                 i += 1;
-            } else if !node.tag.is_empty() && rules::is_cleaned_tag(node.tag) && !wraps_page {
+            } else if node.tag == "form" {
+                forms.push(i);
+                i += 1;
+            } else if !node.tag.is_empty() && rules::is_cleaned_tag(node.tag) {
                 dead[i..end].fill(true);
                 i = end;
             } else {
                 i += 1;
             }
         }
-        let clean = stats(&dom, &dead);
+        let mut clean = stats(&dom, &dead);
+        // Forms go once the rest is gone, except one holding most of what
+        // is left: a layout wrapper (ASP.NET), not a widget.
+        let total = clean.chars[0];
+        let mut dropped = false;
+        for &f in &forms {
+            if !dead[f] && clean.chars[f] * 2 <= total {
+                dead[f..dom.nodes[f].end as usize].fill(true);
+                dropped = true;
+            }
+        }
+        if dropped {
+            clean = stats(&dom, &dead);
+        }
         let (mut pruned, mut unguarded) = (dead.clone(), dead.clone());
         let mut never_text = Vec::new();
         let mut containers = [None; rules::BODY_RULES];
