@@ -152,7 +152,7 @@ fn container(page: &Page) -> Vec<Block> {
     page.containers
         .iter()
         .flatten()
-        .map(|&c| polish(page.collect(c, page.variant(c))))
+        .map(|&c| polish(page.collect(c, page.variant(c)), page.p_chars))
         .find(|b| prune::enough(b))
         .unwrap_or_default()
 }
@@ -213,7 +213,12 @@ fn readability(page: &Page) -> (Vec<Block>, bool) {
             if node.tag == "p" || b.len() <= 1 {
                 b
             } else {
-                polish(b)
+                let p_chars = b
+                    .iter()
+                    .filter(|b| b.kind == BlockKind::Paragraph)
+                    .map(|b| b.text.len())
+                    .sum();
+                polish(b, p_chars)
             }
         })
         .collect();
@@ -322,12 +327,7 @@ fn join(blocks: &[Block]) -> String {
 /// Keeps the blocks a container's text is made of: short text loose in
 /// `div`s only when the container has little paragraph text, no headings
 /// left dangling at the end.
-fn polish(mut blocks: Vec<Block>) -> Vec<Block> {
-    let paragraph_chars: usize = blocks
-        .iter()
-        .filter(|b| b.kind == BlockKind::Paragraph)
-        .map(|b| b.text.len())
-        .sum();
+fn polish(mut blocks: Vec<Block>, paragraph_chars: usize) -> Vec<Block> {
     if paragraph_chars >= MIN_EXTRACTED * 3 {
         blocks.retain(|b| b.kind != BlockKind::Loose || b.text.chars().count() >= LOOSE_PARAGRAPH);
     }

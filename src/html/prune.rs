@@ -179,6 +179,10 @@ pub(crate) struct Page<'a> {
     pruned_stats: Stats,
     /// First element matching each content-container rule.
     pub containers: [Option<usize>; rules::BODY_RULES],
+    /// Characters in the page's `<p>` elements (never-text ones left out):
+    /// a page that writes its prose in paragraphs does not write it in
+    /// bare `div`s.
+    pub p_chars: usize,
 }
 
 impl<'a> Page<'a> {
@@ -252,6 +256,10 @@ impl<'a> Page<'a> {
                 }
             }
         }
+        let p_chars = (0..n)
+            .filter(|&i| dom.nodes[i].tag == "p" && !dead[i])
+            .map(|i| clean.chars[i] as usize)
+            .sum();
         flag_link_dense(&dom, &mut pruned);
         flag_link_dense(&dom, &mut unguarded);
         let pruned_stats = stats(&dom, &pruned);
@@ -268,6 +276,7 @@ impl<'a> Page<'a> {
             clean,
             pruned_stats,
             containers,
+            p_chars,
         }
     }
 
