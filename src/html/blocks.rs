@@ -176,9 +176,12 @@ pub fn collect(dom: &Dom, root: usize, tables: bool, skip: &dyn Fn(usize) -> boo
             } else if node.tag != "tr" && !buf.ends_with(' ') {
                 buf.push(' ');
             }
-            // A `div` inside a list item or a quote is part of that item.
+            // A `div` inside a list item or a quote is part of that item,
+            // and so is a heading inside a quote (a pull quote's display
+            // type).
             let kind = match (kind_of(node.tag), top.kind) {
                 (BlockKind::Loose, outer @ (BlockKind::ListItem | BlockKind::Quote | BlockKind::Code)) => outer,
+                (BlockKind::Heading, BlockKind::Quote) => BlockKind::Quote,
                 (kind, _) => kind,
             };
             if kind == BlockKind::TableRow {
