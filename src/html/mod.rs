@@ -3,16 +3,18 @@
 //! cookie banners, share buttons, related links or comments.
 //!
 //! The approach is trafilatura's cascade, each step engaging only when the
-//! ones before it found too little: clean the tree of non-text elements
-//! ([`prune`]); take the content container found by markup (`article`,
-//! `entry-content`, `itemprop=articleBody`, `main`, …) pruned of
-//! boilerplate by class/id and link density; recover stray paragraphs;
-//! prefer readability's scoring when it finds far more; then jusText's
-//! stop-word classifier, the page's JSON-LD `articleBody`, every paragraph;
-//! and retry leniently when the result covers little of the page. jusText
-//! uses the stop words of all 24 EU languages from `langs/`, so pages
-//! without semantic markup work in every one. Nothing recurses, so hostile
-//! nesting cannot overflow a stack.
+//! ones before it found too little: parse as a browser with scripts off
+//! would (scripts, styles and SVG emptied first, [`raw_text`]); clean the
+//! tree of non-text elements ([`prune`]); take the content container found
+//! by markup (`article`, `entry-content`, `itemprop=articleBody`, `main`,
+//! …) pruned of boilerplate by class/id and link density; recover stray
+//! paragraphs; prefer [`readability`]'s scoring of the raw page when it
+//! finds far more; check short or doubtful results with [`justext`]'s
+//! stop-word classifier; fall back to the [`baseline`] (JSON-LD article
+//! bodies, `<article>`s, every paragraph); and retry leniently when the
+//! result covers little of the page. jusText uses the stop words of all 24
+//! EU languages from `langs/`, so pages without semantic markup work in
+//! every one. Nothing recurses, so hostile nesting cannot overflow a stack.
 
 pub mod baseline;
 pub mod blocks;
@@ -225,24 +227,21 @@ fn readability(page: &Page) -> (Vec<Block>, bool) {
     (blocks, art.unclean)
 }
 
-/// `<p>` elements in `blocks` (inside table rows, list items and quotes
-/// too): what trafilatura counts to tell prose from tables.
+/// Paragraphs in `blocks` as trafilatura counts them to tell prose from
+/// tables: `<p>` elements (inside rows, list items and quotes too) and
+/// text loose in `div`s, which its output also holds as paragraphs.
 fn p_count(dom: &Dom, blocks: &[Block]) -> usize {
     let mut owners: Vec<usize> = blocks.iter().map(|b| b.owner).collect();
     owners.dedup();
     owners
         .into_iter()
-        .map(|o| {
-            if dom.nodes[o].tag == "p" {
-                1
-            } else if matches!(dom.nodes[o].tag, "tr" | "li" | "blockquote" | "dd") {
-                dom.nodes[o + 1..dom.nodes[o].end as usize]
-                    .iter()
-                    .filter(|n| n.tag == "p")
-                    .count()
-            } else {
-                0
-            }
+        .map(|o| match dom.nodes[o].tag {
+            "tr" | "li" | "blockquote" | "dd" => dom.nodes[o + 1..dom.nodes[o].end as usize]
+                .iter()
+                .filter(|n| n.tag == "p")
+                .count(),
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "pre" | "dt" => 0,
+            _ => 1,
         })
         .sum()
 }
