@@ -107,7 +107,7 @@ def main():
                     h[k] += c[k]
             p, r, acc, f1 = scores(total)
             name = os.path.basename(result).rsplit(".", 1)[0]
-            print(f"{name:<28} {p:>9.3f} {r:>7.3f} {acc:>8.3f} {f1:>6.3f}   {scores(halves[0])[3]:.3f} / {scores(halves[1])[3]:.3f}")
+            print(f"{name:<28} {p:>9.4f} {r:>7.4f} {acc:>8.4f} {f1:>6.4f}   {scores(halves[0])[3]:.4f} / {scores(halves[1])[3]:.4f}")
     else:
         sys.exit(f"unknown command {cmd}")
 
