@@ -179,7 +179,7 @@ fn with_wild_text(page: &Page, mut best: Vec<Block>) -> Vec<Block> {
 
 /// False when [`prefer_readability`] cannot hold whatever readability
 /// finds: the result is long, has paragraphs, and the page has no room
-/// for four times as much text. Spares most pages the scoring.
+/// for twice as much text. Spares most pages the scoring.
 fn readability_may_win(page: &Page, own: &[Block]) -> bool {
     let own_len = len(own);
     let paragraphs = p_count(&page.dom, own);
@@ -259,6 +259,7 @@ fn table_count(dom: &Dom, blocks: &[Block]) -> usize {
             (a != 0).then_some(a)
         })
         .collect();
+    tables.sort_unstable();
     tables.dedup();
     tables.len()
 }

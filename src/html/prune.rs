@@ -257,7 +257,7 @@ impl<'a> Page<'a> {
             }
         }
         let p_chars = (0..n)
-            .filter(|&i| dom.nodes[i].tag == "p" && !dead[i])
+            .filter(|&i| dom.nodes[i].tag == "p" && !dead[i] && !invisible[i])
             .map(|i| clean.chars[i] as usize)
             .sum();
         flag_link_dense(&dom, &mut pruned);
