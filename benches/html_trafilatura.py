@@ -10,7 +10,9 @@ true positive, each boilerplate segment ("without") found is a false
 positive. trafilatura runs with the settings of its published table
 ("standard": include_comments=False, include_tables=True, fallbacks on).
 Pages are split into two halves by a hash of their URL so a reader can see
-whether a score holds on both.
+whether a score holds on both. "F1 by words" weights every segment by its
+word count (token-level: missing a long paragraph costs more than missing
+a short heading).
 """
 
 import json
@@ -46,6 +48,26 @@ def count(item, text):
     tp = sum(1 for w in item["with"] if norm(w) in t)
     fp = sum(1 for w in item["without"] if norm(w) in t)
     return tp, fp, len(item["with"]) - tp, len(item["without"]) - fp
+
+
+def count_words(item, text):
+    """Like count, each segment weighted by its number of words: a long
+    paragraph missed costs more than a short heading (token-level)."""
+    t = norm(text) if text is not None else None
+    tp = fp = fn = tn = 0
+    for w in item["with"]:
+        k = len(norm(w).split())
+        if t is not None and norm(w) in t:
+            tp += k
+        else:
+            fn += k
+    for w in item["without"]:
+        k = len(norm(w).split())
+        if t is not None and norm(w) in t:
+            fp += k
+        else:
+            tn += k
+    return tp, fp, fn, tn
 
 
 def scores(c):
@@ -91,15 +113,18 @@ def main():
     elif cmd == "score":
         segments = sum(len(i["with"]) for _, _, i in items), sum(len(i["without"]) for _, _, i in items)
         print(f"{len(items)} pages, {segments[0]} text and {segments[1]} boilerplate segments")
-        print(f"{'extractor':<28} {'precision':>9} {'recall':>7} {'accuracy':>8} {'F1':>6}   F1 half A / half B")
+        print(f"{'extractor':<28} {'precision':>9} {'recall':>7} {'accuracy':>8} {'F1':>6}   F1 half A / half B   F1 by words")
         for result in sys.argv[3:]:
             texts = {}
             with open(result, encoding="utf-8") as f:
                 for line in f:
                     r = json.loads(line)
                     texts[r["file"]] = r["text"]
-            total, halves = [0, 0, 0, 0], [[0, 0, 0, 0], [0, 0, 0, 0]]
+            total, halves, words = [0, 0, 0, 0], [[0, 0, 0, 0], [0, 0, 0, 0]], [0, 0, 0, 0]
             for url, path, item in items:
+                cw = count_words(item, texts.get(path))
+                for k in range(4):
+                    words[k] += cw[k]
                 c = count(item, texts.get(path))
                 h = halves[zlib.crc32(url.encode()) % 2]
                 for k in range(4):
@@ -107,7 +132,7 @@ def main():
                     h[k] += c[k]
             p, r, acc, f1 = scores(total)
             name = os.path.basename(result).rsplit(".", 1)[0]
-            print(f"{name:<28} {p:>9.4f} {r:>7.4f} {acc:>8.4f} {f1:>6.4f}   {scores(halves[0])[3]:.4f} / {scores(halves[1])[3]:.4f}")
+            print(f"{name:<28} {p:>9.4f} {r:>7.4f} {acc:>8.4f} {f1:>6.4f}   {scores(halves[0])[3]:.4f} / {scores(halves[1])[3]:.4f}      {scores(words)[3]:.4f}")
     else:
         sys.exit(f"unknown command {cmd}")
 
