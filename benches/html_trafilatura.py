@@ -41,33 +41,20 @@ def norm(text):
     return re.sub(r"\s+", " ", text).strip()
 
 
-def count(item, text):
-    if text is None:
-        return 0, 0, len(item["with"]), len(item["without"])
-    t = norm(text)
-    tp = sum(1 for w in item["with"] if norm(w) in t)
-    fp = sum(1 for w in item["without"] if norm(w) in t)
-    return tp, fp, len(item["with"]) - tp, len(item["without"]) - fp
-
-
-def count_words(item, text):
-    """Like count, each segment weighted by its number of words: a long
-    paragraph missed costs more than a short heading (token-level)."""
+def count(item, text, weight=lambda segment: 1):
+    """(tp, fp, fn, tn) of one page, each segment counting `weight`."""
     t = norm(text) if text is not None else None
-    tp = fp = fn = tn = 0
-    for w in item["with"]:
-        k = len(norm(w).split())
-        if t is not None and norm(w) in t:
-            tp += k
-        else:
-            fn += k
-    for w in item["without"]:
-        k = len(norm(w).split())
-        if t is not None and norm(w) in t:
-            fp += k
-        else:
-            tn += k
-    return tp, fp, fn, tn
+    c = [0, 0, 0, 0]
+    for segments, hit, miss in ((item["with"], 0, 2), (item["without"], 1, 3)):
+        for w in segments:
+            c[hit if t is not None and norm(w) in t else miss] += weight(w)
+    return tuple(c)
+
+
+def words(segment):
+    """A segment's weight by its word count (token-level scoring: a long
+    paragraph missed costs more than a short heading)."""
+    return len(norm(segment).split())
 
 
 def scores(c):
@@ -120,11 +107,11 @@ def main():
                 for line in f:
                     r = json.loads(line)
                     texts[r["file"]] = r["text"]
-            total, halves, words = [0, 0, 0, 0], [[0, 0, 0, 0], [0, 0, 0, 0]], [0, 0, 0, 0]
+            total, halves, by_words = [0, 0, 0, 0], [[0, 0, 0, 0], [0, 0, 0, 0]], [0, 0, 0, 0]
             for url, path, item in items:
-                cw = count_words(item, texts.get(path))
+                cw = count(item, texts.get(path), words)
                 for k in range(4):
-                    words[k] += cw[k]
+                    by_words[k] += cw[k]
                 c = count(item, texts.get(path))
                 h = halves[zlib.crc32(url.encode()) % 2]
                 for k in range(4):
@@ -132,7 +119,7 @@ def main():
                     h[k] += c[k]
             p, r, acc, f1 = scores(total)
             name = os.path.basename(result).rsplit(".", 1)[0]
-            print(f"{name:<28} {p:>9.4f} {r:>7.4f} {acc:>8.4f} {f1:>6.4f}   {scores(halves[0])[3]:.4f} / {scores(halves[1])[3]:.4f}      {scores(words)[3]:.4f}")
+            print(f"{name:<28} {p:>9.4f} {r:>7.4f} {acc:>8.4f} {f1:>6.4f}   {scores(halves[0])[3]:.4f} / {scores(halves[1])[3]:.4f}      {scores(by_words)[3]:.4f}")
     else:
         sys.exit(f"unknown command {cmd}")
 

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::blocks::{is_block_tag, Block, BlockKind};
 use super::dom::{push_collapsed, Dom};
+use super::meta::json_ld_block;
 use super::prune::Page;
 
 /// A tier is taken when it holds more than this many characters
@@ -148,16 +149,8 @@ fn spaced_text(dom: &Dom, skip: &[bool], i: usize) -> String {
 /// order.
 fn json_content(dom: &Dom) -> (Vec<String>, Vec<String>) {
     let (mut bodies, mut teasers) = (Vec::new(), Vec::new());
-    for (i, n) in dom.nodes.iter().enumerate() {
-        if n.tag != "script"
-            || !dom
-                .attr(i, "type")
-                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
-        {
-            continue;
-        }
-        let raw: String = dom.nodes[i + 1..n.end as usize].iter().map(|c| c.text).collect();
-        if let Ok(v) = serde_json::from_str::<Value>(&raw) {
+    for i in 0..dom.nodes.len() {
+        if let Some(v) = json_ld_block(dom, i) {
             walk_json(&v, &mut bodies, &mut teasers, 0);
         }
     }

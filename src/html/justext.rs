@@ -8,19 +8,18 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use super::blocks::{Block, BlockKind};
+use super::blocks::Block;
 
 // trafilatura's settings (`classify_paragraphs(…, 50, 150, 0.1, 0.2,
 // 0.25, no_headings=True)`), looser than jusText's defaults (70, 200,
 // 0.30, 0.32, 0.2) because it runs as a rescue after container rules
-// have failed.
+// have failed. With `no_headings` jusText's heading passes do not run, so
+// headings are classified like any other block.
 const LENGTH_LOW: usize = 50;
 const LENGTH_HIGH: usize = 150;
 const STOPWORDS_LOW: f64 = 0.1;
 const STOPWORDS_HIGH: f64 = 0.2;
 const MAX_LINK_DENSITY: f64 = 0.25;
-const MAX_HEADING_DISTANCE: usize = 150;
-const HEADINGS: bool = false;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -92,22 +91,6 @@ fn stopword_density(text: &str, lang: Option<u32>) -> f64 {
     }
 }
 
-/// Whether a good block follows block `i` within
-/// `MAX_HEADING_DISTANCE` characters.
-fn good_text_follows(blocks: &[Block], class: &[Class], i: usize) -> bool {
-    let mut distance = 0;
-    for (j, c) in class.iter().enumerate().skip(i + 1) {
-        if *c == Class::Good {
-            return true;
-        }
-        distance += blocks[j].text.chars().count();
-        if distance > MAX_HEADING_DISTANCE {
-            return false;
-        }
-    }
-    false
-}
-
 /// Indices of the blocks jusText keeps.
 pub fn good_blocks(blocks: &[Block]) -> Vec<usize> {
     let lang = page_language(blocks);
@@ -146,17 +129,6 @@ pub fn good_blocks(blocks: &[Block]) -> Vec<usize> {
             }
         })
         .collect();
-    let initial = class.clone();
-    // Short headings close before good text are promoted (jusText stage 1).
-    for (i, b) in blocks.iter().enumerate() {
-        if HEADINGS
-            && b.kind == BlockKind::Heading
-            && class[i] == Class::Short
-            && good_text_follows(blocks, &initial, i)
-        {
-            class[i] = Class::NearGood;
-        }
-    }
     // Short blocks take their neighbours' class.
     let neighbour = |class: &[Class], i: usize, dir: isize, skip_neargood: bool| -> Class {
         let mut j = i as isize + dir;
@@ -200,23 +172,13 @@ pub fn good_blocks(blocks: &[Block]) -> Vec<usize> {
             };
         }
     }
-    // Headings right before good text survive (jusText stage 2).
-    for (i, b) in blocks.iter().enumerate() {
-        if HEADINGS
-            && b.kind == BlockKind::Heading
-            && class[i] == Class::Bad
-            && initial[i] != Class::Bad
-            && good_text_follows(blocks, &class, i)
-        {
-            class[i] = Class::Good;
-        }
-    }
     (0..class.len()).filter(|&i| class[i] == Class::Good).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::html::blocks::BlockKind;
 
     fn block(text: &str, link_chars: usize) -> Block {
         Block {

@@ -99,16 +99,8 @@ pub fn read(dom: &Dom) -> PageMeta {
                     _ => {}
                 }
             }
-            "script"
-                if dom
-                    .attr(i, "type")
-                    .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json")) =>
-            {
-                let raw: String = dom.nodes[i + 1..dom.nodes[i].end as usize]
-                    .iter()
-                    .map(|n| n.text)
-                    .collect();
-                if let Ok(v) = serde_json::from_str::<Value>(&raw) {
+            "script" => {
+                if let Some(v) = json_ld_block(dom, i) {
                     json_ld(&v, &mut meta_date, &mut meta_author, &mut og_title);
                 }
             }
@@ -122,6 +114,23 @@ pub fn read(dom: &Dom) -> PageMeta {
         m.canonical = og_url;
     }
     m
+}
+
+/// The parsed content of element `i` when it is a JSON-LD script
+/// (`<script type="application/ld+json">`) holding valid JSON.
+pub(crate) fn json_ld_block(dom: &Dom, i: usize) -> Option<Value> {
+    let is_json_ld = dom.nodes[i].tag == "script"
+        && dom
+            .attr(i, "type")
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"));
+    if !is_json_ld {
+        return None;
+    }
+    let raw: String = dom.nodes[i + 1..dom.nodes[i].end as usize]
+        .iter()
+        .map(|n| n.text)
+        .collect();
+    serde_json::from_str(&raw).ok()
 }
 
 /// Article fields of a JSON-LD block (an object, a list or an `@graph`).

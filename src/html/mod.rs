@@ -4,17 +4,18 @@
 //!
 //! The approach is trafilatura's cascade, each step engaging only when the
 //! ones before it found too little: parse as a browser with scripts off
-//! would (scripts, styles and SVG emptied first, [`raw_text`]); clean the
-//! tree of non-text elements ([`prune`]); take the content container found
-//! by markup (`article`, `entry-content`, `itemprop=articleBody`, `main`,
-//! …) pruned of boilerplate by class/id and link density; recover stray
-//! paragraphs; prefer [`readability`]'s scoring of the raw page when it
-//! finds far more; check short or doubtful results with [`justext`]'s
-//! stop-word classifier; fall back to the [`baseline`] (JSON-LD article
-//! bodies, `<article>`s, every paragraph); and retry leniently when the
-//! result covers little of the page. jusText uses the stop words of all 24
-//! EU languages from `langs/`, so pages without semantic markup work in
-//! every one. Nothing recurses, so hostile nesting cannot overflow a stack.
+//! would (scripts, styles, SVG and unread attributes dropped first,
+//! [`raw_text`]); clean the tree of non-text elements ([`prune`]); take
+//! the content container found by markup (`article`, `entry-content`,
+//! `itemprop=articleBody`, `main`, …) pruned of boilerplate by class/id
+//! and link density; recover stray paragraphs; prefer [`readability`]'s
+//! scoring of the raw page when it finds far more; check short or doubtful
+//! results with [`justext`]'s stop-word classifier; fall back to the
+//! [`baseline`] (JSON-LD article bodies, `<article>`s, every paragraph);
+//! and retry leniently when the result covers little of the page. jusText
+//! uses the stop words of all 24 EU languages from `langs/`, so pages
+//! without semantic markup work in every one. Nothing recurses, so hostile
+//! nesting cannot overflow a stack.
 
 pub mod baseline;
 pub mod blocks;
@@ -79,7 +80,7 @@ fn len(blocks: &[Block]) -> usize {
 
 /// Extracts the main text of `html`.
 pub fn extract(html: &str, opts: &Options) -> Extraction {
-    let parsed = dom::parse(&raw_text::strip_scripts(html));
+    let parsed = dom::parse(&raw_text::slim_markup(html));
     let dom = Dom::new(&parsed);
     let meta = meta::read(&dom);
     let page = Page::new(dom, *opts);
@@ -89,9 +90,10 @@ pub fn extract(html: &str, opts: &Options) -> Extraction {
         method = "wild";
     }
     let mut unclean = false;
-    if readability_may_win(&page, &best) {
+    let own = Shape::of(&page.dom, &best);
+    if own.readability_may_win(&page) {
         let (algo, algo_unclean) = readability(&page);
-        if prefer_readability(&page.dom, &best, &algo) {
+        if own.prefers(len(&algo)) {
             (best, method, unclean) = (algo, "readability", algo_unclean);
         }
     }
@@ -106,18 +108,14 @@ pub fn extract(html: &str, opts: &Options) -> Extraction {
     // pruned page, and readability's when it holds navigation, figures or
     // form parts with jusText over the whole page (it judges chrome by
     // itself).
-    if unclean || len(&best) < MIN_EXTRACTED {
-        let jt = if unclean {
-            justext_blocks(&page, &page.basic_cleaning(true))
-        } else {
-            justext()
-        };
-        let accept = if unclean {
-            len(&best) <= 3 * len(&jt)
-        } else {
-            len(&jt) > len(&best)
-        };
-        if !jt.is_empty() && accept {
+    if unclean {
+        let jt = justext_blocks(&page, &page.basic_cleaning(true));
+        if !jt.is_empty() && len(&best) <= 3 * len(&jt) {
+            (best, method) = (jt, "justext");
+        }
+    } else if len(&best) < MIN_EXTRACTED {
+        let jt = justext();
+        if len(&jt) > len(&best) {
             (best, method) = (jt, "justext");
         }
     }
@@ -141,8 +139,11 @@ pub fn extract(html: &str, opts: &Options) -> Extraction {
             (best, method) = (recall, "recall");
         }
     }
+    // NFC: the form training text is compared and deduplicated in (pages
+    // mix precomposed and decomposed letters).
+    let text = join(&best);
     Extraction {
-        text: nfc(join(&best)),
+        text: crate::stages::normalize::to_nfc(&text).unwrap_or(text),
         meta,
         method: if best.is_empty() { "" } else { method },
     }
@@ -175,16 +176,6 @@ fn with_wild_text(page: &Page, mut best: Vec<Block>) -> Vec<Block> {
     best.extend(wild);
     best.sort_by_key(|b| b.pos);
     best
-}
-
-/// False when [`prefer_readability`] cannot hold whatever readability
-/// finds: the result is long, has paragraphs, and the page has no room
-/// for twice as much text. Spares most pages the scoring.
-fn readability_may_win(page: &Page, own: &[Block]) -> bool {
-    let own_len = len(own);
-    let paragraphs = p_count(&page.dom, own);
-    let tables = table_count(&page.dom, own);
-    own_len < MIN_EXTRACTED || paragraphs == 0 || tables > paragraphs || page.readable_chars() > 2 * own_len
 }
 
 /// The elements readability's scoring picks, as blocks, and whether they
@@ -227,6 +218,43 @@ fn readability(page: &Page) -> (Vec<Block>, bool) {
     (blocks, art.unclean)
 }
 
+/// What trafilatura looks at in its own result to decide whether
+/// readability's should replace it.
+struct Shape {
+    /// Characters.
+    len: usize,
+    /// Made of no paragraphs, or of more tables than paragraphs.
+    deficient: bool,
+}
+
+impl Shape {
+    fn of(dom: &Dom, blocks: &[Block]) -> Shape {
+        let paragraphs = p_count(dom, blocks);
+        Shape {
+            len: len(blocks),
+            deficient: paragraphs == 0 || table_count(dom, blocks) > paragraphs,
+        }
+    }
+
+    /// False when [`Shape::prefers`] cannot hold whatever readability
+    /// finds: the result is long, has paragraphs, and the page has no
+    /// room for twice as much text. Spares most pages the scoring.
+    fn readability_may_win(&self, page: &Page) -> bool {
+        self.len < MIN_EXTRACTED || self.deficient || page.readable_chars() > 2 * self.len
+    }
+
+    /// trafilatura's rule for replacing its own result with readability's
+    /// (`algo_len` characters): much longer, or the own result is short or
+    /// made of tables.
+    fn prefers(&self, algo_len: usize) -> bool {
+        let own_len = self.len;
+        algo_len != 0
+            && algo_len != own_len
+            && own_len <= 2 * algo_len
+            && (own_len < MIN_EXTRACTED || algo_len > 2 * own_len || (algo_len > 2 * MIN_EXTRACTED && self.deficient))
+    }
+}
+
 /// Paragraphs in `blocks` as trafilatura counts them to tell prose from
 /// tables: `<p>` elements (inside rows, list items and quotes too) and
 /// text loose in `div`s, which its output also holds as paragraphs.
@@ -264,20 +292,6 @@ fn table_count(dom: &Dom, blocks: &[Block]) -> usize {
     tables.len()
 }
 
-/// trafilatura's rule for replacing its own result with readability's:
-/// much longer, or the own result is short or made of tables.
-fn prefer_readability(dom: &Dom, own: &[Block], algo: &[Block]) -> bool {
-    let (own_len, algo_len) = (len(own), len(algo));
-    let paragraphs = p_count(dom, own);
-    let tables = table_count(dom, own);
-    algo_len != 0
-        && algo_len != own_len
-        && own_len <= 2 * algo_len
-        && (own_len < MIN_EXTRACTED
-            || algo_len > 2 * own_len
-            || (algo_len > 2 * MIN_EXTRACTED && (paragraphs == 0 || tables > paragraphs)))
-}
-
 /// The blocks of the whole page jusText keeps.
 fn justext_blocks(page: &Page, skip: &[bool]) -> Vec<Block> {
     let all = page.collect(page.body, skip);
@@ -294,17 +308,6 @@ fn lenient_container(page: &Page) -> Vec<Block> {
         .map(|&c| page.collect(c, &lenient))
         .find(|b| prune::enough(b))
         .unwrap_or_default()
-}
-
-/// `text` in Unicode NFC, the form training text is compared and
-/// deduplicated in (pages mix precomposed and decomposed letters).
-fn nfc(text: String) -> String {
-    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
-    if crate::stages::normalize::nfc_stable_fast(&text) || is_nfc_quick(text.chars()) == IsNormalized::Yes {
-        text
-    } else {
-        text.nfc().collect()
-    }
 }
 
 /// The blocks as text, one per line, consecutive repeats once.
@@ -325,8 +328,8 @@ fn join(blocks: &[Block]) -> String {
 }
 
 /// Keeps the blocks a container's text is made of: short text loose in
-/// `div`s only when the container has little paragraph text, no headings
-/// left dangling at the end.
+/// `div`s only when `paragraph_chars` (of the page, or of readability's
+/// pick) are few, no headings left dangling at the end.
 fn polish(mut blocks: Vec<Block>, paragraph_chars: usize) -> Vec<Block> {
     if paragraph_chars >= MIN_EXTRACTED * 3 {
         blocks.retain(|b| b.kind != BlockKind::Loose || b.text.chars().count() >= LOOSE_PARAGRAPH);

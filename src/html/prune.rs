@@ -33,6 +33,12 @@ static SHARE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("built-in pattern")
 });
 
+/// Elements whose content a reader never sees as text: the head and
+/// what scripts and styles carry.
+fn is_unrendered(tag: &str) -> bool {
+    matches!(tag, "head" | "title" | "script" | "style" | "template")
+}
+
 /// Share of link text above which a short element is navigation.
 const LINK_SHARE: f64 = 0.8;
 
@@ -192,10 +198,7 @@ impl<'a> Page<'a> {
         let body = dom.find("body").unwrap_or(0);
         let mut invisible = vec![false; n];
         for (i, node) in dom.nodes.iter().enumerate() {
-            if matches!(
-                node.tag,
-                "script" | "style" | "noscript" | "template" | "head" | "title"
-            ) {
+            if is_unrendered(node.tag) || node.tag == "noscript" {
                 invisible[i..node.end as usize].fill(true);
             }
         }
@@ -321,10 +324,9 @@ impl<'a> Page<'a> {
             if n.tag.is_empty() || skip[i] {
                 continue;
             }
-            skip[i] = matches!(
-                n.tag,
-                "head" | "title" | "script" | "style" | "template" | "svg" | "aside" | "footer" | "fencedframe"
-            ) || (n.tag == "div" && (n.class.contains("footer") || n.id.contains("footer")))
+            skip[i] = is_unrendered(n.tag)
+                || matches!(n.tag, "svg" | "aside" | "footer" | "fencedframe")
+                || (n.tag == "div" && (n.class.contains("footer") || n.id.contains("footer")))
                 || CONSENT.is_match(n.class)
                 || CONSENT.is_match(n.id);
         }
@@ -347,13 +349,9 @@ impl<'a> Page<'a> {
     /// comment sections, `<noscript>` content included (readability has
     /// its own rules for the rest).
     pub fn readability_input(&self) -> Vec<bool> {
-        let mut skip = vec![false; self.dom.nodes.len()];
-        for (i, n) in self.dom.nodes.iter().enumerate() {
-            skip[i] = matches!(
-                n.tag,
-                "head" | "title" | "script" | "style" | "template" | "fencedframe"
-            );
-        }
+        let mut skip: Vec<bool> = (self.dom.nodes.iter())
+            .map(|n| is_unrendered(n.tag) || n.tag == "fencedframe")
+            .collect();
         for &i in &self.never_text {
             skip[i] = true;
         }

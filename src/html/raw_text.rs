@@ -1,13 +1,14 @@
-//! Empties inline `<script>`, `<style>` and `<svg>` elements and drops
-//! the attributes extraction never reads, before parsing. Scripts, styles
-//! and SVG hold 40% of a typical page's bytes, and attributes two thirds
-//! of the rest, yet none of it is text; the HTML tokenizer would copy it
-//! all twice. Skipping it is the cheapest speed-up extraction has. JSON-LD scripts are kept (they
-//! carry metadata and, on script-rendered pages, the article). The scan
-//! follows the tokenizer where it matters: comments, quoted attribute
-//! values and text-only elements (`textarea`, `title`) are not mistaken
-//! for tags, and scripts using the legacy `<!--` escape are left to the
-//! parser, whose rules for them this scan does not repeat.
+//! Slims a page before parsing: empties inline `<script>`, `<style>` and
+//! `<svg>` elements and drops the attributes extraction never reads.
+//! Scripts, styles and SVG hold 40% of a typical page's bytes, and
+//! attributes two thirds of the rest, yet none of it is text; the HTML
+//! tokenizer would copy it all twice. Skipping it is the cheapest speed-up
+//! extraction has. JSON-LD scripts are kept (they carry metadata and, on
+//! script-rendered pages, the article). The scan follows the tokenizer
+//! where it matters: comments, quoted attribute values and text-only
+//! elements (`textarea`, `title`) are not mistaken for tags, and scripts
+//! using the legacy `<!--` escape are left to the parser, whose rules for
+//! them this scan does not repeat.
 
 use std::borrow::Cow;
 
@@ -16,7 +17,7 @@ use memchr::{memchr, memchr3, memmem};
 /// `html` with the content of its scripts, styles and inline SVG images
 /// removed (tags kept), and start tags stripped to the attributes
 /// extraction reads.
-pub fn strip_scripts(html: &str) -> Cow<'_, str> {
+pub fn slim_markup(html: &str) -> Cow<'_, str> {
     let b = html.as_bytes();
     let mut out = String::new();
     let (mut copied, mut i) = (0usize, 0usize);
@@ -31,16 +32,16 @@ pub fn strip_scripts(html: &str) -> Cow<'_, str> {
         }
         // A tag name starts with a letter and runs to a space, `/` or `>`
         // (custom elements carry dashes).
+        if !b.get(lt + 1).is_some_and(u8::is_ascii_alphabetic) {
+            i = lt + 1;
+            continue;
+        }
         let name_end = lt
             + 1
             + b[lt + 1..]
                 .iter()
                 .take_while(|&&c| !c.is_ascii_whitespace() && c != b'/' && c != b'>')
                 .count();
-        if !b.get(lt + 1).is_some_and(u8::is_ascii_alphabetic) {
-            i = lt + 1;
-            continue;
-        }
         let Some(tag_end) = tag_end(b, name_end) else { break };
         let name = &b[lt + 1..name_end];
         let raw = [
@@ -86,9 +87,6 @@ pub fn strip_scripts(html: &str) -> Cow<'_, str> {
             copied = close;
         }
         i = close;
-        if i >= b.len() {
-            break;
-        }
     }
     if copied == 0 {
         return Cow::Borrowed(html);
@@ -272,7 +270,7 @@ mod tests {
     fn scripts_and_styles_emptied_json_ld_kept() {
         let html = r#"<head><STYLE>p{color:red}</style><script type="application/ld+json">{"a":1}</script></head><body><p>A</p><script>if (a<b) x("</p>");</SCRIPT ><p>B<svg viewBox="0 0 9 9"><path d="M0 0"/></svg><svg class=i/><b>C</b><svg></svg></p></body>"#;
         assert_eq!(
-            strip_scripts(html),
+            slim_markup(html),
             r#"<head><STYLE></style><script type="application/ld+json">{"a":1}</script></head><body><p>A</p><script></SCRIPT ><p>B<svg viewBox="0 0 9 9"></svg><svg class=i/><b>C</b><svg></svg></p></body>"#
         );
     }
@@ -290,7 +288,7 @@ mod tests {
             "<svg><defs><svg id=a><path/></svg></defs></svg><p>kept</p>",
             "<svg><g><br/>Text after a break-out</g></svg>",
         ] {
-            assert_eq!(strip_scripts(html), html);
+            assert_eq!(slim_markup(html), html);
         }
     }
 
@@ -298,14 +296,14 @@ mod tests {
     fn only_read_attributes_kept() {
         let html = r#"<div class="post" data-x='a > b' onclick=go()><amp-state id=s hidden src="/s.json"></amp-state><a href="/x" title="t">A</a><img src=a.jpg srcset="a 1x, b 2x"/><br/><meta name=description content="D"><link rel=canonical href="https://e.eu/a"><p id=p1>B</p></div>"#;
         assert_eq!(
-            strip_scripts(html),
+            slim_markup(html),
             r#"<div class="post"><amp-state id=s hidden></amp-state><a>A</a><img /><br/><meta name=description content="D"><link rel=canonical href="https://e.eu/a"><p id=p1>B</p></div>"#
         );
     }
 
     #[test]
     fn unterminated_script_runs_to_the_end() {
-        assert_eq!(strip_scripts("<p>a</p><script>var x = 1;"), "<p>a</p><script>");
-        assert_eq!(strip_scripts("<p a='>"), "<p a='>");
+        assert_eq!(slim_markup("<p>a</p><script>var x = 1;"), "<p>a</p><script>");
+        assert_eq!(slim_markup("<p a='>"), "<p a='>");
     }
 }

@@ -13,16 +13,16 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::dom::{push_collapsed, Dom};
+use super::dom::{is_invisible, Dom};
 
 static UNLIKELY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"combx|comment|community|disqus|extra|foot|header|menu|remark|rss|shoutbox|sidebar|sponsor|ad-break|agegate|pagination|pager|popup|tweet|twitter",
+        r"(?i)combx|comment|community|disqus|extra|foot|header|menu|remark|rss|shoutbox|sidebar|sponsor|ad-break|agegate|pagination|pager|popup|tweet|twitter",
     )
     .expect("built-in pattern")
 });
 static MAYBE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"and|article|body|column|content|main|shadow").expect("built-in pattern"));
+    LazyLock::new(|| Regex::new(r"(?i)and|article|body|column|content|main|shadow").expect("built-in pattern"));
 static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)article|body|content|entry|hentry|main|page|pagination|post|text|blog|story")
         .expect("built-in pattern")
@@ -92,6 +92,39 @@ struct Agg {
     input: i32,
 }
 
+impl std::ops::AddAssign for Agg {
+    fn add_assign(&mut self, a: Agg) {
+        self.chars += a.chars;
+        self.link_chars += a.link_chars;
+        self.commas += a.commas;
+        self.p += a.p;
+        self.img += a.img;
+        self.li += a.li;
+        self.embed += a.embed;
+        self.input += a.input;
+    }
+}
+
+/// Characters and commas of a text node as it reads: whitespace runs
+/// count as one space, invisible characters not at all, the ends trimmed
+/// (what `push_collapsed` then `trim` would leave, without building it).
+fn collapsed_len(text: &str) -> (u32, u32) {
+    let (mut chars, mut commas, mut gap, mut started) = (0, 0, false, false);
+    for c in text.chars() {
+        if is_invisible(c) {
+            continue;
+        }
+        if c.is_whitespace() {
+            gap = started;
+            continue;
+        }
+        chars += 1 + u32::from(gap);
+        commas += u32::from(c == ',');
+        (gap, started) = (false, true);
+    }
+    (chars, commas)
+}
+
 struct Scorer<'d, 'a> {
     dom: &'d Dom<'a>,
     skip: Vec<bool>,
@@ -136,11 +169,7 @@ impl Scorer<'_, '_> {
             let n = &self.dom.nodes[i];
             let mut a = self.agg[i];
             if n.tag.is_empty() {
-                let mut t = String::new();
-                push_collapsed(&mut t, n.text);
-                let t = t.trim();
-                a.chars = t.chars().count() as u32;
-                a.commas = t.matches(',').count() as u32;
+                (a.chars, a.commas) = collapsed_len(n.text);
             } else {
                 match n.tag {
                     "a" => a.link_chars = a.chars,
@@ -167,17 +196,8 @@ impl Scorer<'_, '_> {
                 self.agg[i].p += 1;
             }
             if i > root {
-                let p = n.parent as usize;
                 let a = self.agg[i];
-                let pa = &mut self.agg[p];
-                pa.chars += a.chars;
-                pa.link_chars += a.link_chars;
-                pa.commas += a.commas;
-                pa.p += a.p;
-                pa.img += a.img;
-                pa.li += a.li;
-                pa.embed += a.embed;
-                pa.input += a.input;
+                self.agg[n.parent as usize] += a;
             }
         }
     }
@@ -209,20 +229,17 @@ fn tag_weight(tag: &str) -> f64 {
     }
 }
 
-/// Whether the class/id names of `i` mark it unlikely to hold content.
+/// Whether the class/id names of `i` mark it unlikely to hold content
+/// (readability-lxml tests "class id" lower-cased; no pattern spans the
+/// space, so each name is tested on its own).
 fn unlikely(dom: &Dom, i: usize) -> bool {
     let n = &dom.nodes[i];
-    let attrs = match (n.class.is_empty(), n.id.is_empty()) {
-        (false, false) => format!("{} {}", n.class, n.id),
-        (false, true) => n.class.to_string(),
-        (true, false) => n.id.to_string(),
-        (true, true) => return false,
-    };
-    if attrs.len() < 2 || matches!(n.tag, "body" | "html") {
+    let joined_len = n.class.len() + n.id.len() + usize::from(!n.class.is_empty() && !n.id.is_empty());
+    if joined_len < 2 || matches!(n.tag, "body" | "html") {
         return false;
     }
-    let low = attrs.to_lowercase();
-    UNLIKELY.is_match(&low) && !MAYBE.is_match(&low)
+    let any = |re: &Regex| re.is_match(n.class) || re.is_match(n.id);
+    any(&UNLIKELY) && !any(&MAYBE)
 }
 
 /// Tags that keep a `div` from being read as a paragraph (prefixes, as
@@ -452,6 +469,20 @@ mod tests {
         // The sidebar is an unlikely candidate; the story's divs vote as
         // paragraphs; `<time>` marks the result for a second opinion.
         assert_eq!(picked(&html), (vec!["div.story".to_string()], true));
+    }
+
+    #[test]
+    fn text_length_as_collapsed() {
+        for text in ["", "  ", " a,\u{ad}b \n\t c, ", "x", "Grüße,  \u{200b} Welt "] {
+            let mut collapsed = String::new();
+            dom::push_collapsed(&mut collapsed, text);
+            let t = collapsed.trim();
+            assert_eq!(
+                collapsed_len(text),
+                (t.chars().count() as u32, t.matches(',').count() as u32),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

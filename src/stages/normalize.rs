@@ -93,9 +93,7 @@ impl StageConfig for NormalizeConfig {
 impl Stage for NormalizeConfig {
     fn process(&mut self, doc: &mut Document, counters: &mut Counters) -> anyhow::Result<Verdict> {
         let renormalized = match self.unicode {
-            UnicodeForm::Nfc if !nfc_stable_fast(&doc.text) && is_nfc_quick(doc.text.chars()) != IsNormalized::Yes => {
-                Some(doc.text.nfc().collect::<String>())
-            }
+            UnicodeForm::Nfc => to_nfc(&doc.text),
             UnicodeForm::Nfkc if is_nfkc_quick(doc.text.chars()) != IsNormalized::Yes => {
                 Some(doc.text.nfkc().collect::<String>())
             }
@@ -176,6 +174,12 @@ fn needs_clean(s: &str, whitespace: bool, max_newlines: usize, strip_control: bo
         }
     }
     false
+}
+
+/// `s` in NFC when it is not already, cheaply decided for the common
+/// case of text that is.
+pub fn to_nfc(s: &str) -> Option<String> {
+    (!nfc_stable_fast(s) && is_nfc_quick(s.chars()) != IsNormalized::Yes).then(|| s.nfc().collect())
 }
 
 /// True when every character of `s` is certainly NFC-stable (quick-check
