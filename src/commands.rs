@@ -17,18 +17,31 @@ fn load_plan(pipeline: &Path) -> anyhow::Result<plan::Plan> {
 }
 
 /// `eurocurate run`.
-pub fn run(pipeline: &Path, workers: Option<usize>, quiet: bool) -> anyhow::Result<()> {
+pub fn run(pipeline: &Path, workers: Option<usize>, restart: bool, quiet: bool) -> anyhow::Result<()> {
     let plan = load_plan(pipeline)?;
     let summary = local::run(
         &plan,
         RunOptions {
             workers,
+            restart,
             progress: ProgressMode::detect(quiet),
         },
     )?;
     let last = summary.phases.last();
+    let lost = summary
+        .phases
+        .iter()
+        .filter_map(|p| p.reader.as_ref())
+        .filter(|r| r.lost_total() > 0)
+        .map(|r| {
+            format!(
+                "; input lost and skipped (on_error: skip): {}",
+                crate::exec::describe_losses(r).lines().next().unwrap_or_default()
+            )
+        })
+        .collect::<String>();
     say(&format!(
-        "done: {} tasks run, {} already done; {} documents written to {}; `eurocurate stats {}` for details",
+        "done: {} tasks run, {} already done; {} documents written to {}{lost}; `eurocurate stats {}` for details",
         summary.tasks_run,
         summary.tasks_skipped,
         last.map(|p| p.output.docs).unwrap_or(0),
@@ -121,8 +134,11 @@ pub fn task(pipeline: &Path, phase: usize, task: usize, tasks: Option<usize>) ->
 }
 
 /// `eurocurate submit`.
-pub fn submit(pipeline: &Path, dry_run: bool, retries: u32) -> anyhow::Result<()> {
+pub fn submit(pipeline: &Path, dry_run: bool, retries: u32, restart: bool) -> anyhow::Result<()> {
     let plan = load_plan(pipeline)?;
+    if restart && !dry_run {
+        crate::exec::clear_previous_run(&plan)?;
+    }
     let subs = crate::exec::slurm::submit(&plan, crate::exec::slurm::SubmitOptions { dry_run, retries })?;
     if subs.is_empty() {
         println!(

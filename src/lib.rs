@@ -14,6 +14,7 @@ pub mod exec;
 pub mod html;
 pub mod io;
 pub mod langs;
+pub mod meta_schema;
 pub mod pipeline;
 pub mod report;
 pub mod rng;

@@ -29,6 +29,10 @@ enum Command {
         /// Worker threads (default: executor.workers, else all cores). Output does not depend on it.
         #[arg(long, short)]
         workers: Option<usize>,
+        /// Start over: remove what an earlier run wrote to the output (markers, stats,
+        /// outputs, rejected/) instead of resuming it.
+        #[arg(long)]
+        restart: bool,
     },
     /// Check a pipeline file, its stages and its inputs without running it.
     Validate { pipeline: PathBuf },
@@ -113,6 +117,9 @@ enum Command {
         /// Retries of a failed task inside its array task.
         #[arg(long, default_value_t = 0)]
         retries: u32,
+        /// Start over: remove what an earlier run wrote to the output before submitting.
+        #[arg(long)]
+        restart: bool,
     },
     /// Per phase: tasks done, running, pending and failed (with the failed tasks' logs).
     Status { outdir: PathBuf },
@@ -289,7 +296,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     commands::set_quiet(cli.quiet);
     let result = match cli.command {
-        Command::Run { pipeline, workers } => commands::run(&pipeline, workers, cli.quiet),
+        Command::Run {
+            pipeline,
+            workers,
+            restart,
+        } => commands::run(&pipeline, workers, restart, cli.quiet),
         Command::Validate { pipeline } => commands::validate(&pipeline),
         Command::Plan { pipeline, json } => commands::plan(&pipeline, json),
         Command::Stages { kind } => commands::stages(kind.as_deref()),
@@ -304,7 +315,8 @@ fn main() -> ExitCode {
             pipeline,
             dry_run,
             retries,
-        } => commands::submit(&pipeline, dry_run, retries),
+            restart,
+        } => commands::submit(&pipeline, dry_run, retries, restart),
         Command::Status { outdir } => commands::status(&outdir),
         Command::Tokenizer {
             which: TokenizerCommand::Train(o),

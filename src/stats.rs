@@ -90,6 +90,33 @@ pub struct ReaderStats {
     /// The first problems met, with file and line/offset (capped; the counts
     /// in `skipped` are complete).
     pub problems: Vec<String>,
+    /// Data that could not be read at all — a whole file, a row group, the
+    /// rest of a damaged stream — by cause. Unlike a skipped record, a loss
+    /// fails the run unless the pipeline says `input.on_error: skip`.
+    #[serde(default, skip_serializing_if = "Counters::is_empty")]
+    pub lost: Counters,
+    /// Where each loss happened (capped at [`MAX_LOSSES`]; `lost` counts all).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub losses: Vec<Loss>,
+}
+
+/// One piece of input that could not be read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Loss {
+    /// The input file.
+    pub file: String,
+    /// What of it: `whole file`, `row group 3 (rows 2048..3071)`, `from compressed offset 81920`.
+    pub at: String,
+    /// Short cause, the key in [`ReaderStats::lost`] (`unreadable_file`, `corrupt_row_group`, ...).
+    pub cause: String,
+    /// The error as the reader saw it.
+    pub detail: String,
+}
+
+impl std::fmt::Display for Loss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}, {}: {} ({})", self.file, self.at, self.cause, self.detail)
+    }
 }
 
 /// Skip causes that are normal in crawls (record types and media types not
@@ -103,6 +130,8 @@ pub fn is_routine_skip(cause: &str) -> bool {
 
 /// Most problems kept verbatim per task; the rest are only counted.
 pub const MAX_PROBLEMS: usize = 50;
+/// Most losses kept with their place; every one is counted in `lost`.
+pub const MAX_LOSSES: usize = 1000;
 
 impl ReaderStats {
     /// Counts a skipped record and remembers the message (up to a cap).
@@ -111,6 +140,24 @@ impl ReaderStats {
         if self.problems.len() < MAX_PROBLEMS {
             self.problems.push(message);
         }
+    }
+
+    /// Records input that could not be read (see [`ReaderStats::lost`]).
+    pub fn lose(&mut self, cause: &str, file: &str, at: impl Into<String>, detail: impl std::fmt::Display) {
+        self.lost.add(cause, 1);
+        if self.losses.len() < MAX_LOSSES {
+            self.losses.push(Loss {
+                file: file.to_string(),
+                at: at.into(),
+                cause: cause.to_string(),
+                detail: detail.to_string(),
+            });
+        }
+    }
+
+    /// Number of losses recorded.
+    pub fn lost_total(&self) -> u64 {
+        self.lost.0.values().sum()
     }
 
     /// Adds another task's reader stats.
@@ -122,6 +169,12 @@ impl ReaderStats {
         for p in &other.problems {
             if self.problems.len() < MAX_PROBLEMS {
                 self.problems.push(p.clone());
+            }
+        }
+        self.lost.merge(&other.lost);
+        for l in &other.losses {
+            if self.losses.len() < MAX_LOSSES {
+                self.losses.push(l.clone());
             }
         }
     }

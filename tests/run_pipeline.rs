@@ -213,7 +213,19 @@ fn warc_crawls_to_parquet_with_block_list_and_recrawl_dedup() {
         let batch = batch.unwrap();
         rows += batch.num_rows();
         let cols: Vec<_> = batch.schema().fields().iter().map(|f| f.name().clone()).collect();
-        assert_eq!(cols, ["id", "text", "url", "lang", "lang_score", "source", "metadata"]);
+        assert_eq!(
+            cols,
+            [
+                "id",
+                "text",
+                "url",
+                "lang",
+                "lang_score",
+                "source",
+                "metadata",
+                "metadata_extra"
+            ]
+        );
     }
     assert!(rows > 0);
 }

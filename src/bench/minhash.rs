@@ -158,6 +158,7 @@ fn run_dedup(dir: &Path, input: &Path, name: &str, stage: &str, tasks: usize) ->
         &plan,
         RunOptions {
             workers: None,
+            restart: false,
             progress: ProgressMode::Quiet,
         },
     )?;

@@ -202,6 +202,7 @@ pub fn passthrough(dir: &Path, size_mb: u64) -> anyhow::Result<()> {
             &plan,
             RunOptions {
                 workers: Some(1),
+                restart: false,
                 progress: ProgressMode::Quiet,
             },
         )?;

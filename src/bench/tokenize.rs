@@ -30,6 +30,7 @@ pub fn run(input: &Path, tokenizer: &Path, eos: &str, dir: &Path) -> anyhow::Res
         &plan,
         RunOptions {
             workers: Some(1),
+            restart: false,
             progress: ProgressMode::Quiet,
         },
     )?;

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use super::progress::{say, PhaseProgress, ProgressMode};
 use super::task::run_task;
-use super::{identity, input_bytes, markers, merge_phase_stats, pending_tasks, sweep_temp_files};
+use super::{check_losses, identity, input_bytes, markers, merge_phase_stats, pending_tasks, sweep_temp_files};
 use crate::pipeline::plan::Plan;
 use crate::stats::TaskStats;
 
@@ -17,6 +17,9 @@ use crate::stats::TaskStats;
 pub struct RunOptions {
     /// Threads; `None` = executor.workers or all cores.
     pub workers: Option<usize>,
+    /// Remove what an earlier run left in the output (markers, stats,
+    /// outputs, rejected/) and start over.
+    pub restart: bool,
     pub progress: ProgressMode,
 }
 
@@ -35,6 +38,9 @@ pub fn run(plan: &Plan, opts: RunOptions) -> anyhow::Result<RunSummary> {
         .workers
         .or(plan.spec.executor.workers)
         .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    if opts.restart {
+        super::clear_previous_run(plan)?;
+    }
     std::fs::create_dir_all(&plan.out)
         .with_context(|| format!("cannot create output folder {}", plan.out.display()))?;
     markers::check_identity(&plan.out, &identity(plan))?;
@@ -52,7 +58,9 @@ pub fn run(plan: &Plan, opts: RunOptions) -> anyhow::Result<RunSummary> {
                 "phase {} `{}`: all {} tasks already done",
                 phase.index, phase.name, phase.tasks
             ));
-            summary.phases.push(merge_phase_stats(plan, phase)?);
+            let merged = merge_phase_stats(plan, phase)?;
+            check_losses(plan.spec.input.on_error, phase, &merged)?;
+            summary.phases.push(merged);
             continue;
         }
         let t0 = Instant::now();
@@ -112,6 +120,7 @@ pub fn run(plan: &Plan, opts: RunOptions) -> anyhow::Result<RunSummary> {
             t0.elapsed().as_secs_f64(),
             merged.output.docs
         ));
+        check_losses(plan.spec.input.on_error, phase, &merged)?;
         summary.phases.push(merged);
     }
     sweep_temp_files(&plan.out);
@@ -162,6 +171,7 @@ pub fn run_one(plan: &Plan, phase_index: usize, task: usize, tasks: Option<usize
     }
     if let Some(done) = markers::read_marker(&plan.out, phase_index, task)? {
         say(&format!("phase {phase_index} task {task}: already done"));
+        check_losses(plan.spec.input.on_error, phase, &done)?;
         return Ok(done);
     }
     let counters = super::progress::PhaseCounters::default();
@@ -169,5 +179,6 @@ pub fn run_one(plan: &Plan, phase_index: usize, task: usize, tasks: Option<usize
     if pending_tasks(plan, phase)?.is_empty() {
         merge_phase_stats(plan, phase)?;
     }
+    check_losses(plan.spec.input.on_error, phase, &stats)?;
     Ok(stats)
 }

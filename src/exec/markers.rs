@@ -82,6 +82,9 @@ pub fn check_identity(out: &Path, id: &RunIdentity) -> anyhow::Result<()> {
 pub struct PlanSummary {
     pub pipeline: String,
     pub phases: Vec<PhaseSummary>,
+    /// Whether lost input fails the run (`status` fails with it too).
+    #[serde(default)]
+    pub on_error: crate::pipeline::spec::OnError,
 }
 
 /// One phase of [`PlanSummary`].
@@ -101,6 +104,7 @@ pub fn plan_summary_path(out: &Path) -> PathBuf {
 pub fn write_plan_summary(plan: &crate::pipeline::plan::Plan) -> anyhow::Result<()> {
     let summary = PlanSummary {
         pipeline: plan.spec.name.clone(),
+        on_error: plan.spec.input.on_error,
         phases: plan
             .phases
             .iter()

@@ -386,6 +386,7 @@ pub fn status(out: &Path) -> anyhow::Result<String> {
     let job_ids: Vec<String> = submissions.iter().filter_map(|s| s.job_id.clone()).collect();
     let queue = squeue_states(&job_ids);
     let mut s = format!("pipeline `{}` in {}\n", summary.pipeline, out.display());
+    let mut lost = crate::stats::ReaderStats::default();
     for phase in &summary.phases {
         let latest_job = submissions
             .iter()
@@ -395,7 +396,11 @@ pub fn status(out: &Path) -> anyhow::Result<String> {
         let mut counts: BTreeMap<TaskState, usize> = BTreeMap::new();
         let mut failed = Vec::new();
         for t in 0..phase.tasks {
-            let state = if markers::read_marker(out, phase.index, t)?.is_some() {
+            let marker = markers::read_marker(out, phase.index, t)?;
+            if let Some(r) = marker.as_ref().and_then(|m| m.reader.as_ref()) {
+                lost.merge(r);
+            }
+            let state = if marker.is_some() {
                 TaskState::Done
             } else if let Some(code) = latest_job.as_ref().and_then(|j| queue.get(&(j.clone(), t))) {
                 if code == "PD" {
@@ -440,6 +445,16 @@ pub fn status(out: &Path) -> anyhow::Result<String> {
                 let _ = writeln!(s, "    | {line}");
             }
         }
+    }
+    if lost.lost_total() > 0 {
+        let what = crate::exec::describe_losses(&lost);
+        if summary.on_error == crate::pipeline::spec::OnError::Fail {
+            bail!(
+                "{s}input was lost, so the output is incomplete: {what}\n\
+                 Replace the damaged files and rerun with `--restart`, or accept the losses with `input.on_error: skip`."
+            );
+        }
+        let _ = writeln!(s, "input lost and skipped (on_error: skip): {what}");
     }
     Ok(s)
 }

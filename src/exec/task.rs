@@ -88,7 +88,15 @@ impl DocReader for TaskSource<'_> {
                 stats.skip("empty_file", format!("{}: empty file", unit.path.display()));
                 continue;
             }
-            self.current = Some(io::open_unit(&self.plan.spec.input, unit, self.counter.clone())?);
+            match io::open_unit(&self.plan.spec.input, unit, self.counter.clone()) {
+                Ok(r) => self.current = Some(r),
+                Err(e) => stats.lose(
+                    "unreadable_file",
+                    &unit.path.display().to_string(),
+                    unit.describe(),
+                    format!("{e:#}"),
+                ),
+            }
         }
     }
 }
@@ -171,7 +179,7 @@ fn run_map(
     }
     let mut writer = match sink {
         Sink::Output => {
-            let w = OutputWriter::new(&out.path, out.kind, out.partition_by, out.compression_level, task);
+            let w = OutputWriter::new(out, task, Arc::new(plan.metadata.clone()));
             Writer::Out(match plan.token_vocab() {
                 Some(vocab) => w.with_tokens(TokenDtype::for_vocab(vocab), out.max_tokens_per_shard),
                 None => w,

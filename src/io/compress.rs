@@ -82,9 +82,9 @@ impl Read for Decoded {
                 }
                 z.read(buf).map_err(|e| {
                     *failed = true;
-                    io::Error::new(
-                        io::ErrorKind::InvalidData,
+                    Damage::error(
                         format!("zstd stream is damaged or truncated ({e}); the rest of the file is lost"),
+                        false,
                     )
                 })
             }
@@ -259,12 +259,43 @@ impl GzMembers {
         } else {
             "; no further gzip member, the rest of the file is lost".to_string()
         };
-        io::Error::new(
-            io::ErrorKind::InvalidData,
+        Damage::error(
             format!("{what} in the gzip member at compressed offset {at}{tail}"),
+            recovered,
         )
     }
 }
+
+/// Damage in a compressed stream, carried inside the `io::Error` the
+/// decoded stream returns, so readers can tell "one damaged gzip member,
+/// reading resumes after it" from "the rest of the file is lost".
+#[derive(Debug)]
+pub struct Damage {
+    message: String,
+    /// Reading resumes at the next gzip member.
+    pub resumes: bool,
+}
+
+impl Damage {
+    fn error(message: String, resumes: bool) -> io::Error {
+        io::Error::new(io::ErrorKind::InvalidData, Damage { message, resumes })
+    }
+
+    /// True when `e` is damage after which the stream goes on.
+    pub fn resumes_after(e: &io::Error) -> bool {
+        e.get_ref()
+            .and_then(|x| x.downcast_ref::<Damage>())
+            .is_some_and(|d| d.resumes)
+    }
+}
+
+impl std::fmt::Display for Damage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Damage {}
 
 fn read_up_to<R: Read>(r: &mut R, buf: &mut [u8]) -> io::Result<usize> {
     let mut got = 0;

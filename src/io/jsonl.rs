@@ -161,7 +161,7 @@ impl DocReader for JsonlReader {
                         Some(l) => format!("{}:{l}", self.display),
                         None => self.here(line_start),
                     };
-                    stats.skip("damaged_stream", format!("{at}: {e}"));
+                    stats.lose("damaged_stream", &self.display, format!("from {at}"), e);
                     // The partial line cannot be trusted; the decoder has
                     // moved to whatever can be recovered.
                     self.line = None;
@@ -311,7 +311,10 @@ impl<'de> Visitor<'de> for DocSeed<'_> {
             } else if key == f.url {
                 doc.url = map.next_value::<Option<String>>().ok().flatten();
             } else if key == f.lang {
-                doc.lang = map.next_value::<Option<String>>()?.filter(|l| !l.is_empty());
+                doc.lang = map
+                    .next_value::<Option<String>>()?
+                    .filter(|l| !l.is_empty())
+                    .map(|l| crate::text::lang_code::to_iso639_1(&l).to_string());
             } else if key == "lang_score" {
                 doc.lang_score = map.next_value::<Option<f32>>()?;
             } else if key == "source" {

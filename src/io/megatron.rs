@@ -337,12 +337,14 @@ pub fn write_manifest(dir: &Path) -> anyhow::Result<serde_json::Value> {
         let r = ShardReader::open(&prefix)?;
         let rel = prefix.strip_prefix(dir).unwrap_or(&prefix).to_path_buf();
         let lang = if rel.components().count() > 1 {
-            rel.components()
+            let folder = rel
+                .components()
                 .next()
                 .unwrap()
                 .as_os_str()
                 .to_string_lossy()
-                .into_owned()
+                .into_owned();
+            crate::pipeline::spec::PartitionStyle::lang_of(&folder).to_string()
         } else {
             "all".to_string()
         };

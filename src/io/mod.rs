@@ -21,7 +21,8 @@ use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
 use crate::document::Document;
-use crate::pipeline::spec::{InputFormat, InputSpec};
+use crate::meta_schema::MetaField;
+use crate::pipeline::spec::{InputFormat, InputSpec, Preset};
 use crate::stages::Rejection;
 use crate::stats::ReaderStats;
 
@@ -76,16 +77,42 @@ pub fn open_unit(input: &InputSpec, unit: &Unit, counter: Arc<AtomicU64>) -> any
             input.invalid_utf8,
             counter,
         )?),
-        InputFormat::Parquet => Box::new(parquet_in::ParquetReader::open(
-            unit,
-            &parquet_in::ParquetColumns {
-                text: field(&input.text_field, "text"),
-                id: field(&input.id_field, "id"),
-                url: field(&input.url_field, "url"),
-                lang: field(&input.lang_field, "lang"),
-                meta: input.meta_columns.clone(),
-            },
-            counter,
-        )?),
+        InputFormat::Parquet => Box::new(parquet_in::ParquetReader::open(unit, &parquet_columns(input), counter)?),
     })
+}
+
+/// The columns a Parquet input is read from: the preset's, overridden by
+/// the fields the pipeline sets.
+pub fn parquet_columns(input: &InputSpec) -> parquet_in::ParquetColumns {
+    let (lang, meta): (Vec<&str>, Vec<&str>) = match input.preset {
+        None => (vec!["lang"], vec![]),
+        Some(Preset::Fineweb | Preset::Fineweb2) => (vec!["language"], vec!["*"]),
+        Some(Preset::Hf) => (vec!["lang", "language"], vec!["*"]),
+    };
+    let or = |f: &Option<String>, d: &str| f.clone().unwrap_or_else(|| d.to_string());
+    parquet_in::ParquetColumns {
+        text: or(&input.text_field, "text"),
+        id: or(&input.id_field, "id"),
+        url: or(&input.url_field, "url"),
+        lang: match &input.lang_field {
+            Some(l) => vec![l.clone()],
+            None => lang.into_iter().map(String::from).collect(),
+        },
+        meta: if input.meta_columns.is_empty() {
+            meta.into_iter().map(String::from).collect()
+        } else {
+            input.meta_columns.clone()
+        },
+    }
+}
+
+/// The metadata fields the input itself writes, typed: WARC headers for
+/// WARC/WET, the metadata columns (typed from the first readable file) for
+/// Parquet. JSONL fields are free-form and land in `metadata_extra`.
+pub fn reader_metadata(input: &InputSpec, files: &[std::path::PathBuf]) -> Vec<MetaField> {
+    match input.kind {
+        InputFormat::Parquet => parquet_in::metadata_fields(files, &parquet_columns(input)),
+        InputFormat::Warc | InputFormat::Wet => warc::metadata_fields(),
+        InputFormat::Jsonl => Vec::new(),
+    }
 }

@@ -3,12 +3,14 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::jsonl_out::{DocJson, JsonlZstWriter, RejectionJson};
 use super::megatron::{ShardWriter, TokenDtype};
 use super::parquet_out::ParquetWriter;
 use crate::document::Document;
-use crate::pipeline::spec::{OutputFormat, PartitionBy};
+use crate::meta_schema::MetaField;
+use crate::pipeline::spec::{OutputFormat, OutputSpec, PartitionBy, PartitionStyle};
 use crate::stages::Rejection;
 
 enum FileWriter {
@@ -81,7 +83,10 @@ pub struct OutputWriter {
     dir: PathBuf,
     format: OutputFormat,
     partition: Option<PartitionBy>,
+    style: PartitionStyle,
     level: i32,
+    /// Typed metadata fields of Parquet files.
+    fields: Arc<Vec<MetaField>>,
     /// Megatron: id width and shard size.
     tokens: Option<(TokenDtype, u64)>,
     file_name: String,
@@ -89,18 +94,22 @@ pub struct OutputWriter {
 }
 
 impl OutputWriter {
-    /// Writer for task `task`.
-    pub fn new(dir: &Path, format: OutputFormat, partition: Option<PartitionBy>, level: i32, task: usize) -> Self {
+    /// Writer for task `task` of the output `spec`; Parquet files get the
+    /// `metadata` columns of `fields`.
+    pub fn new(spec: &OutputSpec, task: usize, fields: Arc<Vec<MetaField>>) -> Self {
+        let format = spec.kind;
         let ext = match format {
             OutputFormat::Jsonl => ".jsonl.zst",
             OutputFormat::Parquet => ".parquet",
             OutputFormat::Megatron => "",
         };
         OutputWriter {
-            dir: dir.to_path_buf(),
+            dir: spec.path.clone(),
             format,
-            partition,
-            level,
+            partition: spec.partition_by,
+            style: spec.partition_style,
+            level: spec.compression_level,
+            fields,
             tokens: None,
             file_name: format!("part-{task:05}{ext}"),
             writers: BTreeMap::new(),
@@ -116,7 +125,7 @@ impl OutputWriter {
 
     pub fn path_for(&self, lang: &str) -> PathBuf {
         match self.partition {
-            Some(PartitionBy::Lang) => self.dir.join(lang).join(&self.file_name),
+            Some(PartitionBy::Lang) => self.dir.join(self.style.folder(lang)).join(&self.file_name),
             None => self.dir.join(&self.file_name),
         }
     }
@@ -131,7 +140,9 @@ impl OutputWriter {
             let path = self.path_for(if key.is_empty() { "und" } else { key });
             let w = match self.format {
                 OutputFormat::Jsonl => FileWriter::Jsonl(JsonlZstWriter::create(&path, self.level)?),
-                OutputFormat::Parquet => FileWriter::Parquet(Box::new(ParquetWriter::create(&path, self.level)?)),
+                OutputFormat::Parquet => {
+                    FileWriter::Parquet(Box::new(ParquetWriter::create(&path, self.level, self.fields.clone())?))
+                }
                 OutputFormat::Megatron => {
                     let (dtype, max_tokens) = self
                         .tokens

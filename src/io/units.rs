@@ -96,7 +96,15 @@ pub fn units(input: &InputSpec, files: &[PathBuf]) -> anyhow::Result<Vec<Unit>> 
             .with_context(|| format!("cannot stat input file {}", path.display()))?
             .len();
         match input.kind {
-            InputFormat::Parquet => out.extend(parquet_units(path, split)?),
+            InputFormat::Parquet => match parquet_units(path, split) {
+                Ok(u) => out.extend(u),
+                // Unreadable: one unit, whose reader records the loss.
+                Err(_) => out.push(Unit {
+                    path: path.clone(),
+                    part: Part::Whole,
+                    bytes,
+                }),
+            },
             InputFormat::Jsonl if bytes > split && Compression::sniff(path) == Compression::None => {
                 let mut start = 0;
                 while start < bytes {

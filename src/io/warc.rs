@@ -16,6 +16,7 @@ use super::compress::{self, Decoded};
 use super::units::Unit;
 use super::{DocReader, ReadItem};
 use crate::document::Document;
+use crate::meta_schema::{MetaField, MetaType};
 use crate::pipeline::spec::InvalidUtf8;
 use crate::stages::Rejection;
 use crate::stats::ReaderStats;
@@ -77,9 +78,29 @@ impl WarcReader {
         Ok(n > 0)
     }
 
+    /// Records damage and resynchronises on the next record.
     fn damaged(&mut self, stats: &mut ReaderStats, cause: &str, msg: String) {
         stats.skip(cause, msg);
         self.resyncing = true;
+    }
+
+    /// A read error of the decoded stream. A damaged gzip member after
+    /// which reading resumes is one lost record (WARC files hold one record
+    /// per member), skipped and counted; a stream that ends in damage loses
+    /// an unknown number of records: that is a loss.
+    fn stream_error(&mut self, stats: &mut ReaderStats, record_start: u64, e: std::io::Error) {
+        let msg = format!("{}@{record_start}: {e}", self.display);
+        if compress::Damage::resumes_after(&e) {
+            self.damaged(stats, "damaged_stream", msg);
+        } else {
+            stats.lose(
+                "damaged_stream",
+                &self.display,
+                format!("from offset {record_start}"),
+                msg,
+            );
+            self.resyncing = true;
+        }
     }
 }
 
@@ -134,6 +155,32 @@ impl<R: BufRead> BufRead for Replay<R> {
     }
 }
 
+/// The metadata fields WARC and WET records carry.
+pub fn metadata_fields() -> Vec<MetaField> {
+    let s = |name: &str, doc: &str| MetaField::new(name, MetaType::Str, doc);
+    vec![
+        s("warc_type", "WARC record type (`response`, `conversion`, ...)"),
+        s("warc_date", "WARC-Date of the record"),
+        s(
+            "warc_truncated",
+            "WARC-Truncated reason, when the crawler cut the record",
+        ),
+        s("warc_refers_to", "WARC-Refers-To of a WET record"),
+        MetaField::new("http_status", MetaType::Int, "HTTP status of a response record"),
+        MetaField::new(
+            "http_headers",
+            MetaType::Json,
+            "HTTP response headers, lower-cased names (JSON object text)",
+        ),
+        s("content_type", "Content-Type of the payload"),
+        s("charset", "character set the page was decoded from"),
+        s(
+            "charset_source",
+            "how the charset was found (header, meta, detected, ...)",
+        ),
+    ]
+}
+
 /// A parsed WARC header block.
 struct WarcHeaders {
     fields: Vec<(String, String)>,
@@ -150,14 +197,13 @@ impl WarcHeaders {
 
 impl DocReader for WarcReader {
     fn next_item(&mut self, stats: &mut ReaderStats) -> anyhow::Result<Option<ReadItem>> {
-        loop {
+        'records: loop {
             let record_start = self.pos;
             match self.read_line() {
                 Ok(false) => return Ok(None),
                 Ok(true) => {}
                 Err(e) => {
-                    let msg = format!("{}@{}: {e}", self.display, record_start);
-                    self.damaged(stats, "damaged_stream", msg);
+                    self.stream_error(stats, record_start, e);
                     continue;
                 }
             }
@@ -188,9 +234,13 @@ impl DocReader for WarcReader {
                         bad = Some("file ends inside the WARC header block".into());
                         break;
                     }
-                    Err(e) => {
+                    Err(e) if compress::Damage::resumes_after(&e) => {
                         bad = Some(e.to_string());
                         break;
+                    }
+                    Err(e) => {
+                        self.stream_error(stats, record_start, e);
+                        continue 'records;
                     }
                 }
                 let l = String::from_utf8_lossy(&self.line);
@@ -236,8 +286,7 @@ impl DocReader for WarcReader {
             match (&mut self.reader).take(len).read_to_end(&mut body) {
                 Ok(n) => self.pos += n as u64,
                 Err(e) => {
-                    let msg = format!("{}@{}: record body unreadable: {e}", self.display, record_start);
-                    self.damaged(stats, "damaged_stream", msg);
+                    self.stream_error(stats, record_start, e);
                     continue;
                 }
             }
@@ -273,7 +322,12 @@ impl DocReader for WarcReader {
                         record_start,
                         body.len()
                     );
-                    stats.skip("truncated_record", msg);
+                    stats.lose(
+                        "truncated_file",
+                        &self.display,
+                        format!("from offset {record_start}"),
+                        msg,
+                    );
                     return Ok(None);
                 }
                 let msg = format!(

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::spec::{InputFormat, PipelineSpec};
 use crate::io::units::{self, Unit};
+use crate::meta_schema::MetaField;
 use crate::stages::{StageConfig, ValidateContext};
 
 /// A stage as it runs inside a map phase.
@@ -91,6 +92,9 @@ pub struct Plan {
     pub assignment: Vec<Vec<Unit>>,
     /// Output folder (also holds _markers, _stats, _work).
     pub out: PathBuf,
+    /// Every metadata field the input and the stages declare, typed: the
+    /// `metadata` struct column of Parquet outputs (the same in every file).
+    pub metadata: Vec<MetaField>,
 }
 
 impl Plan {
@@ -140,11 +144,16 @@ pub fn build(spec: PipelineSpec, pipeline_file: &Path) -> anyhow::Result<Plan> {
     }
     let files = units::expand_paths(&spec.input).with_context(|| format!("{}: input", pipeline_file.display()))?;
     if spec.input.kind == InputFormat::Parquet {
-        let text = spec.input.text_field.as_deref().unwrap_or("text");
+        let columns = crate::io::parquet_columns(&spec.input);
         for f in &files {
-            crate::io::parquet_in::check_schema(f, text)?;
+            crate::io::parquet_in::check_schema(f, &columns)?;
         }
     }
+    let metadata = crate::meta_schema::merge(
+        crate::io::reader_metadata(&spec.input, &files)
+            .into_iter()
+            .chain(spec.stages.iter().flat_map(|s| s.config.metadata())),
+    );
     let all_units = units::units(&spec.input, &files)?;
     let tasks = spec.executor.tasks.unwrap_or(all_units.len().max(1));
     let assignment = units::assign(&all_units, tasks);
@@ -156,6 +165,7 @@ pub fn build(spec: PipelineSpec, pipeline_file: &Path) -> anyhow::Result<Plan> {
         phases,
         assignment,
         out,
+        metadata,
     })
 }
 

@@ -56,6 +56,38 @@ pub enum InvalidUtf8 {
     Skip,
 }
 
+/// What a run does when input is lost: a file that cannot be opened, a
+/// Parquet row group that cannot be decoded, the rest of a damaged stream.
+/// (A single bad record is always skipped and counted.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnError {
+    /// Read everything that can be read, then fail the run with a list of
+    /// what was lost; reruns keep failing until `--restart` or `skip`.
+    #[default]
+    Fail,
+    /// Count the losses per cause in stats, the run summary and the report,
+    /// and succeed.
+    Skip,
+}
+
+/// Column layouts of published datasets, so they read without listing columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Preset {
+    /// FineWeb / FineWeb-Edu Parquet: `text`, `id`, `url`, `language`
+    /// (ISO 639-1); `dump`, `date`, `language_score`, `token_count`, `score`
+    /// ... carried into metadata.
+    Fineweb,
+    /// FineWeb-2 Parquet: `text`, `id`, `url`, `language` (ISO 639-3, e.g.
+    /// `mlt`, mapped to `mt`), `language_script`, `language_score`,
+    /// `minhash_cluster_size`, `top_langs` ... carried into metadata.
+    Fineweb2,
+    /// Any Hugging Face dataset Parquet export: `text`, `id`, `url`, `lang`
+    /// or `language` when present; every other column into metadata.
+    Hf,
+}
+
 /// `input:` — where documents come from.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -63,6 +95,14 @@ pub struct InputSpec {
     pub kind: InputFormat,
     /// Glob patterns; matches are sorted so task assignment is deterministic.
     pub paths: Vec<String>,
+    /// Column layout of a published dataset (`fineweb`, `fineweb2`, `hf`);
+    /// explicit `*_field`/`meta_columns` settings override it.
+    #[serde(default)]
+    pub preset: Option<Preset>,
+    /// Lost input (unreadable file, corrupt row group, damaged stream):
+    /// `fail` (default) or `skip`.
+    #[serde(default)]
+    pub on_error: OnError,
     /// JSONL/Parquet: field holding the text (default `text`).
     #[serde(default)]
     pub text_field: Option<String>,
@@ -75,7 +115,8 @@ pub struct InputSpec {
     /// JSONL/Parquet: field holding a known language code (default `lang`).
     #[serde(default)]
     pub lang_field: Option<String>,
-    /// Parquet: extra columns copied into the document metadata.
+    /// Parquet: extra columns copied into the document metadata; `"*"` is
+    /// every column not read as text, id, url or language.
     #[serde(default)]
     pub meta_columns: Vec<String>,
     /// WARC/WET: record types turned into documents
@@ -112,6 +153,33 @@ pub enum PartitionBy {
     Lang,
 }
 
+/// How partition folders are named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PartitionStyle {
+    /// `mt/part-00003.parquet`.
+    #[default]
+    Folder,
+    /// Hive style, `lang=mt/part-00003.parquet`, which DuckDB, polars,
+    /// pyarrow and Spark turn into a column when scanning the folder.
+    Hive,
+}
+
+impl PartitionStyle {
+    /// The folder name of language `lang`.
+    pub fn folder(self, lang: &str) -> String {
+        match self {
+            PartitionStyle::Folder => lang.to_string(),
+            PartitionStyle::Hive => format!("lang={lang}"),
+        }
+    }
+
+    /// The language of a partition folder of either style (`mt`, `lang=mt`).
+    pub fn lang_of(folder: &str) -> &str {
+        folder.strip_prefix("lang=").unwrap_or(folder)
+    }
+}
+
 /// `output:` — where kept and rejected documents go.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -122,6 +190,9 @@ pub struct OutputSpec {
     pub path: PathBuf,
     #[serde(default)]
     pub partition_by: Option<PartitionBy>,
+    /// Partition folder names: `folder` (`mt/`, default) or `hive` (`lang=mt/`).
+    #[serde(default)]
+    pub partition_style: PartitionStyle,
     /// Where dropped documents go (default `<path>/rejected`).
     #[serde(default)]
     pub rejected: Option<PathBuf>,

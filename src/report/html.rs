@@ -137,6 +137,7 @@ pub fn render(outdir: &Path, run: &RunOnDisk, plan: Option<&markers::PlanSummary
         esc(&outdir.display().to_string())
     );
     h.push_str(&completeness(outdir, run, plan));
+    h.push_str(&lost_input(run, plan));
     h.push_str(&funnel(run));
     h.push_str(&drops(run));
     h.push_str(&languages(run, scan));
@@ -183,6 +184,44 @@ fn completeness(outdir: &Path, run: &RunOnDisk, plan: Option<&markers::PlanSumma
         );
     }
     s
+}
+
+/// Input that could not be read (whole files, row groups, damaged
+/// streams): where and why, and whether the run accepted it.
+fn lost_input(run: &RunOnDisk, plan: Option<&markers::PlanSummary>) -> String {
+    let mut rows = String::new();
+    let mut causes: Vec<Bar> = Vec::new();
+    let mut total = 0;
+    for r in run.phases.iter().filter_map(|p| p.stats.reader.as_ref()) {
+        total += r.lost_total();
+        for (cause, n) in &r.lost.0 {
+            causes.push(Bar::new(cause, *n as f64, String::new()));
+        }
+        for l in &r.losses {
+            let _ = write!(
+                rows,
+                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&l.file),
+                esc(&l.at),
+                esc(&l.cause),
+                esc(&l.detail)
+            );
+        }
+    }
+    if total == 0 {
+        return String::new();
+    }
+    let accepted = plan.is_some_and(|p| p.on_error == crate::pipeline::spec::OnError::Skip);
+    let verdict = if accepted {
+        "The pipeline accepts lost input (<code>input.on_error: skip</code>): the run succeeded without it."
+    } else {
+        "The run failed because of it: replace the damaged files and rerun with <code>--restart</code>, or accept the losses with <code>input.on_error: skip</code>."
+    };
+    format!(
+        "<h2 id=\"lost\">Lost input</h2><p class=\"warn\">{total} pieces of input could not be read. {verdict}</p>{}\
+         <table><tr><th>file</th><th>where</th><th>cause</th><th>error</th></tr>{rows}</table>",
+        hbars("lost", "Lost input by cause", &causes, false, Unit::Count)
+    )
 }
 
 fn funnel(run: &RunOnDisk) -> String {

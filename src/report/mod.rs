@@ -126,6 +126,12 @@ pub fn tables(run: &RunOnDisk) -> String {
             for (k, v) in &r.skipped.0 {
                 let _ = writeln!(s, "    skipped {k}: {v}");
             }
+            for (k, v) in &r.lost.0 {
+                let _ = writeln!(s, "    LOST {k}: {v}");
+            }
+            for l in &r.losses {
+                let _ = writeln!(s, "      {l}");
+            }
         }
         if !st.stages.is_empty() {
             let rows: Vec<Vec<String>> = st

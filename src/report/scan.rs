@@ -68,35 +68,27 @@ pub fn for_each_record(path: &Path, mut f: impl FnMut(serde_json::Value)) -> any
 }
 
 fn parquet_records(path: &Path, mut f: impl FnMut(serde_json::Value)) -> anyhow::Result<()> {
-    use arrow_array::{Array, Float32Array, StringArray};
     let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)?.build()?;
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .and_then(|b| b.build())
+        .with_context(|| format!("{} is not a readable Parquet file", path.display()))?;
     for batch in reader {
-        let batch = batch?;
-        let schema = batch.schema();
-        let cols: Vec<(String, &dyn Array)> = schema
-            .fields()
-            .iter()
-            .zip(batch.columns())
-            .map(|(fld, c)| (fld.name().clone(), c.as_ref()))
-            .collect();
+        let batch = batch.with_context(|| format!("cannot read {}", path.display()))?;
         for row in 0..batch.num_rows() {
-            let mut m = serde_json::Map::new();
-            for (name, col) in &cols {
-                if col.is_null(row) {
-                    continue;
+            let mut m = crate::io::parquet_in::row_json(&batch, row);
+            // Typed metadata and the undeclared rest become one object again.
+            if let Some(serde_json::Value::String(extra)) = m.remove("metadata_extra") {
+                if let Ok(serde_json::Value::Object(extra)) = serde_json::from_str(&extra) {
+                    let meta = m
+                        .entry("metadata")
+                        .or_insert_with(|| serde_json::Value::Object(Default::default()));
+                    if let Some(meta) = meta.as_object_mut() {
+                        meta.extend(extra);
+                    }
                 }
-                if let Some(s) = col.as_any().downcast_ref::<StringArray>() {
-                    let v = s.value(row);
-                    let parsed = if name == "metadata" {
-                        serde_json::from_str(v).ok()
-                    } else {
-                        None
-                    };
-                    m.insert(name.clone(), parsed.unwrap_or_else(|| v.into()));
-                } else if let Some(x) = col.as_any().downcast_ref::<Float32Array>() {
-                    m.insert(name.clone(), serde_json::json!(x.value(row)));
-                }
+            }
+            if let Some(meta) = m.get_mut("metadata").and_then(|v| v.as_object_mut()) {
+                meta.retain(|_, v| !v.is_null());
             }
             f(serde_json::Value::Object(m));
         }

@@ -21,6 +21,7 @@ use super::url_filter::{host_of, listed_domain, read_domain_list};
 use super::{BuiltOnce, Stage, StageConfig, TaskContext, ValidateContext, Verdict};
 use crate::document::Document;
 use crate::html::{self, meta::robots_has, Options};
+use crate::meta_schema::{MetaField, MetaType};
 use crate::pipeline::registry::{Describe, ParamDoc, StageDoc};
 use crate::stats::Counters;
 
@@ -135,6 +136,23 @@ impl HtmlExtractConfig {
 }
 
 impl StageConfig for HtmlExtractConfig {
+    fn metadata(&self) -> Vec<MetaField> {
+        let s = |name: &str, doc: &str| MetaField::new(name, MetaType::Str, doc);
+        vec![
+            s("title", "page title (html_extract)"),
+            s("date", "publication date as the page states it (html_extract)"),
+            s("author", "author as the page states it (html_extract)"),
+            s("canonical_url", "the page's canonical URL (html_extract)"),
+            s("html_lang", "the page's declared `lang` (html_extract)"),
+            s("extraction", "which extraction step produced the text (html_extract)"),
+            s(
+                "tdm_optout",
+                "text-and-data-mining reservation seen, with `tdm_optout: tag` (html_extract)",
+            ),
+            s("tdm_policy", "the TDMRep policy URL of a reserved page (html_extract)"),
+        ]
+    }
+
     fn kind(&self) -> &'static str {
         "html_extract"
     }

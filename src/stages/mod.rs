@@ -156,6 +156,12 @@ pub trait StageConfig: Send + Sync + std::fmt::Debug {
     fn token_vocab(&self) -> Option<usize> {
         None
     }
+
+    /// The metadata fields the stage writes, with their types: the typed
+    /// columns of Parquet outputs come from these declarations.
+    fn metadata(&self) -> Vec<crate::meta_schema::MetaField> {
+        Vec::new()
+    }
 }
 
 /// A step between the collect and filter halves of a barrier, run as its own

@@ -132,6 +132,15 @@ impl TokenizeConfig {
 }
 
 impl StageConfig for TokenizeConfig {
+    fn metadata(&self) -> Vec<crate::meta_schema::MetaField> {
+        use crate::meta_schema::{MetaField, MetaType};
+        vec![MetaField::new(
+            "tokens",
+            MetaType::Int,
+            "number of token ids (tokenize)",
+        )]
+    }
+
     fn kind(&self) -> &'static str {
         "tokenize"
     }

@@ -1,5 +1,6 @@
 //! Text measurement shared by the filters: word splitting per language and
 //! the character classes of the reference implementations.
 
+pub mod lang_code;
 pub mod punct;
 pub mod words;

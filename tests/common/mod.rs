@@ -30,6 +30,7 @@ pub fn run_yaml(dir: &Path, yaml: &str) -> anyhow::Result<RunSummary> {
         &plan,
         RunOptions {
             workers: Some(2),
+            restart: false,
             progress: ProgressMode::Quiet,
         },
     )

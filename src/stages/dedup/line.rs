@@ -102,6 +102,15 @@ impl Describe for LineDedupConfig {
 }
 
 impl StageConfig for LineDedupConfig {
+    fn metadata(&self) -> Vec<crate::meta_schema::MetaField> {
+        use crate::meta_schema::{MetaField, MetaType};
+        vec![MetaField::new(
+            "line_dedup_removed",
+            MetaType::Int,
+            "lines removed as repeated across documents (line_dedup)",
+        )]
+    }
+
     fn kind(&self) -> &'static str {
         "line_dedup"
     }

@@ -3,36 +3,6 @@
 //! Documents always get ISO 639-1 for the 24 EU languages, and the model's
 //! own code otherwise.
 
-/// ISO 639-3 (and the individual codes used for macrolanguages) of the EU24.
-const ISO3: &[(&str, &str)] = &[
-    ("bul", "bg"),
-    ("ces", "cs"),
-    ("dan", "da"),
-    ("deu", "de"),
-    ("ell", "el"),
-    ("eng", "en"),
-    ("spa", "es"),
-    ("est", "et"),
-    ("ekk", "et"),
-    ("fin", "fi"),
-    ("fra", "fr"),
-    ("gle", "ga"),
-    ("hrv", "hr"),
-    ("hun", "hu"),
-    ("ita", "it"),
-    ("lit", "lt"),
-    ("lav", "lv"),
-    ("lvs", "lv"),
-    ("mlt", "mt"),
-    ("nld", "nl"),
-    ("pol", "pl"),
-    ("por", "pt"),
-    ("ron", "ro"),
-    ("slk", "sk"),
-    ("slv", "sl"),
-    ("swe", "sv"),
-];
-
 /// A model label, decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {
@@ -47,18 +17,10 @@ pub struct Label {
 /// Decodes `__label__de`, `__label__deu_Latn`, `__label__zh-Hant` and the like.
 pub fn decode(raw: &str) -> Label {
     let code = raw.strip_prefix("__label__").unwrap_or(raw);
-    let (lang, script) = match code.split_once('_') {
-        Some((l, s)) => (l, Some(s.to_string())),
-        None => (code, None),
-    };
-    let lang = ISO3
-        .iter()
-        .find(|(three, _)| *three == lang)
-        .map(|(_, two)| *two)
-        .unwrap_or(lang);
+    let (lang, script) = crate::text::lang_code::split(code);
     Label {
         lang: lang.to_string(),
-        script,
+        script: script.map(str::to_string),
         raw: raw.to_string(),
     }
 }

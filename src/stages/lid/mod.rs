@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 use super::{BuiltOnce, Stage, StageConfig, TaskContext, ValidateContext, Verdict};
 use crate::document::Document;
 use crate::langs::{Langs, EU24};
+use crate::meta_schema::{list_of, MetaField, MetaType};
 use crate::pipeline::registry::{Describe, ParamDoc, StageDoc};
 use crate::stats::Counters;
 
@@ -190,6 +191,23 @@ impl LanguageIdConfig {
 }
 
 impl StageConfig for LanguageIdConfig {
+    fn metadata(&self) -> Vec<MetaField> {
+        let s = |name: &str, doc: &str| MetaField::new(name, MetaType::Str, doc);
+        vec![
+            MetaField::new(
+                "lid_top",
+                list_of(&[("lang", MetaType::Str), ("score", MetaType::Float)]),
+                "best language labels with their scores, best first (language_id)",
+            ),
+            s("lid_label", "the model's own label of the best language (language_id)"),
+            s(
+                "lid_script",
+                "script of the best label, for models that name one (language_id)",
+            ),
+            s("lid_model", "the language-ID model used (language_id)"),
+        ]
+    }
+
     fn kind(&self) -> &'static str {
         "language_id"
     }

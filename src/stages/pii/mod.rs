@@ -98,6 +98,21 @@ impl PiiConfig {
 }
 
 impl StageConfig for PiiConfig {
+    fn metadata(&self) -> Vec<crate::meta_schema::MetaField> {
+        use crate::meta_schema::{list_of, MetaField, MetaType};
+        let fields = [
+            ("type", MetaType::Str),
+            ("rule", MetaType::Str),
+            ("start", MetaType::Int),
+            ("end", MetaType::Int),
+        ];
+        vec![MetaField::new(
+            "pii",
+            list_of(&fields),
+            "personal data found, with `action: tag`: type, rule and byte span (pii)",
+        )]
+    }
+
     fn kind(&self) -> &'static str {
         "pii"
     }
