@@ -193,6 +193,28 @@ pub struct StageStats {
     pub dropped: Counters,
     /// Anything else the stage counted.
     pub counters: Counters,
+    /// The funnel per language: the document's language once the stage has
+    /// seen it (`und` before language ID), so a partner sees which stage
+    /// eats their language — counted whether or not rejected/ is written.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_lang: BTreeMap<String, LangFunnel>,
+}
+
+/// One stage's documents of one language.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LangFunnel {
+    /// Documents the stage saw.
+    pub docs: u64,
+    /// Of them dropped, by reason.
+    #[serde(default, skip_serializing_if = "Counters::is_empty")]
+    pub dropped: Counters,
+}
+
+impl LangFunnel {
+    /// Documents dropped, all reasons.
+    pub fn dropped_total(&self) -> u64 {
+        self.dropped.0.values().sum()
+    }
 }
 
 impl StageStats {
@@ -202,6 +224,23 @@ impl StageStats {
         self.output.merge(&other.output);
         self.dropped.merge(&other.dropped);
         self.counters.merge(&other.counters);
+        for (lang, f) in &other.by_lang {
+            let mine = self.by_lang.entry(lang.clone()).or_default();
+            mine.docs += f.docs;
+            mine.dropped.merge(&f.dropped);
+        }
+    }
+
+    /// Counts one document of `lang` seen, and its drop reason if dropped.
+    pub fn count_lang(&mut self, lang: &str, dropped: Option<&str>) {
+        let f = match self.by_lang.get_mut(lang) {
+            Some(f) => f,
+            None => self.by_lang.entry(lang.to_string()).or_default(),
+        };
+        f.docs += 1;
+        if let Some(reason) = dropped {
+            f.dropped.add(reason, 1);
+        }
     }
 }
 

@@ -59,6 +59,29 @@ fn report_numbers_equal_the_stats_files() {
     assert!(bars(&html, "drops").contains(&format!("sample · not_sampled: {}", sample["not_sampled"])));
     assert!(html.contains("id=\"len-mt\"") && html.contains("id=\"lid-ga\""));
     assert!(!html.contains("id=\"incomplete\""));
+    // language × stage: each language's documents in (the most any stage saw
+    // of it in the stats files) and its kept share
+    let phases: Vec<serde_json::Value> = (0..3).map(|p| phase_stats(&out, p)).collect();
+    let table = html.split("id=\"lang-stage-table\"").nth(1).unwrap();
+    for (lang, v) in last["output_by_lang"].as_object().unwrap() {
+        let docs_in = phases
+            .iter()
+            .flat_map(|p| p["stages"].as_array().unwrap().iter())
+            .filter_map(|s| s["by_lang"][lang]["docs"].as_u64())
+            .max()
+            .unwrap();
+        let kept = 100.0 * v["docs"].as_f64().unwrap() / docs_in as f64;
+        let row = format!("<tr><td>{lang}</td><td>{docs_in}</td>");
+        let at = table.find(&row).unwrap_or_else(|| panic!("{row}"));
+        let end = at + table[at..].find("</tr>").unwrap();
+        assert!(
+            table[at..end].ends_with(&format!("<td>{kept:.1}%</td>")),
+            "{lang}: {}",
+            &table[at..end]
+        );
+    }
+    let stats = bin().args(["stats"]).arg(&out).output().unwrap();
+    assert!(String::from_utf8_lossy(&stats.stdout).contains("documents dropped per language and stage"));
 }
 
 fn chromium() -> Option<PathBuf> {
@@ -111,6 +134,16 @@ fn report_renders_in_headless_chromium_without_console_errors() {
         assert!(rendered.contains(&format!("id=\"{chart}\"")), "chart {chart} missing");
     }
     assert!(rendered.matches("<svg").count() > 40);
+    // The language × stage table: a row for every EU language, coloured cells.
+    let t = rendered
+        .split("id=\"lang-stage-table\"")
+        .nth(1)
+        .expect("language × stage table");
+    let t = &t[..t.find("</table>").unwrap()];
+    for l in eurocurate::langs::EU24 {
+        assert!(t.contains(&format!("<tr><td>{l}</td>")), "no row for {l}");
+    }
+    assert!(t.contains("background:rgba("), "no coloured cell");
     let log = String::from_utf8_lossy(&dom.stderr);
     let console: Vec<&str> = log
         .lines()

@@ -279,8 +279,22 @@ def clean(s, iso, english_sents):
     return s
 
 
+NEAR_WINDOW = 30   # sentences
+NEAR_N = 4         # words
+NEAR_SHARE = 0.5
+
+
+def ngrams(s, n=NEAR_N):
+    w = re.findall(r"\w+", s.casefold())
+    return {tuple(w[i:i + n]) for i in range(len(w) - n + 1)}
+
+
 def sentences_of(kind, root, folder, iso, english_sents):
-    seen = set()
+    """Clean sentences in source order, without repeats and without templated near-repeats:
+    a sentence half of whose word 4-grams occur in the 30 sentences kept before it
+    ("Enter the amount of vertical space you want at the end of the connector." after
+    "... horizontal space ... at the end ...") is dropped, as help texts repeat such patterns."""
+    seen, recent = set(), []
     for page, pars in read(kind, root, folder):
         for par in pars:
             for sent in split_sentences(par):
@@ -290,7 +304,13 @@ def sentences_of(kind, root, folder, iso, english_sents):
                 key = c.casefold()
                 if key in seen:
                     continue
+                grams = ngrams(c)
+                if grams:
+                    prior = set().union(*recent) if recent else set()
+                    if len(grams & prior) >= NEAR_SHARE * len(grams):
+                        continue
                 seen.add(key)
+                recent = (recent + [grams])[-NEAR_WINDOW:]
                 yield page, c
 
 

@@ -235,9 +235,13 @@ fn run_map(
                 .process(&mut doc, &mut st.counters)
                 .with_context(|| format!("stage `{}` failed on document {} ({})", st.kind, doc.id, doc.source))?;
             match verdict {
-                Verdict::Keep => st.output.add(doc.text_bytes()),
+                Verdict::Keep => {
+                    st.output.add(doc.text_bytes());
+                    st.count_lang(doc.lang_or_und(), None);
+                }
                 Verdict::Drop(why) => {
                     st.dropped.add(&why.reason, 1);
+                    st.count_lang(doc.lang_or_und(), Some(&why.reason));
                     stats.rejected.add(doc.text_bytes());
                     rejected.write(&doc, phase.index, &st.kind, Some(st.index), &why)?;
                     kept = false;

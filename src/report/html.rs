@@ -141,6 +141,7 @@ pub fn render(outdir: &Path, run: &RunOnDisk, plan: Option<&markers::PlanSummary
     h.push_str(&funnel(run));
     h.push_str(&drops(run));
     h.push_str(&languages(run, scan));
+    h.push_str(&lang_stage(run));
     h.push_str(&duplicates(run));
     h.push_str(&pii(run));
     h.push_str(&phases(run));
@@ -222,6 +223,47 @@ fn lost_input(run: &RunOnDisk, plan: Option<&markers::PlanSummary>) -> String {
          <table><tr><th>file</th><th>where</th><th>cause</th><th>error</th></tr>{rows}</table>",
         hbars("lost", "Lost input by cause", &causes, false, Unit::Count)
     )
+}
+
+/// The language × stage table, each cell coloured by the share it drops.
+fn lang_stage(run: &RunOnDisk) -> String {
+    let t = super::lang_stage::table(run);
+    if t.rows.is_empty() {
+        return String::new();
+    }
+    let shade = |pct: f64| -> String {
+        if pct == 0.0 {
+            String::new()
+        } else {
+            // 0% white … 30% and more full red
+            let a = (pct / 30.0).clamp(0.08, 1.0);
+            format!(" style=\"background:rgba(214,39,40,{a:.2})\"")
+        }
+    };
+    let mut h = String::from(
+        "<h2 id=\"lang-stage\">Languages × stages</h2><p class=\"muted\">Share of each language's documents \
+         dropped by each stage, and the share kept. <code>und</code>: documents without a language yet (before language ID).</p>\
+         <table id=\"lang-stage-table\"><tr><th>lang</th><th>docs in</th>",
+    );
+    for s in &t.stages {
+        let _ = write!(h, "<th>{}</th>", esc(s));
+    }
+    h.push_str("<th>kept</th></tr>");
+    for r in &t.rows {
+        let _ = write!(h, "<tr><td>{}</td><td>{}</td>", esc(&r.lang), r.docs_in);
+        for d in &r.dropped {
+            let pct = r.pct(*d);
+            let _ = write!(
+                h,
+                "<td{} title=\"{d} documents\">{}</td>",
+                shade(pct),
+                super::lang_stage::cell(pct)
+            );
+        }
+        let _ = write!(h, "<td>{:.1}%</td></tr>", r.pct(r.kept));
+    }
+    h.push_str("</table>");
+    h
 }
 
 fn funnel(run: &RunOnDisk) -> String {

@@ -2,6 +2,7 @@
 
 pub mod html;
 pub mod inspect;
+pub mod lang_stage;
 pub mod scan;
 pub mod svg;
 
@@ -99,6 +100,9 @@ fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
 /// The tables `eurocurate stats` prints.
 pub fn tables(run: &RunOnDisk) -> String {
     let mut s = String::new();
+    let ls = lang_stage::table(run);
+    // Per-language counters are what the language × stage table shows.
+    let per_lang = |k: &str| ls.rows.iter().any(|r| k.ends_with(&format!(":{}", r.lang)));
     for p in &run.phases {
         let st = &p.stats;
         let _ = writeln!(
@@ -169,7 +173,7 @@ pub fn tables(run: &RunOnDisk) -> String {
                 table(&mut s, &["stage", "reason", "docs"], &reasons);
             }
             for x in &st.stages {
-                for (k, v) in &x.counters.0 {
+                for (k, v) in x.counters.0.iter().filter(|(k, _)| !per_lang(k)) {
                     let _ = writeln!(s, "  {} {k}: {v}", x.kind);
                 }
             }
@@ -195,6 +199,26 @@ pub fn tables(run: &RunOnDisk) -> String {
             }
         }
         let _ = writeln!(s);
+    }
+    if !ls.rows.is_empty() {
+        let _ = writeln!(
+            s,
+            "documents dropped per language and stage (share of the language's documents in; `und`: no language yet):"
+        );
+        let mut head: Vec<&str> = vec!["lang", "docs in"];
+        head.extend(ls.stages.iter().map(String::as_str));
+        head.push("kept");
+        let rows: Vec<Vec<String>> = ls
+            .rows
+            .iter()
+            .map(|r| {
+                let mut row = vec![r.lang.clone(), r.docs_in.to_string()];
+                row.extend(r.dropped.iter().map(|d| lang_stage::cell(r.pct(*d))));
+                row.push(format!("{:.1}%", r.pct(r.kept)));
+                row
+            })
+            .collect();
+        table(&mut s, &head, &rows);
     }
     s
 }
