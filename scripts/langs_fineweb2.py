@@ -19,6 +19,7 @@ filter_no_terminal_punct off), as FineWeb-2 does.
 
     scripts/langs_fineweb2.py PATH/TO/fineweb-2-checkout
 """
+import json
 import os
 import subprocess
 import sys
@@ -37,7 +38,8 @@ EU24 = sorted(list(CONFIGS) + ["en"])
 
 
 def q(v):
-    return yaml.safe_dump(v, default_flow_style=True, allow_unicode=True, width=1000).strip()
+    # Every entry quoted: `y`, `no`, `on` are booleans to some YAML readers.
+    return json.dumps(v, ensure_ascii=False, separators=(", ", ": "))
 
 
 def block(lang, cfg, source):

@@ -229,3 +229,30 @@ pub fn shards_merge(inputs: &[PathBuf], out: &Path, shuffle_seed: Option<u64>) -
     );
     Ok(())
 }
+
+/// `eurocurate langs check`.
+pub fn langs_check(dir: Option<&Path>) -> anyhow::Result<()> {
+    let dir = dir.unwrap_or(Path::new(crate::langs::DEFAULT_DIR));
+    let errors = crate::langs::Langs::check_dir(dir)?;
+    if errors.is_empty() {
+        println!("{}: every file is valid", dir.display());
+        return Ok(());
+    }
+    for e in &errors {
+        eprintln!("{e}");
+    }
+    anyhow::bail!("{}: {} file(s) with errors", dir.display(), errors.len())
+}
+
+/// `eurocurate langs show`.
+pub fn langs_show(iso: &str, langs_dir: Option<&Path>, pipeline: Option<&Path>) -> anyhow::Result<()> {
+    let dir = langs_dir.unwrap_or(Path::new(crate::langs::DEFAULT_DIR));
+    let langs = crate::langs::Langs::resolve(dir)?;
+    let origin = if dir.is_dir() {
+        format!("{}/", dir.display())
+    } else {
+        "the compiled-in files".to_string()
+    };
+    print!("{}", crate::langs::show::show(&langs, &origin, iso, pipeline)?);
+    Ok(())
+}

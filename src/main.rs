@@ -185,6 +185,24 @@ enum LangsCommand {
     /// each removes the share of it that the reference language's removes of
     /// the reference sample (FineWeb-2's method); prints a YAML block.
     Calibrate(eurocurate::langs::calibrate::Options),
+    /// Check every file of a langs folder: unknown or misspelt keys, wrong
+    /// types and values, with file:line. Exits non-zero on any error.
+    Check {
+        /// The folder (default: ./langs).
+        dir: Option<PathBuf>,
+    },
+    /// Every effective per-language value of a language and the layer that
+    /// set it (built-in, defaults.yaml, <iso>.yaml, pipeline).
+    Show {
+        /// ISO 639-1 code (`mt`).
+        iso: String,
+        /// The langs folder (default: ./langs when present, else the compiled-in files).
+        #[arg(long)]
+        langs_dir: Option<PathBuf>,
+        /// Also apply the stage parameters of this pipeline (they override every language).
+        #[arg(long)]
+        pipeline: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -368,6 +386,17 @@ fn main() -> ExitCode {
         Command::Langs {
             which: LangsCommand::Calibrate(o),
         } => eurocurate::langs::calibrate::run(&o).map(|y| print!("{y}")),
+        Command::Langs {
+            which: LangsCommand::Check { dir },
+        } => commands::langs_check(dir.as_deref()),
+        Command::Langs {
+            which:
+                LangsCommand::Show {
+                    iso,
+                    langs_dir,
+                    pipeline,
+                },
+        } => commands::langs_show(&iso, langs_dir.as_deref(), pipeline.as_deref()),
         Command::Bench { which } => match which {
             BenchCommand::Passthrough { size_mb, dir } => eurocurate::bench::passthrough(&dir, size_mb),
             BenchCommand::Warc { size_mb, dir } => eurocurate::bench::warc(&dir, size_mb),

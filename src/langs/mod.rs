@@ -5,6 +5,7 @@
 //! not an error (the defaults apply), a malformed one is, with file:line.
 
 pub mod calibrate;
+pub mod show;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -18,9 +19,10 @@ pub const EU24: [&str; 24] = [
     "pt", "ro", "sk", "sl", "sv",
 ];
 
-/// What a language file may hold. Keys used by other stages are read by
-/// those stages; unknown keys are kept for them, not rejected here.
+/// What a language file may hold. Every key is declared here, so a
+/// misspelt key (`lid_treshold`) is an error with file:line, never ignored.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LangFile {
     pub iso: Option<String>,
     pub name: Option<String>,
@@ -65,13 +67,34 @@ fn read(path: &Path) -> anyhow::Result<Option<LangFile>> {
     parse(path, &text).map(Some)
 }
 
+/// Top-level keys of a langs file, for did-you-mean hints.
+const KEYS: &[&str] = &[
+    "iso",
+    "name",
+    "native_name",
+    "script",
+    "lid_threshold",
+    "words",
+    "stopwords",
+    "quality",
+];
+
 fn parse(path: &Path, text: &str) -> anyhow::Result<LangFile> {
     let file: LangFile = serde_saphyr::from_str(text).map_err(|e| {
         let at = e
             .location()
             .map(|l| format!(":{}:{}", l.line(), l.column()))
             .unwrap_or_default();
-        anyhow::anyhow!("{}{at}: {}", path.display(), e.without_snippet())
+        let msg = e.without_snippet().to_string();
+        // serde names the unknown field in backquotes: suggest the closest key.
+        let hint = msg
+            .split('`')
+            .nth(1)
+            .filter(|_| msg.contains("unknown field"))
+            .and_then(|bad| crate::pipeline::suggest::did_you_mean(bad, KEYS.iter().copied()))
+            .map(|k| format!("; did you mean `{k}`?"))
+            .unwrap_or_default();
+        anyhow::anyhow!("{}{at}: {msg}{hint}", path.display())
     })?;
     if let Some(t) = file.lid_threshold {
         anyhow::ensure!(
@@ -154,6 +177,27 @@ impl Langs {
         Ok(Langs { defaults, by_iso })
     }
 
+    /// Checks every `.yaml` file of `dir` and returns one message per
+    /// broken file (an empty list when all are good).
+    pub fn check_dir(dir: &Path) -> anyhow::Result<Vec<String>> {
+        let mut errors = Vec::new();
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read {}", dir.display()))?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+            .collect();
+        paths.sort();
+        for p in paths {
+            match read(&p) {
+                Ok(Some(f)) => errors.extend(check_file(&p, &f)),
+                Ok(None) => {}
+                Err(e) => errors.push(format!("{e:#}")),
+            }
+        }
+        Ok(errors)
+    }
+
     /// The LID threshold of `iso`, else the default, else `fallback`.
     pub fn lid_threshold(&self, iso: &str, fallback: f32) -> f32 {
         self.by_iso
@@ -162,6 +206,24 @@ impl Langs {
             .or(self.defaults.lid_threshold)
             .unwrap_or(fallback)
     }
+}
+
+/// Checks that parse cannot make: the file is named after its `iso`, and
+/// the stop lists are non-empty words.
+fn check_file(path: &Path, f: &LangFile) -> Vec<String> {
+    let mut errors = Vec::new();
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    if let Some(iso) = &f.iso {
+        if stem != "defaults" && iso != stem {
+            errors.push(format!("{}: `iso: {iso}` but the file is {stem}.yaml", path.display()));
+        }
+    }
+    if let Some(sw) = &f.stopwords {
+        if let Some(w) = sw.words.iter().find(|w| w.trim().is_empty()) {
+            errors.push(format!("{}: stopwords: empty entry `{w}`", path.display()));
+        }
+    }
+    errors
 }
 
 #[cfg(test)]

@@ -50,6 +50,13 @@ macro_rules! quality_filter {
             $( #[serde(default, skip_serializing_if = "Option::is_none")] pub $field: Option<$ty>, )*
         }
 
+        impl $values {
+            /// Every key at its built-in (reference) default.
+            pub fn builtin() -> Self {
+                $values { $( $field: Some($default), )* }
+            }
+        }
+
         /// The thresholds in force for one language.
         #[derive(Debug, Clone, PartialEq)]
         pub struct $resolved {

@@ -1,0 +1,160 @@
+//! The langs/ files as partners edit them: every key checked, every value
+//! traceable to its layer, every stop list made of the language's letters.
+
+mod common;
+
+use common::*;
+
+/// A copy of the shipped langs/ with `edit` applied to one file.
+fn langs_with(dir: &std::path::Path, file: &str, edit: impl Fn(&str) -> String) -> std::path::PathBuf {
+    let langs = dir.join("langs");
+    std::fs::create_dir_all(&langs).unwrap();
+    for e in std::fs::read_dir(root().join("langs")).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(e.path()).unwrap();
+        let text = if name == file { edit(&text) } else { text };
+        std::fs::write(langs.join(&name), text).unwrap();
+    }
+    langs
+}
+
+#[test]
+fn a_misspelt_key_fails_check_validate_and_run_with_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let langs = langs_with(tmp.path(), "de.yaml", |t| t.replace("lid_threshold:", "lid_treshold:"));
+    let line = std::fs::read_to_string(langs.join("de.yaml"))
+        .unwrap()
+        .lines()
+        .position(|l| l.starts_with("lid_treshold"))
+        .unwrap()
+        + 1;
+    let o = bin().args(["langs", "check"]).arg(&langs).output().unwrap();
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains(&format!("de.yaml:{line}:")), "{e}");
+    assert!(
+        e.contains("lid_treshold") && e.contains("did you mean `lid_threshold`"),
+        "{e}"
+    );
+    // The same file through a pipeline: validate and run refuse it.
+    let p = tmp.path().join("p.yaml");
+    std::fs::write(
+        &p,
+        format!(
+            "name: l\ninput:\n  kind: jsonl\n  paths: [\"{}\"]\nstages:\n  - kind: gopher_quality\n    langs_dir: \"{}\"\noutput:\n  kind: jsonl\n  path: {}\n",
+            fixture("udhr-part1.jsonl.zst").display(),
+            langs.display(),
+            tmp.path().join("out").display()
+        ),
+    )
+    .unwrap();
+    for cmd in ["validate", "run"] {
+        let o = bin().arg(cmd).arg(&p).output().unwrap();
+        assert!(!o.status.success(), "{cmd} accepted a misspelt key");
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            e.contains(&format!("de.yaml:{line}:")) && e.contains("lid_treshold"),
+            "{cmd}: {e}"
+        );
+    }
+    let ok = bin()
+        .args(["langs", "check"])
+        .arg(root().join("langs"))
+        .output()
+        .unwrap();
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+}
+
+#[test]
+fn show_lists_every_effective_value_with_its_layer() {
+    let o = bin().args(["langs", "show", "mt"]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let keys = [
+        "lid_threshold",
+        "words.split_prefixes",
+        "quality.gopher_quality.min_doc_words",
+        "quality.gopher_quality.stop_words",
+        "quality.gopher_repetition.dup_10_gram",
+        "quality.c4_quality.policy_phrases",
+        "quality.fineweb_quality.new_line_ratio",
+    ];
+    for k in keys {
+        let l = out
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{k} ")))
+            .unwrap_or_else(|| panic!("{k}"));
+        assert!(
+            ["built-in", "defaults.yaml", "mt.yaml"]
+                .iter()
+                .any(|layer| l.ends_with(layer)),
+            "{l}"
+        );
+    }
+    // FineWeb-2's Maltese value, from langs/mt.yaml.
+    assert!(out
+        .lines()
+        .any(|l| l.contains("max_non_alpha_words_ratio") && l.contains("0.823")));
+}
+
+/// The letters of each language beyond a–z (bg, el: the whole alphabet),
+/// from the languages' alphabets: the oracle for the stop lists.
+const LETTERS: [(&str, &str); 24] = [
+    ("bg", "абвгдежзийклмнопрстуфхцчшщъьюяѝ"),
+    ("cs", "áčďéěíňóřšťúůýž"),
+    ("da", "æøåé"),
+    ("de", "äöüß"),
+    ("el", "αβγδεζηθικλμνξοπρσςτυφχψωάέήίόύώϊϋΐΰ"),
+    ("en", ""),
+    ("es", "áéíóúñü"),
+    ("et", "äöõüšž"),
+    ("fi", "äöåšž"),
+    ("fr", "àâæçéèêëîïôœùûüÿ"),
+    ("ga", "áéíóú"),
+    ("hr", "čćđšž"),
+    ("hu", "áéíóöőúüű"),
+    ("it", "àèéìíîòóùú"),
+    ("lt", "ąčęėįšųūž"),
+    ("lv", "āčēģīķļņšūž"),
+    ("mt", "ċġħżàèìòù"),
+    ("nl", "éëïóöüèàáíú"),
+    ("pl", "ąćęłńóśźż"),
+    ("pt", "áâãàçéêíóôõú"),
+    ("ro", "ăâîșț"),
+    ("sk", "áäčďéíĺľňóôŕšťúýž"),
+    ("sl", "čšžćđ"),
+    ("sv", "åäöé"),
+];
+
+#[test]
+fn every_stop_word_is_made_of_its_languages_letters() {
+    for (iso, extra) in LETTERS {
+        let text = std::fs::read_to_string(root().join("langs").join(format!("{iso}.yaml"))).unwrap();
+        let v: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+        let latin = !matches!(iso, "bg" | "el");
+        let ok = |c: char| extra.contains(c) || (latin && c.is_ascii_lowercase()) || "'’- ".contains(c);
+        let mut lists = vec![("stopwords", v["stopwords"]["words"].clone())];
+        lists.push((
+            "gopher stop_words",
+            v["quality"]["gopher_quality"]["stop_words"].clone(),
+        ));
+        for (what, list) in lists {
+            for w in list.as_array().into_iter().flatten() {
+                let w = w
+                    .as_str()
+                    .unwrap_or_else(|| panic!("langs/{iso}.yaml {what}: `{w}` is not a string"));
+                // FineWeb-2's lists keep an abbreviation's dot (`г.`, `s.`),
+                // as its tokenizers split them.
+                let core = if what == "gopher stop_words" {
+                    w.trim_end_matches('.')
+                } else {
+                    w
+                };
+                assert!(
+                    !core.is_empty() && core.to_lowercase().chars().all(ok),
+                    "langs/{iso}.yaml {what}: `{w}` is not made of {iso} letters"
+                );
+            }
+        }
+    }
+}
