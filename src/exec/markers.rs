@@ -50,6 +50,10 @@ pub struct RunIdentity {
     pub pipeline: String,
     pub fingerprint: String,
     pub tasks: usize,
+    /// Every file the stages read (langs, rules, block lists, tokenizer,
+    /// model) → digest of its bytes.
+    #[serde(default)]
+    pub files: std::collections::BTreeMap<String, String>,
 }
 
 /// Writes the identity on the first run, checks it on later ones.
@@ -59,11 +63,40 @@ pub fn check_identity(out: &Path, id: &RunIdentity) -> anyhow::Result<()> {
         Ok(bytes) => {
             let old: RunIdentity =
                 serde_json::from_slice(&bytes).with_context(|| format!("damaged {}", path.display()))?;
-            if old != *id {
+            let changed: Vec<String> = old
+                .files
+                .iter()
+                .filter(|(f, d)| id.files.get(*f) != Some(*d))
+                .map(|(f, _)| {
+                    if id.files.contains_key(f) {
+                        format!("{f} changed")
+                    } else {
+                        format!("{f} is no longer read")
+                    }
+                })
+                .chain(
+                    id.files
+                        .keys()
+                        .filter(|f| !old.files.contains_key(*f))
+                        .map(|f| format!("{f} is read now")),
+                )
+                .collect();
+            // Runs recorded before files were part of the identity have none.
+            let compared = !old.files.is_empty();
+            if compared && old.fingerprint == id.fingerprint && old.tasks == id.tasks && !changed.is_empty() {
+                bail!(
+                    "{} holds a run that read other versions of its files: {}. \
+                     Resuming would mix outputs made with two configurations: rerun with `--restart` to start over, \
+                     or restore the file(s).",
+                    out.display(),
+                    changed.join("; ")
+                );
+            }
+            if old.pipeline != id.pipeline || old.fingerprint != id.fingerprint || old.tasks != id.tasks {
                 bail!(
                     "{} holds a run of a different configuration (pipeline `{}`, {} tasks, fingerprint {}; now `{}`, {} tasks, {}). \
-                     Resuming would mix outputs: write to a new output path, or delete {} to start over.",
-                    out.display(), old.pipeline, old.tasks, old.fingerprint, id.pipeline, id.tasks, id.fingerprint, out.display()
+                     Resuming would mix outputs: write to a new output path, or rerun with `--restart` to start over.",
+                    out.display(), old.pipeline, old.tasks, old.fingerprint, id.pipeline, id.tasks, id.fingerprint
                 );
             }
             Ok(())

@@ -36,6 +36,7 @@ pub fn identity(plan: &Plan) -> markers::RunIdentity {
         pipeline: spec.name.clone(),
         fingerprint: format!("{:016x}", xxhash_rust::xxh3::xxh3_64(shape.as_bytes())),
         tasks: plan.map_tasks(),
+        files: plan.reads.iter().cloned().collect(),
     }
 }
 

@@ -177,6 +177,26 @@ impl Langs {
         Ok(Langs { defaults, by_iso })
     }
 
+    /// Digests of the files a stage with `langs_dir: dir` reads: every
+    /// `.yaml` of the folder, or the compiled-in files (which change with
+    /// the binary) when `dir` is the default and absent.
+    pub fn digests(dir: &Path) -> anyhow::Result<Vec<crate::stages::FileDigest>> {
+        if dir.is_dir() {
+            let mut paths: Vec<_> = std::fs::read_dir(dir)
+                .with_context(|| format!("cannot read {}", dir.display()))?
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+                .collect();
+            paths.sort();
+            return paths.iter().map(|p| crate::stages::file_digest(p)).collect();
+        }
+        Ok(BUILTIN
+            .iter()
+            .map(|(iso, text)| crate::stages::text_digest(&format!("built-in langs/{iso}.yaml"), text))
+            .collect())
+    }
+
     /// Checks every `.yaml` file of `dir` and returns one message per
     /// broken file (an empty list when all are good).
     pub fn check_dir(dir: &Path) -> anyhow::Result<Vec<String>> {

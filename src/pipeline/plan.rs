@@ -95,6 +95,9 @@ pub struct Plan {
     /// Every metadata field the input and the stages declare, typed: the
     /// `metadata` struct column of Parquet outputs (the same in every file).
     pub metadata: Vec<MetaField>,
+    /// Every file the stages read, with a digest of its bytes: part of the
+    /// run's identity (a resumed run refuses when one changed).
+    pub reads: Vec<crate::stages::FileDigest>,
 }
 
 impl Plan {
@@ -149,6 +152,19 @@ pub fn build(spec: PipelineSpec, pipeline_file: &Path) -> anyhow::Result<Plan> {
             crate::io::parquet_in::check_schema(f, &columns)?;
         }
     }
+    let mut reads = Vec::new();
+    for (i, entry) in spec.stages.iter().enumerate() {
+        reads.extend(entry.config.reads().with_context(|| {
+            format!(
+                "{}: stage {} (`{}`)",
+                pipeline_file.display(),
+                i + 1,
+                entry.config.kind()
+            )
+        })?);
+    }
+    reads.sort();
+    reads.dedup();
     let metadata = crate::meta_schema::merge(
         crate::io::reader_metadata(&spec.input, &files)
             .into_iter()
@@ -166,6 +182,7 @@ pub fn build(spec: PipelineSpec, pipeline_file: &Path) -> anyhow::Result<Plan> {
         assignment,
         out,
         metadata,
+        reads,
     })
 }
 

@@ -136,6 +136,13 @@ impl HtmlExtractConfig {
 }
 
 impl StageConfig for HtmlExtractConfig {
+    fn reads(&self) -> anyhow::Result<Vec<crate::stages::FileDigest>> {
+        self.optout_domains
+            .iter()
+            .map(|p| crate::stages::file_digest(p))
+            .collect()
+    }
+
     fn metadata(&self) -> Vec<MetaField> {
         let s = |name: &str, doc: &str| MetaField::new(name, MetaType::Str, doc);
         vec![

@@ -132,6 +132,10 @@ impl TokenizeConfig {
 }
 
 impl StageConfig for TokenizeConfig {
+    fn reads(&self) -> anyhow::Result<Vec<crate::stages::FileDigest>> {
+        Ok(vec![crate::stages::file_digest(&self.tokenizer)?])
+    }
+
     fn metadata(&self) -> Vec<crate::meta_schema::MetaField> {
         use crate::meta_schema::{MetaField, MetaType};
         vec![MetaField::new(

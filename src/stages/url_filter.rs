@@ -168,6 +168,10 @@ pub fn host_of(url: &str) -> Option<String> {
 }
 
 impl StageConfig for UrlFilterConfig {
+    fn reads(&self) -> anyhow::Result<Vec<crate::stages::FileDigest>> {
+        self.blocklists.iter().map(|p| crate::stages::file_digest(p)).collect()
+    }
+
     fn kind(&self) -> &'static str {
         "url_filter"
     }

@@ -191,6 +191,14 @@ impl LanguageIdConfig {
 }
 
 impl StageConfig for LanguageIdConfig {
+    fn reads(&self) -> anyhow::Result<Vec<crate::stages::FileDigest>> {
+        let mut files = Langs::digests(&self.langs_dir)?;
+        if let Some(m) = &self.model {
+            files.push(crate::stages::file_digest(m)?);
+        }
+        Ok(files)
+    }
+
     fn metadata(&self) -> Vec<MetaField> {
         let s = |name: &str, doc: &str| MetaField::new(name, MetaType::Str, doc);
         vec![

@@ -98,6 +98,13 @@ impl PiiConfig {
 }
 
 impl StageConfig for PiiConfig {
+    fn reads(&self) -> anyhow::Result<Vec<crate::stages::FileDigest>> {
+        Ok(vec![match &self.rules {
+            Some(p) => crate::stages::file_digest(p)?,
+            None => crate::stages::text_digest("built-in pii/rules.yaml", rules::BUILTIN_RULES),
+        }])
+    }
+
     fn metadata(&self) -> Vec<crate::meta_schema::MetaField> {
         use crate::meta_schema::{list_of, MetaField, MetaType};
         let fields = [

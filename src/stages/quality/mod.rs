@@ -112,6 +112,10 @@ macro_rules! quality_filter {
                 self.per_lang().map(|_| ())
             }
 
+            fn reads(&self) -> anyhow::Result<Vec<crate::stages::FileDigest>> {
+                crate::langs::Langs::digests(&self.langs_dir)
+            }
+
             fn build(&self, _ctx: &crate::stages::TaskContext) -> anyhow::Result<Box<dyn crate::stages::Stage>> {
                 Ok(Box::new(crate::stages::quality::FilterStage {
                     per: self.per_lang()?,
