@@ -17,13 +17,14 @@ fn load_plan(pipeline: &Path) -> anyhow::Result<plan::Plan> {
 }
 
 /// `eurocurate run`.
-pub fn run(pipeline: &Path, workers: Option<usize>, restart: bool, quiet: bool) -> anyhow::Result<()> {
+pub fn run(pipeline: &Path, workers: Option<usize>, restart: bool, force: bool, quiet: bool) -> anyhow::Result<()> {
     let plan = load_plan(pipeline)?;
     let summary = local::run(
         &plan,
         RunOptions {
             workers,
             restart,
+            force,
             progress: ProgressMode::detect(quiet),
         },
     )?;

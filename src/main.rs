@@ -33,6 +33,10 @@ enum Command {
         /// outputs, rejected/) instead of resuming it.
         #[arg(long)]
         restart: bool,
+        /// Take over the output's lock from a run that seems to hold it (stale after a crash,
+        /// or on another machine).
+        #[arg(long)]
+        force: bool,
     },
     /// Check a pipeline file, its stages and its inputs without running it.
     Validate { pipeline: PathBuf },
@@ -318,7 +322,8 @@ fn main() -> ExitCode {
             pipeline,
             workers,
             restart,
-        } => commands::run(&pipeline, workers, restart, cli.quiet),
+            force,
+        } => commands::run(&pipeline, workers, restart, force, cli.quiet),
         Command::Validate { pipeline } => commands::validate(&pipeline),
         Command::Plan { pipeline, json } => commands::plan(&pipeline, json),
         Command::Stages { kind } => commands::stages(kind.as_deref()),

@@ -159,6 +159,7 @@ fn run_dedup(dir: &Path, input: &Path, name: &str, stage: &str, tasks: usize) ->
         RunOptions {
             workers: None,
             restart: false,
+            force: false,
             progress: ProgressMode::Quiet,
         },
     )?;

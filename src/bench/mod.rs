@@ -203,6 +203,7 @@ pub fn passthrough(dir: &Path, size_mb: u64) -> anyhow::Result<()> {
             RunOptions {
                 workers: Some(1),
                 restart: false,
+                force: false,
                 progress: ProgressMode::Quiet,
             },
         )?;

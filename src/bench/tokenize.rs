@@ -31,6 +31,7 @@ pub fn run(input: &Path, tokenizer: &Path, eos: &str, dir: &Path) -> anyhow::Res
         RunOptions {
             workers: Some(1),
             restart: false,
+            force: false,
             progress: ProgressMode::Quiet,
         },
     )?;

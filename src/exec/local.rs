@@ -20,6 +20,8 @@ pub struct RunOptions {
     /// Remove what an earlier run left in the output (markers, stats,
     /// outputs, rejected/) and start over.
     pub restart: bool,
+    /// Take over the output's lock even when another run seems to hold it.
+    pub force: bool,
     pub progress: ProgressMode,
 }
 
@@ -38,6 +40,7 @@ pub fn run(plan: &Plan, opts: RunOptions) -> anyhow::Result<RunSummary> {
         .workers
         .or(plan.spec.executor.workers)
         .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    let _lock = super::lock::acquire(&plan.out, opts.force)?;
     if opts.restart {
         super::clear_previous_run(plan)?;
     }

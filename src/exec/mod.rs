@@ -1,6 +1,7 @@
 //! Executors: run a plan's phases, task by task, with resume.
 
 pub mod local;
+pub mod lock;
 pub mod markers;
 pub mod progress;
 pub mod slurm;

@@ -27,10 +27,17 @@ use crate::stats::{ReaderStats, StageStats, TaskStats};
 const SPOOL_LEVEL: i32 = 1;
 
 /// Runs task `task` of `phase` and writes its marker. Returns its stats.
+/// When another attempt of the same task commits first, this one discards
+/// its files and returns that attempt's stats.
 pub fn run_task(plan: &Plan, phase: &Phase, task: usize, progress: &PhaseCounters) -> anyhow::Result<TaskStats> {
     let t0 = Instant::now();
     let mut stats = match &phase.kind {
-        PhaseKind::Map { source, stages, sink } => run_map(plan, phase, task, *source, stages, *sink, progress)?,
+        PhaseKind::Map { source, stages, sink } => {
+            match run_map(plan, phase, task, *source, stages, *sink, progress)? {
+                Some(stats) => stats,
+                None => return first_attempt_won(plan, phase, task, progress),
+            }
+        }
         PhaseKind::Reduce {
             barrier,
             step,
@@ -55,9 +62,24 @@ pub fn run_task(plan: &Plan, phase: &Phase, task: usize, progress: &PhaseCounter
     stats.phase_name = phase.name.clone();
     stats.task = task;
     stats.seconds = t0.elapsed().as_secs_f64();
+    if markers::read_marker(&plan.out, phase.index, task)?.is_some() {
+        return first_attempt_won(plan, phase, task, progress);
+    }
     markers::write_marker(&plan.out, &stats)?;
     progress.tasks_done.fetch_add(1, Ordering::Relaxed);
     Ok(stats)
+}
+
+/// Another attempt of the same task (a Slurm requeue of a task whose first
+/// attempt still ran) committed first: its result stands, this attempt's
+/// files were discarded, and this attempt ends cleanly with that result.
+fn first_attempt_won(plan: &Plan, phase: &Phase, task: usize, progress: &PhaseCounters) -> anyhow::Result<TaskStats> {
+    super::progress::say(&format!(
+        "phase {} task {task}: another attempt committed first; its result stands, this attempt's files are discarded",
+        phase.index
+    ));
+    progress.tasks_done.fetch_add(1, Ordering::Relaxed);
+    markers::read_marker(&plan.out, phase.index, task)?.context("the other attempt's marker disappeared")
 }
 
 /// The document stream of a map task: its input units one after the other,
@@ -116,7 +138,7 @@ fn run_map(
     roles: &[StageRole],
     sink: Sink,
     progress: &PhaseCounters,
-) -> anyhow::Result<TaskStats> {
+) -> anyhow::Result<Option<TaskStats>> {
     let counter = Arc::new(AtomicU64::new(0));
     let mut stats = TaskStats::default();
     let mut reader_stats = ReaderStats::default();
@@ -262,6 +284,11 @@ fn run_map(
             .finish(&mut st.counters)
             .with_context(|| format!("stage `{}` failed to finish", st.kind))?;
     }
+    if markers::read_marker(&plan.out, phase.index, task)?.is_some() {
+        // Another attempt committed first: dropping the writers removes
+        // this attempt's temp files.
+        return Ok(None);
+    }
     match writer {
         Writer::Out(w) => w.commit()?,
         Writer::Spool(w) => w.commit()?,
@@ -270,5 +297,5 @@ fn run_map(
     reader_stats.bytes_read = counter.load(Ordering::Relaxed);
     stats.reader = Some(reader_stats);
     stats.stages = instances.into_iter().map(|r| r.stats).collect();
-    Ok(stats)
+    Ok(Some(stats))
 }

@@ -4,19 +4,28 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-/// A file written as `.<name>.tmp` next to its final path and renamed on
-/// [`AtomicFile::commit`]. The temp name is fixed (not random) so a rerun
-/// after a crash overwrites the leftover instead of piling up copies.
+/// A file written as `.<name>.<attempt>.tmp` next to its final path and
+/// renamed on [`AtomicFile::commit`]. The temp name is unique to the process
+/// and the file, so two attempts of one task (a Slurm requeue while the
+/// first still runs) never write or rename each other's temp files; a file
+/// dropped without commit removes its temp file, and `run` sweeps what a
+/// killed process left.
 pub struct AtomicFile {
     tmp: PathBuf,
     path: PathBuf,
-    writer: BufWriter<File>,
+    writer: Option<BufWriter<File>>,
 }
 
-/// The temp name used for `path`.
+/// A temp name for `path` that no other process or file uses.
 pub fn tmp_path(path: &Path) -> PathBuf {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static SEQ: AtomicU64 = AtomicU64::new(0);
     let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-    path.with_file_name(format!(".{name}.tmp"))
+    path.with_file_name(format!(
+        ".{name}.{}-{}.tmp",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed)
+    ))
 }
 
 impl AtomicFile {
@@ -31,13 +40,20 @@ impl AtomicFile {
         Ok(AtomicFile {
             tmp,
             path: path.to_path_buf(),
-            writer: BufWriter::with_capacity(256 * 1024, file),
+            writer: Some(BufWriter::with_capacity(256 * 1024, file)),
         })
     }
 
+    fn writer(&mut self) -> &mut BufWriter<File> {
+        self.writer
+            .as_mut()
+            .expect("an AtomicFile is written only before commit")
+    }
+
     /// Flushes, syncs and renames into place.
-    pub fn commit(self) -> io::Result<PathBuf> {
-        let file = self.writer.into_inner().map_err(|e| e.into_error())?;
+    pub fn commit(mut self) -> io::Result<PathBuf> {
+        let writer = self.writer.take().expect("committed once");
+        let file = writer.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
         drop(file);
         std::fs::rename(&self.tmp, &self.path).map_err(|e| {
@@ -46,19 +62,28 @@ impl AtomicFile {
                 format!("cannot rename {} to {}: {e}", self.tmp.display(), self.path.display()),
             )
         })?;
-        Ok(self.path)
+        Ok(self.path.clone())
+    }
+}
+
+impl Drop for AtomicFile {
+    /// An uncommitted file leaves nothing behind.
+    fn drop(&mut self) {
+        if self.writer.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
     }
 }
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.writer.write(buf)
+        self.writer().write(buf)
     }
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        self.writer.write_all(buf)
+        self.writer().write_all(buf)
     }
     fn flush(&mut self) -> io::Result<()> {
-        self.writer.flush()
+        self.writer().flush()
     }
 }
 

@@ -31,6 +31,7 @@ pub fn run_yaml(dir: &Path, yaml: &str) -> anyhow::Result<RunSummary> {
         RunOptions {
             workers: Some(2),
             restart: false,
+            force: false,
             progress: ProgressMode::Quiet,
         },
     )
