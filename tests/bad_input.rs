@@ -381,3 +381,25 @@ fn a_byte_order_mark_and_a_misleading_extension_do_not_lose_records() {
     let ids: Vec<&str> = kept.iter().map(|d| d["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["a", "b"], "{}", problems(&stats));
 }
+
+#[test]
+fn an_oversized_record_is_skipped_and_counted_not_read_into_memory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut records = warc_records("crawl-a.warc.gz");
+    // A 2 MB response between the others.
+    let body = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>{}</p>",
+        "Il-bnedmin kollha jitwieldu ħielsa. ".repeat(60_000)
+    );
+    let big = format!(
+        "WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:big>\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: {}\r\n\r\n{body}\r\n\r\n",
+        body.len()
+    );
+    records.insert(5, big.into_bytes());
+    let file = tmp.path().join("big.warc");
+    std::fs::write(&file, records.concat()).unwrap();
+    let (kept, stats, _) = run_input(tmp.path(), "warc", &file, "  max_record_mb: 1\n");
+    assert_eq!(kept.len(), 12, "every other response is read");
+    assert_eq!(stats["reader"]["skipped"]["record_too_large"], 1, "{}", stats["reader"]);
+    assert!(problems(&stats).contains("over input.max_record_mb"));
+}

@@ -195,12 +195,21 @@ impl ShardReader {
             return Err(bad("version is not 1"));
         }
         let dtype = TokenDtype::from_code(raw[17]).ok_or_else(|| bad("dtype is neither uint16 nor int32"))?;
-        let n = u64_at(18) as usize;
-        let docs = u64_at(26) as usize;
-        let need = 34 + n * 4 + n * 8 + docs * 8;
-        if raw.len() < need {
-            return Err(bad("truncated"));
+        // Counts come from the file: checked, so a damaged index is an
+        // error, never an overflow or a huge allocation.
+        let (n, docs) = (u64_at(18), u64_at(26));
+        let need = n
+            .checked_mul(12)
+            .and_then(|x| docs.checked_mul(8).and_then(|d| x.checked_add(d)))
+            .and_then(|x| x.checked_add(34))
+            .ok_or_else(|| bad("sequence or document count out of range"))?;
+        if (raw.len() as u64) < need {
+            return Err(bad(&format!(
+                "truncated: {n} sequences and {docs} documents need {need} bytes, the file has {}",
+                raw.len()
+            )));
         }
+        let (n, docs) = (n as usize, docs as usize);
         let mut o = 34;
         let lengths = raw[o..o + 4 * n]
             .chunks_exact(4)
@@ -217,6 +226,21 @@ impl ShardReader {
             .map(|c| i64::from_le_bytes(c.try_into().unwrap()))
             .collect();
         let bin = File::open(&bin_path).with_context(|| format!("cannot open {}", bin_path.display()))?;
+        let bin_len = bin.metadata()?.len();
+        let size = dtype.size() as u64;
+        for (i, (&len, &at)) in std::iter::zip(&lengths, &pointers).enumerate() {
+            let (len, at): (i32, i64) = (len, at);
+            let end = u64::try_from(len)
+                .ok()
+                .zip(u64::try_from(at).ok())
+                .and_then(|(l, a)| l.checked_mul(size).and_then(|b| a.checked_add(b)));
+            if end.is_none_or(|e| e > bin_len) {
+                return Err(bad(&format!(
+                    "sequence {i} (length {len} at byte {at}) lies outside {} ({bin_len} bytes)",
+                    bin_path.display()
+                )));
+            }
+        }
         Ok(ShardReader {
             prefix: prefix.to_path_buf(),
             dtype,
@@ -380,6 +404,30 @@ pub fn write_manifest(dir: &Path) -> anyhow::Result<serde_json::Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_damaged_index_is_an_error_never_an_overflow() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s");
+        let mut w = ShardWriter::create(&p, TokenDtype::Uint16).unwrap();
+        w.add(&[1, 2, 3]).unwrap();
+        w.finish().unwrap();
+        let idx = dir.path().join("s.idx");
+        let good = std::fs::read(&idx).unwrap();
+        let damage = |at: usize, bytes: &[u8]| {
+            let mut b = good.clone();
+            b[at..at + bytes.len()].copy_from_slice(bytes);
+            std::fs::write(&idx, b).unwrap();
+            ShardReader::open(&p)
+                .err()
+                .expect("damage must be an error")
+                .to_string()
+        };
+        assert!(damage(18, &u64::MAX.to_le_bytes()).contains("out of range"));
+        assert!(damage(26, &(1u64 << 40).to_le_bytes()).contains("truncated"));
+        assert!(damage(34, &(-5i32).to_le_bytes()).contains("outside"));
+        assert!(damage(38, &(1i64 << 50).to_le_bytes()).contains("outside"));
+    }
 
     #[test]
     fn layout_is_megatrons() {

@@ -68,15 +68,20 @@ pub fn open_unit(input: &InputSpec, unit: &Unit, counter: Arc<AtomicU64>) -> any
             input.invalid_utf8,
             counter,
         )?),
-        InputFormat::Warc | InputFormat::Wet => Box::new(warc::WarcReader::open(
-            unit,
-            input
-                .record_types
-                .clone()
-                .unwrap_or_else(|| default_record_types(input.kind)),
-            input.invalid_utf8,
-            counter,
-        )?),
+        InputFormat::Warc | InputFormat::Wet => Box::new(
+            warc::WarcReader::open(
+                unit,
+                input
+                    .record_types
+                    .clone()
+                    .unwrap_or_else(|| default_record_types(input.kind)),
+                input.invalid_utf8,
+                counter,
+            )?
+            .with_max_record_bytes(
+                (input.max_record_mb.unwrap_or(warc::DEFAULT_MAX_RECORD_MB) * 1024.0 * 1024.0) as u64,
+            ),
+        ),
         InputFormat::Parquet => Box::new(parquet_in::ParquetReader::open(unit, &parquet_columns(input), counter)?),
     })
 }

@@ -32,7 +32,14 @@ pub struct WarcReader {
     /// True after damage until the next version line.
     resyncing: bool,
     line: Vec<u8>,
+    /// Records with a larger Content-Length are skipped, not read into memory.
+    max_record_bytes: u64,
 }
+
+/// Default of `input.max_record_mb`: far above any page a crawler keeps
+/// (Common Crawl truncates at 1 MiB), far below what a damaged
+/// Content-Length can claim.
+pub const DEFAULT_MAX_RECORD_MB: f64 = 256.0;
 
 /// Media types that carry text a later stage can use.
 fn is_text_mime(mime: &str) -> bool {
@@ -67,7 +74,14 @@ impl WarcReader {
             pos: 0,
             resyncing: false,
             line: Vec::with_capacity(256),
+            max_record_bytes: (DEFAULT_MAX_RECORD_MB * 1024.0 * 1024.0) as u64,
         })
+    }
+
+    /// Skips (and counts) records whose Content-Length exceeds `bytes`.
+    pub fn with_max_record_bytes(mut self, bytes: u64) -> Self {
+        self.max_record_bytes = bytes;
+        self
     }
 
     /// Reads one line into `self.line`; `Ok(false)` at end of stream.
@@ -282,6 +296,42 @@ impl DocReader for WarcReader {
                 self.damaged(stats, "corrupt_record", msg);
                 continue;
             };
+            if len > self.max_record_bytes {
+                // A Content-Length is trusted for reading, never for an
+                // allocation: an oversized record is streamed past.
+                let skipped = std::io::copy(&mut (&mut self.reader).take(len), &mut std::io::sink());
+                match skipped {
+                    Ok(n) if n == len => {
+                        self.pos += n;
+                        stats.skip(
+                            "record_too_large",
+                            format!(
+                                "{}@{record_start}: record of {len} bytes is over input.max_record_mb ({} bytes); skipped",
+                                self.display, self.max_record_bytes
+                            ),
+                        );
+                        continue;
+                    }
+                    Ok(n) => {
+                        self.pos += n;
+                        let msg = format!(
+                            "{}@{record_start}: file ends inside a record ({n} of {len} body bytes present)",
+                            self.display
+                        );
+                        stats.lose(
+                            "truncated_file",
+                            &self.display,
+                            format!("from offset {record_start}"),
+                            msg,
+                        );
+                        return Ok(None);
+                    }
+                    Err(e) => {
+                        self.stream_error(stats, record_start, e);
+                        continue;
+                    }
+                }
+            }
             let mut body = Vec::with_capacity(len.min(16 << 20) as usize);
             match (&mut self.reader).take(len).read_to_end(&mut body) {
                 Ok(n) => self.pos += n as u64,

@@ -126,6 +126,11 @@ pub struct InputSpec {
     /// What to do with invalid UTF-8.
     #[serde(default)]
     pub invalid_utf8: InvalidUtf8,
+    /// WARC/WET: records whose Content-Length is over this many MB are
+    /// skipped and counted (`record_too_large`), never read into memory
+    /// (default 256).
+    #[serde(default)]
+    pub max_record_mb: Option<f64>,
     /// Uncompressed JSONL and Parquet files larger than this many MB are
     /// split across tasks (default 128).
     #[serde(default)]
