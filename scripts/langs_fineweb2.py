@@ -96,8 +96,12 @@ def main():
     for lang in EU24:
         path = os.path.join(root, f"{lang}.yaml")
         text = open(path, encoding="utf-8").read()
+        tail = ""
         if MARKER in text:
-            text = text[: text.index(MARKER)]
+            # This block only: up to the next `# --- ` block (rules) or the end.
+            a = text.index(MARKER)
+            b = text.find("\n# --- ", a + len(MARKER))
+            text, tail = text[:a], (text[b + 1:] if b >= 0 else "")
         if lang == "en":
             new = ENGLISH
         else:
@@ -109,7 +113,7 @@ def main():
             cfg = yaml.safe_load(raw)
             source = f"FineWeb-2 (huggingface/fineweb-2, Apache-2.0) {rel} at commit {commit[:12]}"
             new = block(lang, cfg, source)
-        open(path, "w", encoding="utf-8").write(text.rstrip() + "\n\n" + new)
+        open(path, "w", encoding="utf-8").write(text.rstrip() + "\n\n" + new + ("\n" + tail if tail else ""))
         print(f"{lang}: written")
 
 

@@ -257,3 +257,12 @@ pub fn langs_show(iso: &str, langs_dir: Option<&Path>, pipeline: Option<&Path>) 
     print!("{}", crate::langs::show::show(&langs, &origin, iso, pipeline)?);
     Ok(())
 }
+
+/// `eurocurate langs test`.
+pub fn langs_test(iso: &str, samples: &[PathBuf], langs_dir: Option<&Path>, show: usize) -> anyhow::Result<()> {
+    let dir = langs_dir.unwrap_or(Path::new(crate::langs::DEFAULT_DIR));
+    let langs = crate::langs::Langs::resolve(dir)?;
+    let paths: Vec<&Path> = samples.iter().map(PathBuf::as_path).collect();
+    print!("{}", crate::langs::test_rules::run(&langs, iso, &paths, show)?);
+    Ok(())
+}

@@ -80,6 +80,9 @@ enum Command {
         /// Only documents dropped for this reason (with --rejected).
         #[arg(long)]
         reason: Option<String>,
+        /// Only documents dropped by this rule id of the `rules` stage.
+        #[arg(long)]
+        rule: Option<String>,
         #[arg(short, default_value_t = 20)]
         n: usize,
         /// Same seed, same sample.
@@ -195,6 +198,22 @@ enum LangsCommand {
         /// The folder (default: ./langs).
         dir: Option<PathBuf>,
     },
+    /// A language's content rules on sample documents: which rule fired
+    /// where, and per rule the documents and characters it removes (and the
+    /// documents only it removes).
+    Test {
+        /// ISO 639-1 code (`mt`).
+        iso: String,
+        /// JSONL documents (`text`, optional `url`).
+        #[arg(required = true)]
+        samples: Vec<PathBuf>,
+        /// The langs folder (default: ./langs when present, else the compiled-in files).
+        #[arg(long)]
+        langs_dir: Option<PathBuf>,
+        /// Documents shown in detail.
+        #[arg(long, default_value_t = 10)]
+        show: usize,
+    },
     /// Every effective per-language value of a language and the layer that
     /// set it (built-in, defaults.yaml, <iso>.yaml, pipeline).
     Show {
@@ -277,6 +296,15 @@ enum BenchCommand {
         eos: String,
         #[arg(long, default_value = "target/bench")]
         dir: PathBuf,
+    },
+    /// The `rules` stage: MB/s per core for 0, 100 and 10,000 words and 10,
+    /// 100 and 1,000 regexes.
+    Rules {
+        /// Generated text, MB.
+        #[arg(long, default_value_t = 50)]
+        mb: usize,
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
     },
     /// Charset decoding and main-text extraction of HTML pages on one core;
     /// optionally writes the extracted text (benches/html-vs-trafilatura.sh).
@@ -366,6 +394,7 @@ fn main() -> ExitCode {
             rejected,
             stage,
             reason,
+            rule,
             n,
             seed,
             chars,
@@ -373,9 +402,10 @@ fn main() -> ExitCode {
         } => {
             let filter = eurocurate::report::inspect::Filter {
                 lang,
-                rejected: rejected || stage.is_some() || reason.is_some(),
+                rejected: rejected || stage.is_some() || reason.is_some() || rule.is_some(),
                 stage,
                 reason,
+                rule,
             };
             eurocurate::report::inspect::sample(&outdir, &filter, n, seed).map(|(records, matched)| {
                 if json {
@@ -396,6 +426,15 @@ fn main() -> ExitCode {
         } => commands::langs_check(dir.as_deref()),
         Command::Langs {
             which:
+                LangsCommand::Test {
+                    iso,
+                    samples,
+                    langs_dir,
+                    show,
+                },
+        } => commands::langs_test(&iso, &samples, langs_dir.as_deref(), show),
+        Command::Langs {
+            which:
                 LangsCommand::Show {
                     iso,
                     langs_dir,
@@ -405,6 +444,7 @@ fn main() -> ExitCode {
         Command::Bench { which } => match which {
             BenchCommand::Passthrough { size_mb, dir } => eurocurate::bench::passthrough(&dir, size_mb),
             BenchCommand::Warc { size_mb, dir } => eurocurate::bench::warc(&dir, size_mb),
+            BenchCommand::Rules { mb, rounds } => eurocurate::bench::rules::run(mb, rounds.max(1)),
             BenchCommand::Html {
                 pages,
                 list,

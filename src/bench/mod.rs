@@ -8,6 +8,7 @@ pub mod lid;
 pub mod minhash;
 pub mod pii;
 pub mod quality;
+pub mod rules;
 pub mod textgen;
 pub mod tokenize;
 

@@ -5,7 +5,9 @@
 //! not an error (the defaults apply), a malformed one is, with file:line.
 
 pub mod calibrate;
+pub mod rules;
 pub mod show;
+pub mod test_rules;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -40,6 +42,9 @@ pub struct LangFile {
     /// Thresholds of the quality filters (`quality.<kind>.<key>`).
     #[serde(default)]
     pub quality: Option<crate::stages::quality::QualityLayers>,
+    /// The partner's content rules (the `rules` stage).
+    #[serde(default)]
+    pub rules: Option<rules::Rules>,
 }
 
 /// A stop-word list with its provenance, so partners can audit and replace it.
@@ -77,6 +82,7 @@ const KEYS: &[&str] = &[
     "words",
     "stopwords",
     "quality",
+    "rules",
 ];
 
 fn parse(path: &Path, text: &str) -> anyhow::Result<LangFile> {
@@ -241,6 +247,11 @@ fn check_file(path: &Path, f: &LangFile) -> Vec<String> {
     if let Some(sw) = &f.stopwords {
         if let Some(w) = sw.words.iter().find(|w| w.trim().is_empty()) {
             errors.push(format!("{}: stopwords: empty entry `{w}`", path.display()));
+        }
+    }
+    if let Some(r) = &f.rules {
+        if let Err(e) = r.check() {
+            errors.push(format!("{}: rules: {e:#}", path.display()));
         }
     }
     errors

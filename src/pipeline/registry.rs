@@ -63,6 +63,7 @@ stages![
     stages::length_filter::LengthFilterConfig,
     stages::sample::SampleConfig,
     stages::url_filter::UrlFilterConfig,
+    stages::rules::RulesConfig,
     stages::tokenize::TokenizeConfig,
     stages::pii::PiiConfig,
     stages::quality::gopher_quality::GopherQualityConfig,

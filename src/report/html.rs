@@ -142,6 +142,7 @@ pub fn render(outdir: &Path, run: &RunOnDisk, plan: Option<&markers::PlanSummary
     h.push_str(&drops(run));
     h.push_str(&languages(run, scan));
     h.push_str(&lang_stage(run));
+    h.push_str(&rules_fired(run));
     h.push_str(&duplicates(run));
     h.push_str(&pii(run));
     h.push_str(&phases(run));
@@ -223,6 +224,40 @@ fn lost_input(run: &RunOnDisk, plan: Option<&markers::PlanSummary>) -> String {
          <table><tr><th>file</th><th>where</th><th>cause</th><th>error</th></tr>{rows}</table>",
         hbars("lost", "Lost input by cause", &causes, false, Unit::Count)
     )
+}
+
+/// The partners' rules that fired, per language (top 10 each).
+fn rules_fired(run: &RunOnDisk) -> String {
+    let rows = super::lang_stage::rules(run);
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut h = String::from(
+        "<h2 id=\"rules\">Rules</h2><p class=\"muted\">The partners' rules (<code>rules:</code> in langs/) that fired, \
+         per language, most dropped first.</p><table id=\"rules-table\"><tr><th>lang</th><th>rule</th><th>docs dropped</th>\
+         <th>docs tagged</th><th>lines removed</th><th>chars removed</th><th>matches</th></tr>",
+    );
+    let mut per_lang: std::collections::BTreeMap<&str, usize> = Default::default();
+    for r in &rows {
+        let n = per_lang.entry(r.lang.as_str()).or_default();
+        *n += 1;
+        if *n > 10 {
+            continue;
+        }
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&r.lang),
+            esc(&r.id),
+            r.dropped,
+            r.tagged,
+            r.lines_removed,
+            r.chars_removed,
+            r.fired
+        );
+    }
+    h.push_str("</table>");
+    h
 }
 
 /// The language × stage table, each cell coloured by the share it drops.

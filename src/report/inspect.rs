@@ -15,13 +15,18 @@ pub struct Filter {
     pub rejected: bool,
     pub stage: Option<String>,
     pub reason: Option<String>,
+    /// Only documents dropped by this rule id of the `rules` stage.
+    pub rule: Option<String>,
 }
 
 impl Filter {
     fn matches(&self, v: &serde_json::Value) -> bool {
         let eq =
             |field: &str, want: &Option<String>| want.as_ref().is_none_or(|w| v[field].as_str() == Some(w.as_str()));
-        eq("lang", &self.lang) && eq("stage", &self.stage) && eq("reason", &self.reason)
+        let rule = self.rule.as_ref().is_none_or(|id| {
+            v["reason"] == "rule" && v["detail"].as_str().is_some_and(|d| d.starts_with(&format!("{id}:")))
+        });
+        eq("lang", &self.lang) && eq("stage", &self.stage) && eq("reason", &self.reason) && rule
     }
 }
 

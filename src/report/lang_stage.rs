@@ -75,6 +75,55 @@ pub fn table(run: &RunOnDisk) -> LangStage {
     LangStage { stages, rows }
 }
 
+/// What one rule of the `rules` stage did in one language.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RuleRow {
+    pub lang: String,
+    pub id: String,
+    pub fired: u64,
+    pub dropped: u64,
+    pub tagged: u64,
+    pub lines_removed: u64,
+    pub chars_removed: u64,
+}
+
+/// The rules that fired, per language, most dropped first (from the
+/// `rules` stage's `fired:<id>:<lang>`, ... counters).
+pub fn rules(run: &RunOnDisk) -> Vec<RuleRow> {
+    let mut rows: BTreeMap<(String, String), RuleRow> = BTreeMap::new();
+    for p in &run.phases {
+        for st in p.stats.stages.iter().filter(|s| s.kind == "rules") {
+            for (k, v) in &st.counters.0 {
+                let mut parts = k.splitn(2, ':');
+                let (Some(what), Some(rest)) = (parts.next(), parts.next()) else {
+                    continue;
+                };
+                let Some((id, lang)) = rest.rsplit_once(':') else {
+                    continue;
+                };
+                let r = rows
+                    .entry((lang.to_string(), id.to_string()))
+                    .or_insert_with(|| RuleRow {
+                        lang: lang.to_string(),
+                        id: id.to_string(),
+                        ..Default::default()
+                    });
+                match what {
+                    "fired" => r.fired += v,
+                    "dropped" => r.dropped += v,
+                    "tagged" => r.tagged += v,
+                    "lines_removed" => r.lines_removed += v,
+                    "chars_removed" => r.chars_removed += v,
+                    _ => {}
+                }
+            }
+        }
+    }
+    let mut out: Vec<RuleRow> = rows.into_values().collect();
+    out.sort_by(|a, b| (&a.lang, b.dropped, b.lines_removed, &a.id).cmp(&(&b.lang, a.dropped, a.lines_removed, &b.id)));
+    out
+}
+
 /// `12.3%`, or `·` for nothing.
 pub fn cell(pct: f64) -> String {
     if pct == 0.0 {

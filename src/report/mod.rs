@@ -200,6 +200,38 @@ pub fn tables(run: &RunOnDisk) -> String {
         }
         let _ = writeln!(s);
     }
+    let rules = lang_stage::rules(run);
+    if !rules.is_empty() {
+        let _ = writeln!(s, "rules that fired, per language:");
+        let rows: Vec<Vec<String>> = rules
+            .iter()
+            .map(|r| {
+                vec![
+                    r.lang.clone(),
+                    r.id.clone(),
+                    r.dropped.to_string(),
+                    r.tagged.to_string(),
+                    r.lines_removed.to_string(),
+                    r.chars_removed.to_string(),
+                    r.fired.to_string(),
+                ]
+            })
+            .collect();
+        table(
+            &mut s,
+            &[
+                "lang",
+                "rule",
+                "docs dropped",
+                "docs tagged",
+                "lines removed",
+                "chars removed",
+                "matches",
+            ],
+            &rows,
+        );
+        let _ = writeln!(s);
+    }
     if !ls.rows.is_empty() {
         let _ = writeln!(
             s,

@@ -12,6 +12,7 @@ pub mod lid;
 pub mod normalize;
 pub mod pii;
 pub mod quality;
+pub mod rules;
 pub mod sample;
 pub mod tokenize;
 pub mod url_filter;
