@@ -11,16 +11,20 @@
     fw2_agreement.py check ISO...
         which of the languages datatrove can filter offline: the word
         tokenizer it assigns, or why not (exit 0; prints `ok ISO` lines).
-    fw2_agreement.py run ISO FINEWEB2 CORPUS.jsonl DECISIONS.jsonl
+    fw2_agreement.py run ISO FINEWEB2 CORPUS.jsonl DECISIONS.jsonl [--words-from OURS.jsonl]
         datatrove's GopherRepetitionFilter, FineWebQualityFilter and
         GopherQualityFilter configured as fineweb-2-pipeline.py configures
         them for the language: configs/<iso3>_<Script>.yml of the FineWeb-2
         checkout FINEWEB2 (a work tree, or a git directory read at
         $FW2_COMMIT, default d0defb24f193) plus the pipeline's constants;
-        language=<iso3>_<Script> picks datatrove's word tokenizer.
+        language=<iso3>_<Script> picks datatrove's word tokenizer. With
+        --words-from, datatrove's filters get eurocurate's words instead of
+        their tokenizer's (what disagreement is left is not word splitting).
     fw2_agreement.py compare OURS.jsonl THEIRS.jsonl [--iso ISO] [--table T.tsv]
-        keep/drop agreement per filter and the commonest differences;
-        appends one row per filter to T.tsv.
+                     [--same-words THEIRS_WITH_OUR_WORDS.jsonl] [--corpus CORPUS.jsonl]
+        keep/drop agreement per filter, the commonest differences, the words
+        the two splits differ on there, and the kinds of document they are
+        in; appends one row per filter to T.tsv.
     fw2_agreement.py table T.tsv
         the per-language, per-filter table.
 """
@@ -61,9 +65,12 @@ def make_doc(rng, S, V):
     kind = rng.choices(
         ["prose", "lines", "figures", "boiler", "list", "repeat", "short", "numbers", "hashy", "ellipsis",
          "links", "menu", "titles", "cite", "longwords"],
-        weights=[26, 12, 14, 9, 5, 6, 3, 4, 3, 3, 3, 4, 3, 3, 2],
+        weights=[30, 14, 14, 8, 4, 6, 3, 4, 2, 3, 2, 4, 3, 2, 2],
     )[0]
+    return kind, make_text(rng, S, V, kind)
 
+
+def make_text(rng, S, V, kind):
     def para(n):
         return " ".join(rng.choice(S) for _ in range(n))
 
@@ -168,7 +175,8 @@ def corpus(iso, sent_path, out, n):
     rng = random.Random(f"fw2-{iso}-20261130")
     with open(out, "w", encoding="utf-8") as f:
         for i in range(n):
-            f.write(json.dumps({"id": f"{iso}{i}", "text": make_doc(rng, S, V), "lang": iso}, ensure_ascii=False) + "\n")
+            kind, text = make_doc(rng, S, V)
+            f.write(json.dumps({"id": f"{iso}{i}", "text": text, "lang": iso, "kind": kind}, ensure_ascii=False) + "\n")
     print(f"corpus {iso}: {n} documents from {len(S)} sentences -> {out}")
 
 
@@ -204,7 +212,23 @@ def fw2_config(root, iso):
     return yaml.safe_load(text), f"{root}@{FW2_COMMIT}:{name}"
 
 
-def run(iso, root, corpus_path, decisions_path):
+def run(iso, root, corpus_path, decisions_path, words_from=None):
+    """With words_from (eurocurate's decisions), datatrove's filters split
+    words as eurocurate did: what is left of the disagreement is not word
+    splitting."""
+    if words_from:
+        import datatrove.pipeline.filters.fineweb_quality_filter as m1
+        import datatrove.pipeline.filters.gopher_quality_filter as m2
+        import datatrove.pipeline.filters.gopher_repetition_filter as m3
+
+        theirs_words = {}
+        for r in map(json.loads, open(words_from, encoding="utf-8")):
+            if "words" in r:
+                theirs_words[r["id"]] = r["words"]
+        texts = {d["id"]: d["text"] for d in map(json.loads, open(corpus_path, encoding="utf-8"))}
+        by_text = {texts[i]: w for i, w in theirs_words.items()}
+        for m in (m1, m2, m3):
+            m.split_into_words = lambda text, language=None: by_text[text]
     from datatrove.data import Document
     from datatrove.pipeline.filters import FineWebQualityFilter, GopherQualityFilter, GopherRepetitionFilter
     from datatrove.utils.text import split_into_words
@@ -243,16 +267,20 @@ def run(iso, root, corpus_path, decisions_path):
                     # datatrove divides by the word count; a page without words is dropped
                     keep, reason = False, "ZeroDivisionError"
                 line = {"id": d["id"], "filter": name, "keep": keep, "reason": reason}
-                if name == "gopher_quality":
+                if name == "gopher_quality" and not words_from:
                     line["words"] = split_into_words(d["text"], lang_script)
                 out.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
-def compare(ours_path, theirs_path, iso=None, table=None, show=3):
+def compare(ours_path, theirs_path, iso=None, table=None, same_words=None, corpus_path=None):
     def load(p):
         return {(r["id"], r["filter"]): r for r in map(json.loads, open(p, encoding="utf-8"))}
 
     ours, theirs = load(ours_path), load(theirs_path)
+    alt = load(same_words) if same_words else None
+    kinds = {}
+    if corpus_path:
+        kinds = {d["id"]: d.get("kind", "?") for d in map(json.loads, open(corpus_path, encoding="utf-8"))}
     by = defaultdict(list)
     for k, t in theirs.items():
         by[k[1]].append((ours[k], t))
@@ -273,6 +301,14 @@ def compare(ours_path, theirs_path, iso=None, table=None, show=3):
         for (ro, rt), n in diff.most_common(4):
             ex = next(o for o, t in pairs if o["keep"] != t["keep"] and (o["reason"], t["reason"]) == (ro, rt))
             print(f"      {n:>4} x eurocurate {ro or 'keep'} / datatrove {rt or 'keep'}   e.g. {ex['id']} {ex.get('detail') or ''}")
+        if kinds and diff:
+            by_kind = Counter(kinds.get(o["id"], "?") for o, t in pairs if o["keep"] != t["keep"])
+            print(f"      differing documents by kind: {dict(by_kind.most_common())}")
+        pct_alt = float("nan")
+        if alt:
+            same_alt = sum(o["keep"] == alt[(o["id"], name)]["keep"] for o, _ in pairs)
+            pct_alt = 100.0 * same_alt / len(pairs)
+            print(f"      datatrove with eurocurate's words: agree {same_alt}/{len(pairs)} = {pct_alt:.2f}%")
         # where the word splitting differs on the documents the filter decides differently
         ow, tw = ours.get((pairs[0][0]["id"], "gopher_quality"), {}), theirs.get((pairs[0][0]["id"], "gopher_quality"), {})
         if "words" in ow and "words" in tw:
@@ -286,7 +322,7 @@ def compare(ours_path, theirs_path, iso=None, table=None, show=3):
                 print(f"      words only eurocurate has: {[w for w, _ in only_o.most_common(12)]}")
                 print(f"      words only datatrove has:  {[w for w, _ in only_t.most_common(12)]}")
         rows.append((iso or "", name, len(pairs), 100.0 * drop_t / len(pairs), 100.0 * drop_o / len(pairs), pct,
-                     100.0 * chain_drop / len(ids)))
+                     100.0 * chain_drop / len(ids), pct_alt))
     if table:
         with open(table, "a", encoding="utf-8") as f:
             for r in rows:
@@ -297,21 +333,23 @@ def compare(ours_path, theirs_path, iso=None, table=None, show=3):
 def print_table(path):
     rows = [l.rstrip("\n").split("\t") for l in open(path, encoding="utf-8") if l.strip()]
     by = defaultdict(dict)
-    for iso, name, n, dt, do, pct, chain in rows:
-        by[iso][name] = (int(n), float(dt), float(do), float(pct))
+    for iso, name, n, dt, do, pct, chain, alt in rows:
+        by[iso][name] = (int(n), float(dt), float(do), float(pct), float(alt))
         by[iso]["chain"] = float(chain)
     print()
-    print("| lang | docs | FW-2 chain drops | " + " | ".join(f"{f}: ref drop / ours / agree" for f in FILTERS) + " |")
-    print("|---|---:|---:|" + "---:|" * len(FILTERS))
+    print("| lang | docs | FW-2 chain drops | " + " | ".join(f"{f}: ref drop / ours / agree" for f in FILTERS)
+          + " | agree if datatrove split words as eurocurate (rep / fw / gq) |")
+    print("|---|---:|---:|" + "---:|" * len(FILTERS) + "---:|")
     worst = 100.0
     for iso in sorted(by):
         r = by[iso]
         cells = []
         for f in FILTERS:
-            n, dt, do, pct = r[f]
+            n, dt, do, pct, _ = r[f]
             worst = min(worst, pct)
             cells.append(f"{dt:.1f}% / {do:.1f}% / **{pct:.2f}%**" if pct < 99.0 else f"{dt:.1f}% / {do:.1f}% / {pct:.2f}%")
-        print(f"| {iso} | {r[FILTERS[0]][0]} | {r['chain']:.1f}% | " + " | ".join(cells) + " |")
+        alts = " / ".join(f"{r[f][4]:.2f}%" for f in FILTERS)
+        print(f"| {iso} | {r[FILTERS[0]][0]} | {r['chain']:.1f}% | " + " | ".join(cells) + f" | {alts} |")
     print(f"\nworst per-filter agreement: {worst:.2f}% (target >= 99%; bold: below)")
     return worst
 
@@ -323,12 +361,14 @@ if __name__ == "__main__":
     elif cmd == "check":
         check(sys.argv[2:])
     elif cmd == "run":
-        run(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5])
+        run(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[sys.argv.index("--words-from") + 1] if "--words-from" in sys.argv else None)
     elif cmd == "compare":
         args = sys.argv[2:]
         iso = args[args.index("--iso") + 1] if "--iso" in args else None
         table = args[args.index("--table") + 1] if "--table" in args else None
-        compare(args[0], args[1], iso, table)
+        same = args[args.index("--same-words") + 1] if "--same-words" in args else None
+        corp = args[args.index("--corpus") + 1] if "--corpus" in args else None
+        compare(args[0], args[1], iso, table, same, corp)
     elif cmd == "table":
         sys.exit(0 if print_table(sys.argv[2]) >= 99.0 else 1)
     else:
