@@ -283,6 +283,10 @@ enum BenchCommand {
         decisions: Option<PathBuf>,
         #[arg(long, default_value = "langs")]
         langs_dir: PathBuf,
+        /// Settings (thresholds, stop words, word splitting) of this language for
+        /// every document; without it each document's `lang`, English when absent.
+        #[arg(long)]
+        lang: Option<String>,
         /// Timed passes over the corpus (the time is per pass).
         #[arg(long, default_value_t = 3)]
         rounds: usize,
@@ -462,8 +466,15 @@ fn main() -> ExitCode {
                 input,
                 decisions,
                 langs_dir,
+                lang,
                 rounds,
-            } => eurocurate::bench::quality::run(&input, decisions.as_deref(), &langs_dir, rounds.max(1)),
+            } => eurocurate::bench::quality::run(
+                &input,
+                decisions.as_deref(),
+                &langs_dir,
+                lang.as_deref(),
+                rounds.max(1),
+            ),
             BenchCommand::Tokenize {
                 input,
                 tokenizer,
