@@ -408,6 +408,28 @@ pub fn dk_cpr(s: &str) -> bool {
     valid_date(1900 + yy, mm, dd) && weighted(&d, &[4, 3, 2, 7, 6, 5, 4, 3, 2, 1]) % 11 == 0
 }
 
+/// Denmark: CPR without the mod-11 check (numbers issued since 2007 have
+/// none): DDMMYY-SSSS with a real date, the century read from the seventh
+/// digit. Weak on its own; the rules take it only after `CPR`.
+pub fn dk_cpr_date(s: &str) -> bool {
+    let d = digits(s);
+    if d.len() != 10 {
+        return false;
+    }
+    let (dd, mm, yy) = (d[0] * 10 + d[1], d[2] * 10 + d[3], d[4] * 10 + d[5]);
+    let century = match d[6] {
+        5..=8 if yy >= 58 => 1800,
+        0..=3 => 1900,
+        4 | 9 if yy >= 37 => 1900,
+        _ => 2000,
+    };
+    // Nobody is born in the future.
+    let this_year = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(2025, |d| 1970 + (d.as_secs() / 31_556_952) as u32);
+    century + yy <= this_year && valid_date(century + yy, mm, dd)
+}
+
 /// Romania: CNP, S YYMMDD JJ NNN C, weights 279146358279.
 pub fn ro_cnp(s: &str) -> bool {
     let d = digits(s);
@@ -513,6 +535,7 @@ pub fn by_name(name: &str) -> Option<fn(&str) -> bool> {
         "se_personnummer" => se_personnummer,
         "fi_hetu" => fi_hetu,
         "dk_cpr" => dk_cpr,
+        "dk_cpr_date" => dk_cpr_date,
         "ro_cnp" => ro_cnp,
         "bg_egn" => bg_egn,
         "cz_sk_birth_number" => cz_sk_birth_number,
@@ -539,6 +562,7 @@ pub const NAMES: &[&str] = &[
     "se_personnummer",
     "fi_hetu",
     "dk_cpr",
+    "dk_cpr_date",
     "ro_cnp",
     "bg_egn",
     "cz_sk_birth_number",
