@@ -93,8 +93,14 @@ pub fn find(rules: &RuleSet, text: &str, signals: &Signals, opts: DetectOptions)
             }
         }
     }
+    // (A run of digits with a trunk prefix, `0912123456`, is read as a
+    // phone even where it also has the shape of a failed ID.)
     found.retain(|f| match rules.rules[f.rule].validator {
-        Validator::Phone => !claimed.iter().any(|&(s, e)| s <= f.start && f.end <= e),
+        Validator::Phone => {
+            let compact = text[f.start..f.end].bytes().all(|c| c.is_ascii_digit());
+            (compact && text[f.start..].starts_with('0'))
+                || !claimed.iter().any(|&(s, e)| s <= f.start && f.end <= e)
+        }
         Validator::Ipv4 => !called.contains(&(f.start, f.end)),
         _ => true,
     });
@@ -386,7 +392,9 @@ fn compact_date(digits: &str) -> bool {
 
 fn phone(s: &str, origin: &Origin, keyword: bool) -> bool {
     let digits = s.bytes().filter(u8::is_ascii_digit).count();
-    if !(7..=15).contains(&digits) || looks_like_date(s) {
+    // E.164 allows 15 digits, plus the two of a written `00` prefix.
+    let most = if s.starts_with("00") { 17 } else { 15 };
+    if !(7..=most).contains(&digits) || looks_like_date(s) {
         return false;
     }
     let digits_only: String = s.chars().filter(char::is_ascii_digit).collect();
@@ -413,16 +421,20 @@ fn phone(s: &str, origin: &Origin, keyword: bool) -> bool {
     let grouped = groups.len() > 1;
     // Regions the document points to: a grouped number, or one written with
     // the region's trunk prefix, valid there is a phone number.
-    // (Regions a language is only sometimes written in, like Luxembourg for
-    // French, count only for numbers written with their trunk prefix.)
-    for (i, id) in origin.regions.iter().enumerate() {
-        let trunk = super::phone::national_prefix(id).is_some();
-        if (trunk || origin.primary[i]) && super::phone::is_valid_national(id, &digits_only) {
-            return true;
-        }
-    }
     if compact_date(&digits_only) || (!keyword && reference_number(s)) {
         return false;
+    }
+    // A bare run of digits is a phone number only where the text says so
+    // (a keyword) or where it is written with its country's trunk prefix:
+    // in countries without one, every nine-digit order or tax number is
+    // also a valid phone number.
+    // (Regions a language is only sometimes written in, like Luxembourg for
+    // French, count for grouped numbers or numbers with a trunk prefix.)
+    for id in &origin.regions {
+        let trunk = super::phone::national_prefix(id).is_some();
+        if (trunk || grouped || keyword) && super::phone::is_valid_national(id, &digits_only) {
+            return true;
+        }
     }
     if keyword {
         return super::phone::valid_national_region(&digits_only, false).is_some();

@@ -73,7 +73,10 @@ impl RegionPatterns {
                 .and_then(|r| Regex::new(&format!("^(?:{})", r.as_str())).ok()),
             _ => None,
         };
-        let bare_formats = if national_prefix.is_some() {
+        let formats = || -> Vec<(Option<Regex>, Regex)> {
+            if national_prefix.is_none() {
+                return Vec::new();
+            }
             meta.formats()
                 .iter()
                 .filter(|f| f.national_prefix().is_none_or(|rule| !rule.contains("$NP")))
@@ -86,9 +89,8 @@ impl RegionPatterns {
                     Some((leading, pattern))
                 })
                 .collect()
-        } else {
-            Vec::new()
         };
+        let bare_formats = formats();
         Some(RegionPatterns {
             general,
             types,
@@ -135,12 +137,12 @@ pub fn is_valid_national(id: &str, digits: &str) -> bool {
                 .as_ref()
                 .and_then(|re| re.find(digits))
                 .is_some_and(|m| m.end() > 0 && r.is_valid_nsn(&digits[m.end()..]));
-            // Numbers the country writes without its trunk prefix.
-            after_prefix
-                || (r.is_valid_nsn(digits)
-                    && r.bare_formats.iter().any(|(leading, pattern)| {
-                        leading.as_ref().is_none_or(|l| l.is_match(digits)) && pattern.is_match(digits)
-                    }))
+            // Numbers the country writes without its trunk prefix (Irish
+            // `1800 …`): those of a format without it.
+            let fits = |(leading, pattern): &(Option<Regex>, Regex)| {
+                leading.as_ref().is_none_or(|l| l.is_match(digits)) && pattern.is_match(digits)
+            };
+            after_prefix || (r.is_valid_nsn(digits) && r.bare_formats.iter().any(fits))
         }
         None => r.is_valid_nsn(digits),
     }
