@@ -439,5 +439,9 @@ fn phone(s: &str, origin: &Origin, keyword: bool) -> bool {
     if keyword {
         return super::phone::valid_national_region(&digits_only, false).is_some();
     }
-    grouped && super::phone::valid_national_region(&digits_only, true).is_some()
+    // Grouped as a country writes its numbers, `612 34 56 78`, it is one too.
+    let lengths: Vec<usize> = groups.iter().map(|g| g.bytes().filter(u8::is_ascii_digit).count()).collect();
+    grouped
+        && (super::phone::valid_national_region(&digits_only, true).is_some()
+            || super::phone::grouped_as_national(&digits_only, &lengths).is_some())
 }
