@@ -246,7 +246,10 @@ const TYPES: &[&str] = &["EMAIL", "IP", "PHONE", "IBAN", "CARD", "NATIONAL_ID"];
 fn print_tables(items: &[Item], with: &Scores, without: &Scores) {
     println!("  recall per type (gated items)       with lang            without lang");
     for t in TYPES {
-        let (a, b) = (with.by_type.get(*t).copied().unwrap_or_default(), without.by_type.get(*t).copied().unwrap_or_default());
+        let (a, b) = (
+            with.by_type.get(*t).copied().unwrap_or_default(),
+            without.by_type.get(*t).copied().unwrap_or_default(),
+        );
         println!(
             "  {t:<12} {:>22} {:>7.4} {:>14} {:>7.4}",
             format!("{}/{}", a.hit, a.total),
@@ -262,12 +265,20 @@ fn print_tables(items: &[Item], with: &Scores, without: &Scores) {
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .map(|k| {
-            let (a, b) = (with.ungated.get(k).copied().unwrap_or_default(), without.ungated.get(k).copied().unwrap_or_default());
+            let (a, b) = (
+                with.ungated.get(k).copied().unwrap_or_default(),
+                without.ungated.get(k).copied().unwrap_or_default(),
+            );
             format!("{k} {}/{} | {}/{}", a.hit, a.total, b.hit, b.total)
         })
         .collect();
-    println!("  national IDs without keyword or region, reported not gated (with | without lang): {}", ungated.join(", "));
-    println!("  recall per country                    PHONE with/without   NATIONAL_ID with/without   IBAN with/without");
+    println!(
+        "  national IDs without keyword or region, reported not gated (with | without lang): {}",
+        ungated.join(", ")
+    );
+    println!(
+        "  recall per country                    PHONE with/without   NATIONAL_ID with/without   IBAN with/without"
+    );
     let countries: std::collections::BTreeSet<String> = items.iter().filter_map(|i| i.country.clone()).collect();
     for c in &countries {
         let cell = |s: &Scores, t: &str| {
@@ -287,7 +298,11 @@ fn print_tables(items: &[Item], with: &Scores, without: &Scores) {
     }
     println!("  recall per category (with | without lang)");
     for ((t, cat), a) in &with.by_category {
-        let b = without.by_category.get(&(t.clone(), cat.clone())).copied().unwrap_or_default();
+        let b = without
+            .by_category
+            .get(&(t.clone(), cat.clone()))
+            .copied()
+            .unwrap_or_default();
         println!(
             "    {t:<12} {cat:<20} {:>10} {:>7.4} | {:>10} {:>7.4}",
             format!("{}/{}", a.hit, a.total),
@@ -408,11 +423,19 @@ mod tests {
         for (kind, c) in with.lookalikes.iter().chain(&without.lookalikes) {
             assert!(c.total >= 100, "{kind}: only {} look-alikes", c.total);
             if c.rate() > 0.01 {
-                failures.push(format!("look-alike {kind} scrubbed {:.4} ({}/{})", c.rate(), c.hit, c.total));
+                failures.push(format!(
+                    "look-alike {kind} scrubbed {:.4} ({}/{})",
+                    c.rate(),
+                    c.hit,
+                    c.total
+                ));
             }
         }
         if with.fragments + without.fragments > 0 {
-            failures.push(format!("{} findings are pieces of a token", with.fragments + without.fragments));
+            failures.push(format!(
+                "{} findings are pieces of a token",
+                with.fragments + without.fragments
+            ));
         }
         assert!(failures.is_empty(), "{failures:#?}");
     }

@@ -98,8 +98,7 @@ pub fn find(rules: &RuleSet, text: &str, signals: &Signals, opts: DetectOptions)
     found.retain(|f| match rules.rules[f.rule].validator {
         Validator::Phone => {
             let compact = text[f.start..f.end].bytes().all(|c| c.is_ascii_digit());
-            (compact && text[f.start..].starts_with('0'))
-                || !claimed.iter().any(|&(s, e)| s <= f.start && f.end <= e)
+            (compact && text[f.start..].starts_with('0')) || !claimed.iter().any(|&(s, e)| s <= f.start && f.end <= e)
         }
         Validator::Ipv4 => !called.contains(&(f.start, f.end)),
         _ => true,
@@ -167,11 +166,7 @@ fn whole_token(text: &str, start: usize, end: usize) -> bool {
         left_ok = colon && c.is_alphabetic();
         break;
     }
-    left_ok
-        && text[end..]
-            .chars()
-            .take_while(|c| !c.is_whitespace())
-            .all(is_wrapper)
+    left_ok && text[end..].chars().take_while(|c| !c.is_whitespace()).all(is_wrapper)
 }
 
 /// An IPv4 address followed by `:port` is replaced with its port.
@@ -246,9 +241,9 @@ fn keyword_before(text: &str, start: usize, keywords: &[String]) -> bool {
     }
     let window = text[from..start].to_lowercase();
     keywords.iter().any(|k| {
-        window.match_indices(k.as_str()).any(|(i, _)| {
-            !window[..i].chars().next_back().is_some_and(char::is_alphanumeric)
-        })
+        window
+            .match_indices(k.as_str())
+            .any(|(i, _)| !window[..i].chars().next_back().is_some_and(char::is_alphanumeric))
     })
 }
 
@@ -368,7 +363,9 @@ fn coordinate(text: &str, start: usize, end: usize) -> bool {
     let clean = |t: &str| t.trim_matches([',', ';', '(', ')', '[', ']']).to_string();
     let after = text[end..].split_whitespace().next().map(clean);
     let before = text[..start].split_whitespace().next_back().map(clean);
-    let glued_after = text[end..].strip_prefix(',').map(|r| r.split_whitespace().next().unwrap_or("").to_string());
+    let glued_after = text[end..]
+        .strip_prefix(',')
+        .map(|r| r.split_whitespace().next().unwrap_or("").to_string());
     [after, before, glued_after].iter().flatten().any(|t| decimal(t))
 }
 
@@ -387,7 +384,11 @@ fn compact_date(digits: &str) -> bool {
     let d = super::checksums::digits(digits);
     d.len() == 8
         && matches!(d[0] * 10 + d[1], 19 | 20)
-        && super::checksums::valid_date(d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3], d[4] * 10 + d[5], d[6] * 10 + d[7])
+        && super::checksums::valid_date(
+            d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3],
+            d[4] * 10 + d[5],
+            d[6] * 10 + d[7],
+        )
 }
 
 fn phone(s: &str, origin: &Origin, keyword: bool) -> bool {
@@ -419,28 +420,30 @@ fn phone(s: &str, origin: &Origin, keyword: bool) -> bool {
         return false;
     }
     let grouped = groups.len() > 1;
-    // Regions the document points to: a grouped number, or one written with
-    // the region's trunk prefix, valid there is a phone number.
     if compact_date(&digits_only) || (!keyword && reference_number(s)) {
         return false;
     }
-    // A bare run of digits is a phone number only where the text says so
-    // (a keyword) or where it is written with its country's trunk prefix:
-    // in countries without one, every nine-digit order or tax number is
-    // also a valid phone number.
-    // (Regions a language is only sometimes written in, like Luxembourg for
-    // French, count for grouped numbers or numbers with a trunk prefix.)
+    // In the countries the document points to, a valid number that is
+    // grouped, follows a keyword or starts with the trunk prefix. A bare run
+    // of digits without either is not taken: where a country has no trunk
+    // prefix, every nine-digit order or tax number is a valid phone number.
     for id in &origin.regions {
         let trunk = super::phone::national_prefix(id).is_some();
         if (trunk || grouped || keyword) && super::phone::is_valid_national(id, &digits_only) {
             return true;
         }
     }
+    // Elsewhere: after a keyword, a number valid in any EU country; with
+    // nothing to go by, a grouped one written with a trunk prefix
+    // (`06 48 78 96 07`) or grouped as its country writes its numbers
+    // (`612 34 56 78`).
     if keyword {
         return super::phone::valid_national_region(&digits_only, false).is_some();
     }
-    // Grouped as a country writes its numbers, `612 34 56 78`, it is one too.
-    let lengths: Vec<usize> = groups.iter().map(|g| g.bytes().filter(u8::is_ascii_digit).count()).collect();
+    let lengths: Vec<usize> = groups
+        .iter()
+        .map(|g| g.bytes().filter(u8::is_ascii_digit).count())
+        .collect();
     grouped
         && (super::phone::valid_national_region(&digits_only, true).is_some()
             || super::phone::grouped_as_national(&digits_only, &lengths).is_some())

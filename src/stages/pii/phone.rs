@@ -98,7 +98,8 @@ impl RegionPatterns {
                     Some(l) => Some(Regex::new(&format!("^(?:{})", l.as_str())).ok()?),
                     None => None,
                 };
-                let with_prefix = national_prefix.is_some() && f.national_prefix().is_some_and(|rule| rule.contains("$NP"));
+                let with_prefix =
+                    national_prefix.is_some() && f.national_prefix().is_some_and(|rule| rule.contains("$NP"));
                 Some(NationalFormat {
                     leading,
                     pattern,
@@ -185,7 +186,9 @@ pub fn grouped_as_national(digits: &str, groups: &[usize]) -> Option<&'static st
         if f.with_prefix != (prefix_len > 0) {
             return false;
         }
-        let Some(caps) = f.pattern.captures(nsn) else { return false };
+        let Some(caps) = f.pattern.captures(nsn) else {
+            return false;
+        };
         let mut expected: Vec<usize> = caps.iter().skip(1).flatten().map(|m| m.len()).collect();
         if let Some(first) = expected.first_mut() {
             *first += prefix_len;

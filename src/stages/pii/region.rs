@@ -19,10 +19,6 @@ pub struct Signals<'a> {
 pub struct Origin {
     pub langs: Vec<&'static str>,
     pub regions: Vec<&'static str>,
-    /// Per region: named by a signal itself (the URL's or `html_lang`'s
-    /// country, the main country of a language), not only a language's
-    /// other countries.
-    pub primary: Vec<bool>,
 }
 
 /// Country (ISO 3166 / phone region) -> languages written there.
@@ -91,18 +87,6 @@ fn push<T: PartialEq>(v: &mut Vec<T>, x: T) {
     }
 }
 
-impl Origin {
-    fn region(&mut self, r: &'static str, primary: bool) {
-        match self.regions.iter().position(|x| *x == r) {
-            Some(i) => self.primary[i] |= primary,
-            None => {
-                self.regions.push(r);
-                self.primary.push(primary);
-            }
-        }
-    }
-}
-
 fn lang_entry(lang: &str) -> Option<&'static (&'static str, &'static [&'static str])> {
     LANG_REGIONS.iter().find(|(l, _)| l.eq_ignore_ascii_case(lang))
 }
@@ -134,8 +118,8 @@ impl Origin {
         let add_lang = |o: &mut Origin, lang: &str| {
             if let Some((l, regions)) = lang_entry(lang) {
                 push(&mut o.langs, *l);
-                for (i, r) in regions.iter().enumerate() {
-                    o.region(r, i == 0);
+                for r in *regions {
+                    push(&mut o.regions, *r);
                 }
             }
         };
@@ -147,12 +131,12 @@ impl Origin {
             let primary = parts.next().unwrap_or("");
             // `de-AT`: the country first, then the language's usual ones.
             if let Some((c, _)) = parts.next().and_then(country_entry) {
-                o.region(c, true);
+                push(&mut o.regions, *c);
             }
             add_lang(&mut o, primary);
         }
         if let Some((c, langs)) = s.url.and_then(url_country).and_then(country_entry) {
-            o.region(c, true);
+            push(&mut o.regions, *c);
             for l in *langs {
                 push(&mut o.langs, *l);
             }

@@ -290,7 +290,11 @@ fn page_language_and_country_domain_stand_in_for_lang() {
         url: Some("https://www.praxis-huber.at/kontakt"),
     };
     let text = "Ordination Dr. Huber, 0664 1234567, Montag bis Freitag.";
-    let found: Vec<String> = st.find_with(text, &at).iter().map(|f| text[f.start..f.end].to_string()).collect();
+    let found: Vec<String> = st
+        .find_with(text, &at)
+        .iter()
+        .map(|f| text[f.start..f.end].to_string())
+        .collect();
     assert_eq!(found, ["0664 1234567"]);
     // A PESEL is read as one on a Polish page without `lang`, not on an English one.
     let pl = Signals {
@@ -299,7 +303,9 @@ fn page_language_and_country_domain_stand_in_for_lang() {
         url: None,
     };
     assert_eq!(st.find_with("Numer 44051401359 w bazie.", &pl).len(), 1);
-    assert!(st.find_with("Order 44051401359 shipped.", &Signals::default()).is_empty());
+    assert!(st
+        .find_with("Order 44051401359 shipped.", &Signals::default())
+        .is_empty());
     // The stage reads them from the document.
     let mut doc = Document::new("d", "Numer 44051401359 w bazie.");
     doc.meta.insert("html_lang".into(), "pl".into());
@@ -319,10 +325,18 @@ fn pieces_of_longer_tokens_are_left_whole() {
         "Path /srv/193.99.144.80x/ and v193.99.144.80.",
         "Build 4111111111111111a.",
     ] {
-        assert!(kinds(&st, text, Some("en")).is_empty(), "{text}: {:?}", kinds(&st, text, Some("en")));
+        assert!(
+            kinds(&st, text, Some("en")).is_empty(),
+            "{text}: {:?}",
+            kinds(&st, text, Some("en"))
+        );
     }
     assert_eq!(
-        kinds(&st, "Mail jürgen.müller@bäckerei.de, IP 193.99.144.80:8080 und IBAN:DE89370400440532013000.", Some("de")),
+        kinds(
+            &st,
+            "Mail jürgen.müller@bäckerei.de, IP 193.99.144.80:8080 und IBAN:DE89370400440532013000.",
+            Some("de")
+        ),
         [
             "email=jürgen.müller@bäckerei.de",
             "ipv4=193.99.144.80:8080",
