@@ -497,6 +497,26 @@ pub fn cz_sk_birth_number(s: &str) -> bool {
     n % 11 == 0 || (first9 % 11 == 10 && d[9] == 0)
 }
 
+/// Czechia and Slovakia: rodné číslo issued before 1954, YYMMDD/SSS (nine
+/// digits, no check digit; a real date, 1880..1953). Weak on its own; the
+/// rules take it only after its name.
+pub fn cz_sk_birth_number_old(s: &str) -> bool {
+    let d = digits(s);
+    if d.len() != 9 {
+        return false;
+    }
+    let (yy, mut mm, dd) = (d[0] * 10 + d[1], d[2] * 10 + d[3], d[4] * 10 + d[5]);
+    if mm > 50 {
+        mm -= 50;
+    }
+    let year = match yy {
+        0..=53 => 1900 + yy,
+        80..=99 => 1800 + yy,
+        _ => return false,
+    };
+    valid_date(year, mm, dd)
+}
+
 /// Slovenia (and the other ex-Yugoslav states): EMŠO, DDMMYYY RR BBB K, mod 11.
 pub fn si_emso(s: &str) -> bool {
     let d = digits(s);
@@ -508,12 +528,10 @@ pub fn si_emso(s: &str) -> bool {
     if !valid_date(year, d[2] * 10 + d[3], d[0] * 10 + d[1]) {
         return false;
     }
+    // m = 10 or 11 gives check digit 0 (as JMBG is usually described, and
+    // as python-stdnum checks it).
     let m = 11 - weighted(&d[..12], &[7, 6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2]) % 11;
-    match m {
-        11 => d[12] == 0,
-        10 => false,
-        m => m == d[12],
-    }
+    (m % 11) % 10 == d[12]
 }
 
 /// Looks up a validator by the name used in `pii/rules.yaml`.
@@ -539,6 +557,7 @@ pub fn by_name(name: &str) -> Option<fn(&str) -> bool> {
         "ro_cnp" => ro_cnp,
         "bg_egn" => bg_egn,
         "cz_sk_birth_number" => cz_sk_birth_number,
+        "cz_sk_birth_number_old" => cz_sk_birth_number_old,
         "si_emso" => si_emso,
         _ => return None,
     })
@@ -566,5 +585,6 @@ pub const NAMES: &[&str] = &[
     "ro_cnp",
     "bg_egn",
     "cz_sk_birth_number",
+    "cz_sk_birth_number_old",
     "si_emso",
 ];

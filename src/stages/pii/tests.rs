@@ -39,6 +39,8 @@ const KNOWN_VALID: &[(&str, &str)] = &[
     ("cz_sk_birth_number", "7103192745"),
     ("dk_cpr_date", "211062-5629"),
     ("dk_cpr_date", "0101104321"),
+    ("cz_sk_birth_number_old", "991231/123"),
+    ("si_emso", "0101006500006"),
 ];
 
 /// Strings that look like identifiers but are not.
@@ -65,6 +67,7 @@ const KNOWN_INVALID: &[(&str, &str)] = &[
     ("bg_egn", "7523169264"),
     ("cz_sk_birth_number", "736028/5164"),
     ("si_emso", "0101006500007"),
+    ("cz_sk_birth_number_old", "541231/123"),
 ];
 
 #[test]
