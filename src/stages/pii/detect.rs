@@ -335,15 +335,23 @@ fn iban_span(s: &str) -> Option<usize> {
     None
 }
 
+/// `15.03.2024`, `2024-03-15`, `3/15/24`: day, month and year in either
+/// order, with a plausible year (`70.01.2345` is an Estonian number).
 fn looks_like_date(s: &str) -> bool {
     let parts: Vec<&str> = s.split(['.', '/', '-']).collect();
-    parts.len() == 3
-        && parts
+    if parts.len() != 3
+        || !parts
             .iter()
             .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
-        && parts[0].len() <= 4
-        && parts[1].len() <= 2
-        && (parts[2].len() == 2 || parts[2].len() == 4)
+    {
+        return false;
+    }
+    let n = |p: &str| p.parse::<u32>().unwrap_or(0);
+    let day_or_month = |p: &str| p.len() <= 2 && (1..=31).contains(&n(p));
+    let year = |p: &str| p.len() == 2 || (p.len() == 4 && (1800..=2199).contains(&n(p)));
+    let (a, b, c) = (parts[0], parts[1], parts[2]);
+    (day_or_month(a) && day_or_month(b) && year(c))
+        || (a.len() == 4 && (1800..=2199).contains(&n(a)) && day_or_month(b) && day_or_month(c))
 }
 
 /// `48.856613, 2.352222`: a decimal number next to another one.
