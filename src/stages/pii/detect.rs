@@ -187,12 +187,15 @@ fn with_port(text: &str, end: usize) -> usize {
 fn colon_run(text: &str, start: usize, end: usize) -> (usize, usize) {
     let b = text.as_bytes();
     let part = |c: u8| c.is_ascii_hexdigit() || c == b':' || c == b'.';
+    // No address is longer than 45 characters; looking further than that
+    // only has to see that the run is longer (and keeps this linear).
+    const LONGEST: usize = 46;
     let mut s = start;
-    while s > 0 && part(b[s - 1]) {
+    while s > 0 && start - s < LONGEST && part(b[s - 1]) {
         s -= 1;
     }
     let mut e = end;
-    while e < b.len() && part(b[e]) {
+    while e < b.len() && e - end < LONGEST && part(b[e]) {
         e += 1;
     }
     // A sentence's full stop or a label's colon is not part of the address;

@@ -214,7 +214,7 @@ fn actions_replace_mask_tag_and_drop() {
 fn pathological_inputs_run_in_linear_time() {
     // Not timed: a quadratic matcher would not finish these 10 MB lines.
     let st = stage("");
-    for unit in ["7", "@", ".", "1.", "a@", "+4", "DE89 "] {
+    for unit in ["7", "@", ".", "1.", "a@", "+4", "DE89 ", "1:", "a@b.cc,", "0 ", "(0)"] {
         let text = unit.repeat(10_000_000 / unit.len());
         let _ = st.find(&text, Some("de"));
     }
