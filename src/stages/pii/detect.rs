@@ -25,8 +25,29 @@ pub struct DetectOptions {
 
 /// Every confirmed, non-overlapping finding in `text`, in order.
 pub fn find(rules: &RuleSet, text: &str, signals: &Signals, opts: DetectOptions) -> Vec<Finding> {
-    let matched = rules.prefilter.matches(text);
-    if !matched.matched_any() {
+    // Candidates: (rule, start, end).
+    let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
+    let matched = rules.text_prefilter.matches(text);
+    for (j, &i) in rules.text_rules.iter().enumerate() {
+        if matched.matched(j) {
+            candidates.extend(rules.rules[i].regex.find_iter(text).map(|m| (i, m.start(), m.end())));
+        }
+    }
+    for (ws, we) in number_runs(text) {
+        let run = &text[ws..we];
+        let matched = rules.number_prefilter.matches(run);
+        for (j, &i) in rules.number_rules.iter().enumerate() {
+            if matched.matched(j) {
+                candidates.extend(
+                    rules.rules[i]
+                        .regex
+                        .find_iter(run)
+                        .map(|m| (i, ws + m.start(), ws + m.end())),
+                );
+            }
+        }
+    }
+    if candidates.is_empty() {
         return Vec::new();
     }
     let origin = Origin::of(signals);
@@ -36,11 +57,12 @@ pub fn find(rules: &RuleSet, text: &str, signals: &Signals, opts: DetectOptions)
     let mut claimed: Vec<(usize, usize)> = Vec::new();
     // Phones right after a phone keyword: `Tlf. 90.12.34.56` is no address.
     let mut called: Vec<(usize, usize)> = Vec::new();
-    for i in matched.iter() {
+    for (i, m_start, m_end) in candidates {
         let rule = &rules.rules[i];
         let lang_ok = rule.languages.iter().any(|x| origin.langs.contains(&x.as_str()));
-        for m in rule.regex.find_iter(text) {
-            let keyword = || keyword_before(text, m.start(), &rule.keywords);
+        let m_str = &text[m_start..m_end];
+        {
+            let keyword = || keyword_before(text, m_start, &rule.keywords);
             let applies = match rule.context {
                 Scope::Always => true,
                 Scope::LanguageOrKeyword => lang_ok || keyword(),
@@ -49,13 +71,13 @@ pub fn find(rules: &RuleSet, text: &str, signals: &Signals, opts: DetectOptions)
             if !applies {
                 continue;
             }
-            let (mut start, mut end) = (m.start(), m.end());
+            let (mut start, mut end) = (m_start, m_end);
             let ok = match rule.validator {
-                Validator::Checksum(f) => f(m.as_str()) && whole_number(text, start, end),
-                Validator::Email => email(m.as_str()),
+                Validator::Checksum(f) => f(m_str) && whole_number(text, start, end),
+                Validator::Email => email(m_str),
                 Validator::Ipv4 => {
                     end = with_port(text, end);
-                    ipv4(text, start, m.end(), opts)
+                    ipv4(text, start, m_end, opts)
                 }
                 Validator::Ipv6 => {
                     (start, end) = colon_run(text, start, end);
@@ -64,15 +86,14 @@ pub fn find(rules: &RuleSet, text: &str, signals: &Signals, opts: DetectOptions)
                 Validator::Phone => {
                     start = with_open_paren(text, start, end);
                     let kw = keyword();
-                    let ok = whole_number(text, start, end)
-                        && !coordinate(text, start, end)
-                        && phone(m.as_str(), &origin, kw);
+                    let ok =
+                        whole_number(text, start, end) && !coordinate(text, start, end) && phone(m_str, &origin, kw);
                     if ok && kw {
                         called.push((start, end));
                     }
                     ok
                 }
-                Validator::Iban => match iban_span(m.as_str()) {
+                Validator::Iban => match iban_span(m_str) {
                     Some(len) => {
                         end = start + len;
                         true
@@ -112,6 +133,38 @@ pub fn find(rules: &RuleSet, text: &str, signals: &Signals, opts: DetectOptions)
         }
     }
     kept
+}
+
+/// Runs of whitespace-separated tokens that hold a digit, or are short
+/// upper-case groups (`WEST` in `GB82 WEST 1234 …`): where numbers can be.
+fn number_runs(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        // The token less its surrounding punctuation (`NQLR,`, `(LU94`).
+        let core = text[start..i]
+            .trim_matches(|c: char| c.is_ascii_punctuation())
+            .as_bytes();
+        let digit = core.iter().any(u8::is_ascii_digit);
+        let upper_only = !core.is_empty() && core.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+        if digit || (upper_only && core.len() <= 4) {
+            match runs.last_mut() {
+                // Only whitespace since the last run: the same run.
+                Some(last) if b[last.1..start].iter().all(u8::is_ascii_whitespace) => last.1 = i,
+                _ => runs.push((start, i)),
+            }
+        }
+    }
+    runs
 }
 
 /// Punctuation around a token that is not part of it (`(`, `,`, quotes ...).

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use anyhow::{bail, Context};
-use regex::{Regex, RegexSet};
+use regex::{Regex, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 
 use super::checksums;
@@ -74,11 +74,31 @@ pub struct Rule {
     pub keywords: Vec<String>,
 }
 
-/// All rules plus the prefilter that finds which rules can match at all.
+/// All rules plus the prefilters that find which rules can match at all.
+///
+/// Rules validated by a checksum, `phone` or `iban` are numbers: they are
+/// looked for only within runs of tokens that hold a digit (or are short
+/// upper-case groups, as in `GB82 WEST 1234 …`), which keeps dense
+/// multilingual text fast. E-mail and IP rules look at the whole text.
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
-    pub prefilter: RegexSet,
+    /// Indices of the rules matched against the whole text, and their set.
+    pub text_rules: Vec<usize>,
+    pub text_prefilter: RegexSet,
+    /// Indices of the number rules, and their set (run on number runs).
+    pub number_rules: Vec<usize>,
+    pub number_prefilter: RegexSet,
+}
+
+impl Rule {
+    /// Whether candidates of this rule are numbers (see [`RuleSet`]).
+    pub fn is_number(&self) -> bool {
+        matches!(
+            self.validator,
+            Validator::Checksum(_) | Validator::Phone | Validator::Iban
+        )
+    }
 }
 
 impl RuleSet {
@@ -140,7 +160,20 @@ impl RuleSet {
                 }
             }
         }
-        let prefilter = RegexSet::new(rules.iter().map(|r| r.regex.as_str()))?;
-        Ok(RuleSet { rules, prefilter })
+        let (number_rules, text_rules): (Vec<usize>, Vec<usize>) =
+            (0..rules.len()).partition(|&i| rules[i].is_number());
+        let set = |which: &[usize]| {
+            RegexSetBuilder::new(which.iter().map(|&i| rules[i].regex.as_str()))
+                .dfa_size_limit(16 << 20)
+                .build()
+        };
+        let (text_prefilter, number_prefilter) = (set(&text_rules)?, set(&number_rules)?);
+        Ok(RuleSet {
+            rules,
+            text_rules,
+            text_prefilter,
+            number_rules,
+            number_prefilter,
+        })
     }
 }
