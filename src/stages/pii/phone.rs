@@ -86,16 +86,16 @@ impl RegionPatterns {
         let prefix_for_parsing = match (&national_prefix, meta.national_prefix_transform_rule()) {
             (Some(_), None) => meta
                 .national_prefix_for_parsing()
-                .and_then(|r| Regex::new(&format!("^(?:{})", r.as_str())).ok()),
+                .and_then(|r| Regex::new(&format!("(?x)^(?:{})", r.as_str())).ok()),
             _ => None,
         };
         let formats: Vec<NationalFormat> = meta
             .formats()
             .iter()
             .filter_map(|f| {
-                let pattern = Regex::new(&format!("^(?:{})$", f.pattern().as_str())).ok()?;
+                let pattern = Regex::new(&format!("(?x)^(?:{})$", f.pattern().as_str())).ok()?;
                 let leading = match f.leading_digits().last() {
-                    Some(l) => Some(Regex::new(&format!("^(?:{})", l.as_str())).ok()?),
+                    Some(l) => Some(Regex::new(&format!("(?x)^(?:{})", l.as_str())).ok()?),
                     None => None,
                 };
                 let with_prefix =
