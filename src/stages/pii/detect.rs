@@ -27,10 +27,16 @@ pub struct DetectOptions {
 pub fn find(rules: &RuleSet, text: &str, signals: &Signals, opts: DetectOptions) -> Vec<Finding> {
     // Candidates: (rule, start, end).
     let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
-    let matched = rules.text_prefilter.matches(text);
-    for (j, &i) in rules.text_rules.iter().enumerate() {
-        if matched.matched(j) {
-            candidates.extend(rules.rules[i].regex.find_iter(text).map(|m| (i, m.start(), m.end())));
+    let (at, colon) = (text.contains('@'), text.contains(':'));
+    for &i in &rules.text_rules {
+        let rule = &rules.rules[i];
+        let possible = match rule.validator {
+            Validator::Email => at,
+            Validator::Ipv6 => colon,
+            _ => true,
+        };
+        if possible {
+            candidates.extend(rule.regex.find_iter(text).map(|m| (i, m.start(), m.end())));
         }
     }
     for (ws, we) in number_runs(text) {
@@ -62,7 +68,7 @@ pub fn find(rules: &RuleSet, text: &str, signals: &Signals, opts: DetectOptions)
         let lang_ok = rule.languages.iter().any(|x| origin.langs.contains(&x.as_str()));
         let m_str = &text[m_start..m_end];
         {
-            let keyword = || keyword_before(text, m_start, &rule.keywords);
+            let keyword = || keyword_before(text, m_start, rule.keyword_regex.as_ref());
             let applies = match rule.context {
                 Scope::Always => true,
                 Scope::LanguageOrKeyword => lang_ok || keyword(),
@@ -140,6 +146,11 @@ pub fn find(rules: &RuleSet, text: &str, signals: &Signals, opts: DetectOptions)
 fn number_runs(text: &str) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
     let mut runs: Vec<(usize, usize)> = Vec::new();
+    if !b.iter().any(u8::is_ascii_digit) {
+        return runs;
+    }
+    // The run being built: (start, end, holds a digit).
+    let mut open: Option<(usize, usize, bool)> = None;
     let mut i = 0;
     while i < b.len() {
         if b[i].is_ascii_whitespace() {
@@ -147,22 +158,35 @@ fn number_runs(text: &str) -> Vec<(usize, usize)> {
             continue;
         }
         let start = i;
+        let (mut digit, mut upper_only, mut core) = (false, true, 0usize);
         while i < b.len() && !b[i].is_ascii_whitespace() {
+            let c = b[i];
+            if c.is_ascii_digit() {
+                digit = true;
+                core += 1;
+            } else if c.is_ascii_uppercase() {
+                core += 1;
+            } else if !c.is_ascii_punctuation() {
+                upper_only = false;
+            }
             i += 1;
         }
-        // The token less its surrounding punctuation (`NQLR,`, `(LU94`).
-        let core = text[start..i]
-            .trim_matches(|c: char| c.is_ascii_punctuation())
-            .as_bytes();
-        let digit = core.iter().any(u8::is_ascii_digit);
-        let upper_only = !core.is_empty() && core.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
-        if digit || (upper_only && core.len() <= 4) {
-            match runs.last_mut() {
-                // Only whitespace since the last run: the same run.
-                Some(last) if b[last.1..start].iter().all(u8::is_ascii_whitespace) => last.1 = i,
-                _ => runs.push((start, i)),
+        // Punctuation around a token (`NQLR,`, `(LU94`) is ignored here.
+        let numberish = digit || (upper_only && (1..=4).contains(&core));
+        match open {
+            Some((s, e, d)) if numberish && b[e..start].iter().all(u8::is_ascii_whitespace) => {
+                open = Some((s, i, d || digit));
+            }
+            _ => {
+                if let Some((s, e, true)) = open {
+                    runs.push((s, e));
+                }
+                open = numberish.then_some((start, i, digit));
             }
         }
+    }
+    if let Some((s, e, true)) = open {
+        runs.push((s, e));
     }
     runs
 }
@@ -284,10 +308,8 @@ fn whole_number(text: &str, start: usize, end: usize) -> bool {
 /// A keyword of the rule within 60 bytes before `start` on the same line,
 /// at the start of a word (case-insensitive): `Tel.: 0151 …`, `PESEL 44051401359`,
 /// but not the `tel` of `hotel`.
-fn keyword_before(text: &str, start: usize, keywords: &[String]) -> bool {
-    if keywords.is_empty() {
-        return false;
-    }
+fn keyword_before(text: &str, start: usize, keywords: Option<&regex::Regex>) -> bool {
+    let Some(keywords) = keywords else { return false };
     let mut from = start.saturating_sub(60);
     while !text.is_char_boundary(from) {
         from += 1;
@@ -295,12 +317,12 @@ fn keyword_before(text: &str, start: usize, keywords: &[String]) -> bool {
     if let Some(nl) = text[from..start].rfind('\n') {
         from += nl + 1;
     }
-    let window = text[from..start].to_lowercase();
-    keywords.iter().any(|k| {
-        window
-            .match_indices(k.as_str())
-            .any(|(i, _)| !window[..i].chars().next_back().is_some_and(char::is_alphanumeric))
-    })
+    // A window cut inside a word must not make its tail look like a word start.
+    let window = &text[from..start];
+    let cut_inside_word = text[..from].chars().next_back().is_some_and(char::is_alphanumeric);
+    keywords
+        .find_iter(window)
+        .any(|m| m.start() > 0 || !cut_inside_word || !window[..m.end()].starts_with(|c: char| c.is_alphanumeric()))
 }
 
 /// File names like `logo@2x.png` look like addresses but are not.

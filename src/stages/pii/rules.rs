@@ -72,6 +72,21 @@ pub struct Rule {
     pub languages: Vec<String>,
     /// Lower-cased.
     pub keywords: Vec<String>,
+    /// Any keyword at the start of a word, case-insensitive.
+    pub keyword_regex: Option<Regex>,
+}
+
+/// One case-insensitive pattern for a rule's keywords, each at the start
+/// of a word (`tel` in `Tel.` and `Telefon`, not in `hotel`).
+fn keyword_regex(keywords: &[String]) -> anyhow::Result<Option<Regex>> {
+    if keywords.is_empty() {
+        return Ok(None);
+    }
+    let alternatives: Vec<String> = keywords.iter().map(|k| regex::escape(&k.to_lowercase())).collect();
+    Ok(Some(Regex::new(&format!(
+        "(?i)(?:^|[^\\p{{L}}\\p{{N}}])(?:{})",
+        alternatives.join("|")
+    ))?))
 }
 
 /// All rules plus the prefilters that find which rules can match at all.
@@ -79,13 +94,13 @@ pub struct Rule {
 /// Rules validated by a checksum, `phone` or `iban` are numbers: they are
 /// looked for only within runs of tokens that hold a digit (or are short
 /// upper-case groups, as in `GB82 WEST 1234 …`), which keeps dense
-/// multilingual text fast. E-mail and IP rules look at the whole text.
+/// multilingual text fast; so are IPv4 addresses. E-mail and IPv6 rules
+/// look at the whole text when it has an `@` or a `:`.
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
-    /// Indices of the rules matched against the whole text, and their set.
+    /// Indices of the rules matched against the whole text.
     pub text_rules: Vec<usize>,
-    pub text_prefilter: RegexSet,
     /// Indices of the number rules, and their set (run on number runs).
     pub number_rules: Vec<usize>,
     pub number_prefilter: RegexSet,
@@ -143,6 +158,8 @@ impl RuleSet {
             };
             let regex = Regex::new(&spec.pattern)
                 .with_context(|| format!("pii rules {origin}: rule `{}` has an invalid pattern", spec.name))?;
+            let keyword_regex = keyword_regex(&spec.keywords)
+                .with_context(|| format!("pii rules {origin}: rule `{}` has invalid keywords", spec.name))?;
             rules.push(Rule {
                 name: spec.name,
                 kind: spec.kind,
@@ -150,6 +167,7 @@ impl RuleSet {
                 validator,
                 context: spec.context,
                 languages: spec.languages,
+                keyword_regex,
                 keywords: spec.keywords.iter().map(|k| k.to_lowercase()).collect(),
             });
         }
@@ -167,11 +185,10 @@ impl RuleSet {
                 .dfa_size_limit(16 << 20)
                 .build()
         };
-        let (text_prefilter, number_prefilter) = (set(&text_rules)?, set(&number_rules)?);
+        let number_prefilter = set(&number_rules)?;
         Ok(RuleSet {
             rules,
             text_rules,
-            text_prefilter,
             number_rules,
             number_prefilter,
         })
