@@ -27,7 +27,11 @@ pub struct DetectOptions {
 pub fn find(rules: &RuleSet, text: &str, signals: &Signals, opts: DetectOptions) -> Vec<Finding> {
     // Candidates: (rule, start, end).
     let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
-    let (at, colon) = (text.contains('@'), text.contains(':'));
+    let at = text.contains('@');
+    // An IPv6 address has a colon between hex digits or next to another colon.
+    let colon = text.as_bytes().windows(3).any(|w| {
+        w[1] == b':' && (w[0].is_ascii_hexdigit() || w[0] == b':') && (w[2].is_ascii_hexdigit() || w[2] == b':')
+    });
     for &i in &rules.text_rules {
         let rule = &rules.rules[i];
         let possible = match rule.validator {
