@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # PII scrubbing speed, eurocurate `pii` vs datatrove's PIIFormatter, same
 # documents, same machine, one core each, in one run. Also prints
-# eurocurate's precision/recall on the injected evaluation corpus.
+# eurocurate's recall and look-alike table on the independent evaluation set
+# (fixtures/pii-eval/, see benches/pii-eval/generate.py).
 #
 #   benches/pii-vs-datatrove.sh [SPEED_MB]      (default 100)
 #
@@ -15,7 +16,8 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$VENV/bin/pip" install -q "datatrove==0.10.1" regex
 fi
 cargo build --release --quiet
-OURS=$(./target/release/eurocurate bench pii --speed-mb "$MB" | tee /dev/stderr | sed -n 's/.* \([0-9.]*\) MB\/s per core.*/\1/p')
+TARGET=${CARGO_TARGET_DIR:-target}
+OURS=$("$TARGET/release/eurocurate" bench pii --speed-mb "$MB" | tee /dev/stderr | sed -n 's/^  speed .* \([0-9.]*\) MB\/s per core.*/\1/p')
 THEIRS=$("$VENV/bin/python" benches/pii_datatrove.py target/bench/pii-speed.jsonl | tee /dev/stderr | sed -n 's/^RESULT datatrove_mb_per_core=//p')
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 -c "print(f'eurocurate / datatrove per core: {float($OURS) / float($THEIRS):.1f}x (eurocurate checks 6 types incl. phones, IBANs, cards and 17 national IDs; datatrove e-mails and IPs)')"

@@ -408,6 +408,28 @@ pub fn dk_cpr(s: &str) -> bool {
     valid_date(1900 + yy, mm, dd) && weighted(&d, &[4, 3, 2, 7, 6, 5, 4, 3, 2, 1]) % 11 == 0
 }
 
+/// Denmark: CPR without the mod-11 check (numbers issued since 2007 have
+/// none): DDMMYY-SSSS with a real date, the century read from the seventh
+/// digit. Weak on its own; the rules take it only after `CPR`.
+pub fn dk_cpr_date(s: &str) -> bool {
+    let d = digits(s);
+    if d.len() != 10 {
+        return false;
+    }
+    let (dd, mm, yy) = (d[0] * 10 + d[1], d[2] * 10 + d[3], d[4] * 10 + d[5]);
+    let century = match d[6] {
+        5..=8 if yy >= 58 => 1800,
+        0..=3 => 1900,
+        4 | 9 if yy >= 37 => 1900,
+        _ => 2000,
+    };
+    // Nobody is born in the future.
+    let this_year = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(2025, |d| 1970 + (d.as_secs() / 31_556_952) as u32);
+    century + yy <= this_year && valid_date(century + yy, mm, dd)
+}
+
 /// Romania: CNP, S YYMMDD JJ NNN C, weights 279146358279.
 pub fn ro_cnp(s: &str) -> bool {
     let d = digits(s);
@@ -475,6 +497,26 @@ pub fn cz_sk_birth_number(s: &str) -> bool {
     n % 11 == 0 || (first9 % 11 == 10 && d[9] == 0)
 }
 
+/// Czechia and Slovakia: rodné číslo issued before 1954, YYMMDD/SSS (nine
+/// digits, no check digit; a real date, 1880..1953). Weak on its own; the
+/// rules take it only after its name.
+pub fn cz_sk_birth_number_old(s: &str) -> bool {
+    let d = digits(s);
+    if d.len() != 9 {
+        return false;
+    }
+    let (yy, mut mm, dd) = (d[0] * 10 + d[1], d[2] * 10 + d[3], d[4] * 10 + d[5]);
+    if mm > 50 {
+        mm -= 50;
+    }
+    let year = match yy {
+        0..=53 => 1900 + yy,
+        80..=99 => 1800 + yy,
+        _ => return false,
+    };
+    valid_date(year, mm, dd)
+}
+
 /// Slovenia (and the other ex-Yugoslav states): EMŠO, DDMMYYY RR BBB K, mod 11.
 pub fn si_emso(s: &str) -> bool {
     let d = digits(s);
@@ -486,12 +528,10 @@ pub fn si_emso(s: &str) -> bool {
     if !valid_date(year, d[2] * 10 + d[3], d[0] * 10 + d[1]) {
         return false;
     }
+    // m = 10 or 11 gives check digit 0 (as JMBG is usually described, and
+    // as python-stdnum checks it).
     let m = 11 - weighted(&d[..12], &[7, 6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2]) % 11;
-    match m {
-        11 => d[12] == 0,
-        10 => false,
-        m => m == d[12],
-    }
+    (m % 11) % 10 == d[12]
 }
 
 /// Looks up a validator by the name used in `pii/rules.yaml`.
@@ -513,9 +553,11 @@ pub fn by_name(name: &str) -> Option<fn(&str) -> bool> {
         "se_personnummer" => se_personnummer,
         "fi_hetu" => fi_hetu,
         "dk_cpr" => dk_cpr,
+        "dk_cpr_date" => dk_cpr_date,
         "ro_cnp" => ro_cnp,
         "bg_egn" => bg_egn,
         "cz_sk_birth_number" => cz_sk_birth_number,
+        "cz_sk_birth_number_old" => cz_sk_birth_number_old,
         "si_emso" => si_emso,
         _ => return None,
     })
@@ -539,8 +581,10 @@ pub const NAMES: &[&str] = &[
     "se_personnummer",
     "fi_hetu",
     "dk_cpr",
+    "dk_cpr_date",
     "ro_cnp",
     "bg_egn",
     "cz_sk_birth_number",
+    "cz_sk_birth_number_old",
     "si_emso",
 ];

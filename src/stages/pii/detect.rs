@@ -3,6 +3,7 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 
+use super::region::{Origin, Signals};
 use super::rules::{RuleSet, Scope, Validator};
 use crate::stages::pii::checksums::IBAN_LENGTHS;
 
@@ -23,20 +24,55 @@ pub struct DetectOptions {
 }
 
 /// Every confirmed, non-overlapping finding in `text`, in order.
-pub fn find(rules: &RuleSet, text: &str, lang: Option<&str>, opts: DetectOptions) -> Vec<Finding> {
-    let matched = rules.prefilter.matches(text);
-    if !matched.matched_any() {
+pub fn find(rules: &RuleSet, text: &str, signals: &Signals, opts: DetectOptions) -> Vec<Finding> {
+    // Candidates: (rule, start, end).
+    let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
+    let at = text.contains('@');
+    // An IPv6 address has a colon between hex digits or next to another colon.
+    let colon = text.as_bytes().windows(3).any(|w| {
+        w[1] == b':' && (w[0].is_ascii_hexdigit() || w[0] == b':') && (w[2].is_ascii_hexdigit() || w[2] == b':')
+    });
+    for &i in &rules.text_rules {
+        let rule = &rules.rules[i];
+        let possible = match rule.validator {
+            Validator::Email => at,
+            Validator::Ipv6 => colon,
+            _ => true,
+        };
+        if possible {
+            candidates.extend(rule.regex.find_iter(text).map(|m| (i, m.start(), m.end())));
+        }
+    }
+    for (ws, we) in number_runs(text) {
+        let run = &text[ws..we];
+        let matched = rules.number_prefilter.matches(run);
+        for (j, &i) in rules.number_rules.iter().enumerate() {
+            if matched.matched(j) {
+                candidates.extend(
+                    rules.rules[i]
+                        .regex
+                        .find_iter(run)
+                        .map(|m| (i, ws + m.start(), ws + m.end())),
+                );
+            }
+        }
+    }
+    if candidates.is_empty() {
         return Vec::new();
     }
+    let origin = Origin::of(signals);
     let mut found: Vec<Finding> = Vec::new();
     // Spans that have the exact shape of an IBAN, card or ID but fail its
     // check: numbers of that kind, so no phone may be read inside them.
     let mut claimed: Vec<(usize, usize)> = Vec::new();
-    for i in matched.iter() {
+    // Phones right after a phone keyword: `Tlf. 90.12.34.56` is no address.
+    let mut called: Vec<(usize, usize)> = Vec::new();
+    for (i, m_start, m_end) in candidates {
         let rule = &rules.rules[i];
-        let lang_ok = lang.is_some_and(|l| rule.languages.iter().any(|x| x == l));
-        for m in rule.regex.find_iter(text) {
-            let keyword = || keyword_before(text, m.start(), &rule.keywords);
+        let lang_ok = rule.languages.iter().any(|x| origin.langs.contains(&x.as_str()));
+        let m_str = &text[m_start..m_end];
+        {
+            let keyword = || keyword_before(text, m_start, rule.keyword_regex.as_ref());
             let applies = match rule.context {
                 Scope::Always => true,
                 Scope::LanguageOrKeyword => lang_ok || keyword(),
@@ -45,14 +81,29 @@ pub fn find(rules: &RuleSet, text: &str, lang: Option<&str>, opts: DetectOptions
             if !applies {
                 continue;
             }
-            let (start, mut end) = (m.start(), m.end());
+            let (mut start, mut end) = (m_start, m_end);
             let ok = match rule.validator {
-                Validator::Checksum(f) => f(m.as_str()) && whole_number(text, start, end),
-                Validator::Email => email(m.as_str()),
-                Validator::Ipv4 => ipv4(text, start, end, opts),
-                Validator::Ipv6 => ipv6(m.as_str(), opts),
-                Validator::Phone => whole_number(text, start, end) && phone(m.as_str(), lang, keyword()),
-                Validator::Iban => match iban_span(m.as_str()) {
+                Validator::Checksum(f) => f(m_str) && whole_number(text, start, end),
+                Validator::Email => email(m_str),
+                Validator::Ipv4 => {
+                    end = with_port(text, end);
+                    ipv4(text, start, m_end, opts)
+                }
+                Validator::Ipv6 => {
+                    (start, end) = colon_run(text, start, end);
+                    ipv6(&text[start..end], opts)
+                }
+                Validator::Phone => {
+                    start = with_open_paren(text, start, end);
+                    let kw = keyword();
+                    let ok =
+                        whole_number(text, start, end) && !coordinate(text, start, end) && phone(m_str, &origin, kw);
+                    if ok && kw {
+                        called.push((start, end));
+                    }
+                    ok
+                }
+                Validator::Iban => match iban_span(m_str) {
                     Some(len) => {
                         end = start + len;
                         true
@@ -60,6 +111,9 @@ pub fn find(rules: &RuleSet, text: &str, lang: Option<&str>, opts: DetectOptions
                     None => false,
                 },
             };
+            // A piece of a longer token is not PII, and replacing it would
+            // leave the rest of the token behind.
+            let ok = ok && whole_token(text, start, end);
             if ok {
                 found.push(Finding { start, end, rule: i });
             } else if matches!(rule.validator, Validator::Iban)
@@ -70,9 +124,15 @@ pub fn find(rules: &RuleSet, text: &str, lang: Option<&str>, opts: DetectOptions
             }
         }
     }
-    found.retain(|f| {
-        !matches!(rules.rules[f.rule].validator, Validator::Phone)
-            || !claimed.iter().any(|&(s, e)| s <= f.start && f.end <= e)
+    // (A run of digits with a trunk prefix, `0912123456`, is read as a
+    // phone even where it also has the shape of a failed ID.)
+    found.retain(|f| match rules.rules[f.rule].validator {
+        Validator::Phone => {
+            let compact = text[f.start..f.end].bytes().all(|c| c.is_ascii_digit());
+            (compact && text[f.start..].starts_with('0')) || !claimed.iter().any(|&(s, e)| s <= f.start && f.end <= e)
+        }
+        Validator::Ipv4 => !called.contains(&(f.start, f.end)),
+        _ => true,
     });
     // Earliest first; at the same start the longer span, then the rule listed first.
     found.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end), f.rule));
@@ -85,23 +145,175 @@ pub fn find(rules: &RuleSet, text: &str, lang: Option<&str>, opts: DetectOptions
     kept
 }
 
+/// Runs of whitespace-separated tokens that hold a digit, or are short
+/// upper-case groups (`WEST` in `GB82 WEST 1234 …`): where numbers can be.
+fn number_runs(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    if !b.iter().any(u8::is_ascii_digit) {
+        return runs;
+    }
+    // The run being built: (start, end, holds a digit).
+    let mut open: Option<(usize, usize, bool)> = None;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let (mut digit, mut upper_only, mut core) = (false, true, 0usize);
+        while i < b.len() && !b[i].is_ascii_whitespace() {
+            let c = b[i];
+            if c.is_ascii_digit() {
+                digit = true;
+                core += 1;
+            } else if c.is_ascii_uppercase() {
+                core += 1;
+            } else if !c.is_ascii_punctuation() {
+                upper_only = false;
+            }
+            i += 1;
+        }
+        // Punctuation around a token (`NQLR,`, `(LU94`) is ignored here.
+        let numberish = digit || (upper_only && (1..=4).contains(&core));
+        match open {
+            Some((s, e, d)) if numberish && b[e..start].iter().all(u8::is_ascii_whitespace) => {
+                open = Some((s, i, d || digit));
+            }
+            _ => {
+                if let Some((s, e, true)) = open {
+                    runs.push((s, e));
+                }
+                open = numberish.then_some((start, i, digit));
+            }
+        }
+    }
+    if let Some((s, e, true)) = open {
+        runs.push((s, e));
+    }
+    runs
+}
+
+/// Punctuation around a token that is not part of it (`(`, `,`, quotes ...).
+fn is_wrapper(c: char) -> bool {
+    matches!(
+        c,
+        ',' | '.'
+            | ';'
+            | ':'
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | '<'
+            | '>'
+            | '"'
+            | '\''
+            | '«'
+            | '»'
+            | '„'
+            | '“'
+            | '”'
+            | '‘'
+            | '’'
+            | '!'
+            | '?'
+            | '¡'
+            | '¿'
+            | '*'
+    )
+}
+
+/// True when `start..end` begins and ends a token: only wrapping punctuation
+/// lies between it and the whitespace (or text edge) on either side. A label
+/// glued on with a colon (`Tel.:+49 …`, `IBAN:DE89 …`, `mailto:…`) still
+/// counts as a separate word; digits, letters, hex groups or other symbols
+/// glued on make the candidate a piece of something longer.
+fn whole_token(text: &str, start: usize, end: usize) -> bool {
+    let mut colon = false;
+    let mut left_ok = true;
+    for c in text[..start].chars().rev() {
+        if c.is_whitespace() {
+            break;
+        }
+        if is_wrapper(c) {
+            colon |= c == ':' || c == '=';
+            continue;
+        }
+        // A label such as `Tel.:` or `E-mail:` ends with a colon after a letter.
+        left_ok = colon && c.is_alphabetic();
+        break;
+    }
+    left_ok && text[end..].chars().take_while(|c| !c.is_whitespace()).all(is_wrapper)
+}
+
+/// An IPv4 address followed by `:port` is replaced with its port.
+fn with_port(text: &str, end: usize) -> usize {
+    let b = text.as_bytes();
+    if b.get(end) == Some(&b':') {
+        let n = b[end + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if (1..=5).contains(&n) {
+            return end + 1 + n;
+        }
+    }
+    end
+}
+
+/// The whole run of hex digits, colons and dots around an IPv6 candidate
+/// (less trailing punctuation): `a:b:c:d:e:f:1:2:3` is judged as nine
+/// groups, not as its first eight.
+fn colon_run(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let b = text.as_bytes();
+    let part = |c: u8| c.is_ascii_hexdigit() || c == b':' || c == b'.';
+    // No address is longer than 45 characters; looking further than that
+    // only has to see that the run is longer (and keeps this linear).
+    const LONGEST: usize = 46;
+    let mut s = start;
+    while s > 0 && start - s < LONGEST && part(b[s - 1]) {
+        s -= 1;
+    }
+    let mut e = end;
+    while e < b.len() && e - end < LONGEST && part(b[e]) {
+        e += 1;
+    }
+    // A sentence's full stop or a label's colon is not part of the address;
+    // a closing `::` is.
+    while e > end && (b[e - 1] == b'.' || (b[e - 1] == b':' && b[e - 2] != b':')) {
+        e -= 1;
+    }
+    (s, e)
+}
+
+/// `(030) 1234 5678`: the opening parenthesis belongs to the number.
+fn with_open_paren(text: &str, start: usize, end: usize) -> usize {
+    let s = &text[start..end];
+    let closes_first = s.find(')').is_some_and(|c| s.find('(').is_none_or(|o| c < o));
+    if closes_first && start > 0 && text.as_bytes()[start - 1] == b'(' {
+        start - 1
+    } else {
+        start
+    }
+}
+
 /// False when the candidate is only part of a longer run of digit groups
 /// (`1234 5678` inside `9876 1234 5678 4321`): a piece of a number is not one.
 fn whole_number(text: &str, start: usize, end: usize) -> bool {
     let b = text.as_bytes();
-    let sep = |c: u8| matches!(c, b' ' | b'-' | b'.' | b'/');
+    let sep = |c: u8| matches!(c, b' ' | b'-' | b'.' | b'/' | b',');
     let before = start >= 2 && sep(b[start - 1]) && b[start - 2].is_ascii_digit();
     let glued_before = start >= 1 && b[start - 1].is_ascii_digit();
     let after = end + 1 < b.len() && sep(b[end]) && b[end + 1].is_ascii_digit();
     !(before || glued_before || after)
 }
 
-/// A keyword of the rule within 60 bytes before `start` on the same line
-/// (case-insensitive): `Tel.: 0151 …`, `PESEL 44051401359`.
-fn keyword_before(text: &str, start: usize, keywords: &[String]) -> bool {
-    if keywords.is_empty() {
-        return false;
-    }
+/// A keyword of the rule within 60 bytes before `start` on the same line,
+/// at the start of a word (case-insensitive): `Tel.: 0151 …`, `PESEL 44051401359`,
+/// but not the `tel` of `hotel`.
+fn keyword_before(text: &str, start: usize, keywords: Option<&regex::Regex>) -> bool {
+    let Some(keywords) = keywords else { return false };
     let mut from = start.saturating_sub(60);
     while !text.is_char_boundary(from) {
         from += 1;
@@ -109,8 +321,12 @@ fn keyword_before(text: &str, start: usize, keywords: &[String]) -> bool {
     if let Some(nl) = text[from..start].rfind('\n') {
         from += nl + 1;
     }
-    let window = text[from..start].to_lowercase();
-    keywords.iter().any(|k| window.contains(k.as_str()))
+    // A window cut inside a word must not make its tail look like a word start.
+    let window = &text[from..start];
+    let cut_inside_word = text[..from].chars().next_back().is_some_and(char::is_alphanumeric);
+    keywords
+        .find_iter(window)
+        .any(|m| m.start() > 0 || !cut_inside_word || !window[..m.end()].starts_with(|c: char| c.is_alphanumeric()))
 }
 
 /// File names like `logo@2x.png` look like addresses but are not.
@@ -201,80 +417,124 @@ fn iban_span(s: &str) -> Option<usize> {
     None
 }
 
-/// Phone region for a document language (the main country of the language).
-pub fn region_of(lang: &str) -> Option<phonenumber::country::Id> {
-    use phonenumber::country::Id::*;
-    Some(match lang {
-        "bg" => BG,
-        "cs" => CZ,
-        "da" => DK,
-        "de" => DE,
-        "el" => GR,
-        "en" => GB,
-        "es" => ES,
-        "et" => EE,
-        "fi" => FI,
-        "fr" => FR,
-        "ga" => IE,
-        "hr" => HR,
-        "hu" => HU,
-        "it" => IT,
-        "lt" => LT,
-        "lv" => LV,
-        "mt" => MT,
-        "nl" => NL,
-        "pl" => PL,
-        "pt" => PT,
-        "ro" => RO,
-        "sk" => SK,
-        "sl" => SI,
-        "sv" => SE,
-        _ => return None,
-    })
-}
-
+/// `15.03.2024`, `2024-03-15`, `3/15/24`: day, month and year in either
+/// order, with a plausible year (`70.01.2345` is an Estonian number).
 fn looks_like_date(s: &str) -> bool {
     let parts: Vec<&str> = s.split(['.', '/', '-']).collect();
-    parts.len() == 3
-        && parts
+    if parts.len() != 3
+        || !parts
             .iter()
             .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
-        && parts[0].len() <= 4
-        && parts[1].len() <= 2
-        && (parts[2].len() == 2 || parts[2].len() == 4)
-}
-
-fn phone(s: &str, lang: Option<&str>, keyword: bool) -> bool {
-    let digits = s.bytes().filter(u8::is_ascii_digit).count();
-    if !(7..=15).contains(&digits) || looks_like_date(s) {
+    {
         return false;
     }
-    // Groups after the first have at least two digits: `7.19.0.15.0` is a
-    // version, not a number anyone dials.
-    let groups: Vec<&str> = s.split([' ', '.', '/', '-']).filter(|g| !g.is_empty()).collect();
-    if groups.iter().skip(1).any(|g| g.trim_matches(['(', ')']).len() < 2) {
+    let n = |p: &str| p.parse::<u32>().unwrap_or(0);
+    let day_or_month = |p: &str| p.len() <= 2 && (1..=31).contains(&n(p));
+    let year = |p: &str| p.len() == 2 || (p.len() == 4 && (1800..=2199).contains(&n(p)));
+    let (a, b, c) = (parts[0], parts[1], parts[2]);
+    (day_or_month(a) && day_or_month(b) && year(c))
+        || (a.len() == 4 && (1800..=2199).contains(&n(a)) && day_or_month(b) && day_or_month(c))
+}
+
+/// `48.856613, 2.352222`: a decimal number next to another one.
+fn coordinate(text: &str, start: usize, end: usize) -> bool {
+    fn decimal(s: &str) -> bool {
+        let s = s.trim_start_matches(['-', '+', '−']);
+        s.split_once('.').is_some_and(|(a, b)| {
+            (1..=3).contains(&a.len())
+                && !b.is_empty()
+                && a.bytes().all(|c| c.is_ascii_digit())
+                && b.bytes().all(|c| c.is_ascii_digit())
+        })
+    }
+    if !decimal(&text[start..end]) {
+        return false;
+    }
+    let clean = |t: &str| t.trim_matches([',', ';', '(', ')', '[', ']']).to_string();
+    let after = text[end..].split_whitespace().next().map(clean);
+    let before = text[..start].split_whitespace().next_back().map(clean);
+    let glued_after = text[end..]
+        .strip_prefix(',')
+        .map(|r| r.split_whitespace().next().unwrap_or("").to_string());
+    [after, before, glued_after].iter().flatten().any(|t| decimal(t))
+}
+
+/// `2019/58085`, `2024-000123`: a year, then a running number.
+fn reference_number(s: &str) -> bool {
+    let Some(i) = s.find(['/', '-']) else { return false };
+    let (head, tail) = (&s[..i], &s[i + 1..]);
+    head.len() == 4
+        && head.parse::<u32>().is_ok_and(|y| (1950..=2039).contains(&y))
+        && !tail.is_empty()
+        && tail.bytes().all(|c| c.is_ascii_digit())
+}
+
+/// `20240315`: eight digits that read as a date (ISO 8601 basic form).
+fn compact_date(digits: &str) -> bool {
+    let d = super::checksums::digits(digits);
+    d.len() == 8
+        && matches!(d[0] * 10 + d[1], 19 | 20)
+        && super::checksums::valid_date(
+            d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3],
+            d[4] * 10 + d[5],
+            d[6] * 10 + d[7],
+        )
+}
+
+fn phone(s: &str, origin: &Origin, keyword: bool) -> bool {
+    let digits = s.bytes().filter(u8::is_ascii_digit).count();
+    // E.164 allows 15 digits, plus the two of a written `00` prefix.
+    let most = if s.starts_with("00") { 17 } else { 15 };
+    if !(7..=most).contains(&digits) || looks_like_date(s) {
         return false;
     }
     let digits_only: String = s.chars().filter(char::is_ascii_digit).collect();
+    // International numbers are checked against their country's plan as
+    // written, in any grouping.
     if s.starts_with('+') {
         return super::phone::is_valid_international(&digits_only);
     }
     if let Some(rest) = digits_only.strip_prefix("00") {
         return super::phone::is_valid_international(rest);
     }
-    let Some(region) = lang.and_then(region_of) else {
-        return false;
-    };
-    // A bare run of digits is a phone number only where the text says so.
-    if groups.len() == 1 && !keyword {
-        return false;
-    }
-    // Where the country dials a trunk prefix (0 in most of the EU), a
-    // national number must start with it; where it has none, digits alone
-    // do not tell a phone from an order or tax number, so a keyword must.
-    let id = format!("{region:?}");
-    if super::phone::national_prefix(&id).is_none() && !keyword {
+    // National numbers: groups after the second have at least two digits
+    // (`8 612 88005`, `0180 1 2345`; `7.19.0.15.0` is a version), and
+    // dotted ones have no one-digit group at all (`12.3.28.4643`).
+    let groups: Vec<&str> = s
+        .split([' ', '.', '/', '-'])
+        .map(|g| g.trim_matches(['(', ')']))
+        .filter(|g| !g.is_empty() && *g != "0")
+        .collect();
+    let dotted = s.contains('.');
+    if groups.iter().skip(if dotted { 1 } else { 2 }).any(|g| g.len() < 2) {
         return false;
     }
-    super::phone::is_valid_national(&id, &digits_only)
+    let grouped = groups.len() > 1;
+    if compact_date(&digits_only) || (!keyword && reference_number(s)) {
+        return false;
+    }
+    // In the countries the document points to, a valid number that is
+    // grouped, follows a keyword or starts with the trunk prefix. A bare run
+    // of digits without either is not taken: where a country has no trunk
+    // prefix, every nine-digit order or tax number is a valid phone number.
+    for id in &origin.regions {
+        let trunk = super::phone::national_prefix(id).is_some();
+        if (trunk || grouped || keyword) && super::phone::is_valid_national(id, &digits_only) {
+            return true;
+        }
+    }
+    // Elsewhere: after a keyword, a number valid in any EU country; with
+    // nothing to go by, a grouped one written with a trunk prefix
+    // (`06 48 78 96 07`) or grouped as its country writes its numbers
+    // (`612 34 56 78`).
+    if keyword {
+        return super::phone::valid_national_region(&digits_only, false).is_some();
+    }
+    let lengths: Vec<usize> = groups
+        .iter()
+        .map(|g| g.bytes().filter(u8::is_ascii_digit).count())
+        .collect();
+    grouped
+        && (super::phone::valid_national_region(&digits_only, true).is_some()
+            || super::phone::grouped_as_national(&digits_only, &lengths).is_some())
 }

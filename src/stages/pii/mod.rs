@@ -6,11 +6,15 @@
 //! Patterns are data (`pii/rules.yaml`, extensible by partners); checksums
 //! are code ([`checksums`]). A candidate that fails its checksum is left
 //! alone, which is what keeps order numbers, dates and prices untouched.
+//! National phone numbers and IDs are read against the countries the
+//! document points to ([`region`]: `lang`, the page's `html_lang`, the URL's
+//! country domain), or after a keyword; a candidate that is only part of a
+//! longer token is never reported, so a replacement never leaves a piece.
 
 pub mod checksums;
 pub mod detect;
-pub mod generate;
 pub mod phone;
+pub mod region;
 pub mod rules;
 
 use std::collections::BTreeMap;
@@ -25,6 +29,7 @@ use crate::document::Document;
 use crate::pipeline::registry::{Describe, ParamDoc, StageDoc};
 use crate::stats::Counters;
 use detect::{DetectOptions, Finding};
+pub use region::Signals;
 use rules::RuleSet;
 
 /// What to do with findings.
@@ -161,12 +166,25 @@ impl PiiStage {
         &self.rules.rules[f.rule].name
     }
 
-    /// Findings in a text (for tools and tests).
+    /// Findings in a text of language `lang` (for tools and tests).
     pub fn find(&self, text: &str, lang: Option<&str>) -> Vec<Finding> {
+        self.find_with(
+            text,
+            &Signals {
+                lang,
+                ..Signals::default()
+            },
+        )
+    }
+
+    /// Findings in a text with what is known of its origin (language, the
+    /// page's declared language, URL): national numbers are read as numbers
+    /// of the countries these point to.
+    pub fn find_with(&self, text: &str, signals: &Signals) -> Vec<Finding> {
         detect::find(
             &self.rules,
             text,
-            lang,
+            signals,
             DetectOptions {
                 spare_private_ips: self.cfg.spare_private_ips,
             },
@@ -184,7 +202,12 @@ impl PiiStage {
 
 impl Stage for PiiStage {
     fn process(&mut self, doc: &mut Document, counters: &mut Counters) -> anyhow::Result<Verdict> {
-        let findings = self.find(&doc.text, doc.lang.as_deref());
+        let signals = Signals {
+            lang: doc.lang.as_deref(),
+            html_lang: doc.meta.get("html_lang").and_then(Value::as_str),
+            url: doc.url.as_deref(),
+        };
+        let findings = self.find_with(&doc.text, &signals);
         if findings.is_empty() {
             return Ok(Verdict::Keep);
         }

@@ -23,6 +23,28 @@ struct RegionPatterns {
     general: TypePattern,
     types: Vec<TypePattern>,
     national_prefix: Option<String>,
+    /// Prefixes people dial before national numbers (`[08]` in Lithuania,
+    /// where the old trunk prefix 8 is still written), anchored at the start.
+    prefix_for_parsing: Option<Regex>,
+    /// How the country writes its numbers nationally.
+    formats: Vec<NationalFormat>,
+}
+
+/// One national format: which numbers it applies to, its groups (the
+/// pattern's captures) and whether the trunk prefix is written before them.
+struct NationalFormat {
+    leading: Option<Regex>,
+    pattern: Regex,
+    with_prefix: bool,
+}
+
+impl RegionPatterns {
+    /// The format libphonenumber would write `nsn` with.
+    fn format_of(&self, nsn: &str) -> Option<&NationalFormat> {
+        self.formats
+            .iter()
+            .find(|f| f.leading.as_ref().is_none_or(|l| l.is_match(nsn)) && f.pattern.is_match(nsn))
+    }
 }
 
 fn compile(d: &Descriptor, fallback_lengths: &[usize]) -> Option<TypePattern> {
@@ -58,10 +80,39 @@ impl RegionPatterns {
         .flatten()
         .filter_map(|d| compile(d, &general.lengths))
         .collect();
+        let national_prefix = meta.national_prefix().map(str::to_string);
+        // Only plain prefixes: regions whose rule rewrites the number (a
+        // transform) or that have no trunk prefix keep their digits as written.
+        let prefix_for_parsing = match (&national_prefix, meta.national_prefix_transform_rule()) {
+            (Some(_), None) => meta
+                .national_prefix_for_parsing()
+                .and_then(|r| Regex::new(&format!("(?x)^(?:{})", r.as_str())).ok()),
+            _ => None,
+        };
+        let formats: Vec<NationalFormat> = meta
+            .formats()
+            .iter()
+            .filter_map(|f| {
+                let pattern = Regex::new(&format!("(?x)^(?:{})$", f.pattern().as_str())).ok()?;
+                let leading = match f.leading_digits().last() {
+                    Some(l) => Some(Regex::new(&format!("(?x)^(?:{})", l.as_str())).ok()?),
+                    None => None,
+                };
+                let with_prefix =
+                    national_prefix.is_some() && f.national_prefix().is_some_and(|rule| rule.contains("$NP"));
+                Some(NationalFormat {
+                    leading,
+                    pattern,
+                    with_prefix,
+                })
+            })
+            .collect();
         Some(RegionPatterns {
             general,
             types,
-            national_prefix: meta.national_prefix().map(str::to_string),
+            national_prefix,
+            prefix_for_parsing,
+            formats,
         })
     }
 
@@ -92,14 +143,78 @@ pub fn national_prefix(id: &str) -> Option<String> {
 /// A national number (trunk prefix included, if the region has one).
 pub fn is_valid_national(id: &str, digits: &str) -> bool {
     let Some(r) = region(id) else { return false };
-    let nsn = match &r.national_prefix {
-        Some(p) => match digits.strip_prefix(p.as_str()) {
-            Some(rest) => rest,
-            None => return false,
-        },
-        None => digits,
-    };
-    r.is_valid_nsn(nsn)
+    match &r.national_prefix {
+        Some(p) => {
+            if digits.strip_prefix(p.as_str()).is_some_and(|nsn| r.is_valid_nsn(nsn)) {
+                return true;
+            }
+            let after_prefix = r
+                .prefix_for_parsing
+                .as_ref()
+                .and_then(|re| re.find(digits))
+                .is_some_and(|m| m.end() > 0 && r.is_valid_nsn(&digits[m.end()..]));
+            // Numbers the country writes without its trunk prefix (Irish
+            // `1800 …`): those whose format does not carry it.
+            after_prefix || (r.is_valid_nsn(digits) && r.format_of(digits).is_some_and(|f| !f.with_prefix))
+        }
+        None => r.is_valid_nsn(digits),
+    }
+}
+
+/// The EU regions (and the United Kingdom) tried when the text does not
+/// say where a national number is from.
+pub const EU_REGIONS: &[&str] = &[
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GB", "GR", "HR", "HU", "IE", "IT", "LT", "LU",
+    "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+];
+
+/// A region of [`EU_REGIONS`] where `digits`, written in groups of
+/// `groups` digits, is a valid national number grouped as that country's
+/// national format groups it (`612 34 56 78` in Spain, `512 345 678` in
+/// Poland), trunk prefix included where the format writes it.
+pub fn grouped_as_national(digits: &str, groups: &[usize]) -> Option<&'static str> {
+    EU_REGIONS.iter().copied().find(|id| {
+        let Some(r) = region(id) else { return false };
+        let (prefix_len, nsn) = match &r.national_prefix {
+            Some(p) if digits.starts_with(p.as_str()) => (p.len(), &digits[p.len()..]),
+            _ => (0, digits),
+        };
+        if !r.is_valid_nsn(nsn) {
+            return false;
+        }
+        let Some(f) = r.format_of(nsn) else { return false };
+        if f.with_prefix != (prefix_len > 0) {
+            return false;
+        }
+        let Some(caps) = f.pattern.captures(nsn) else {
+            return false;
+        };
+        let mut expected: Vec<usize> = caps.iter().skip(1).flatten().map(|m| m.len()).collect();
+        if let Some(first) = expected.first_mut() {
+            *first += prefix_len;
+        }
+        expected == groups
+    })
+}
+
+/// A region of [`EU_REGIONS`] where `digits` is a valid national number;
+/// with `trunk_only`, only regions that dial a trunk prefix, written first.
+pub fn valid_national_region(digits: &str, trunk_only: bool) -> Option<&'static str> {
+    EU_REGIONS.iter().copied().find(|id| {
+        if trunk_only {
+            let Some(r) = region(id) else { return false };
+            let Some(p) = &r.national_prefix else { return false };
+            let written = digits.starts_with(p.as_str())
+                || r.prefix_for_parsing
+                    .as_ref()
+                    .and_then(|re| re.find(digits))
+                    .is_some_and(|m| m.end() > 0);
+            if !written {
+                return false;
+            }
+        }
+        is_valid_national(id, digits)
+    })
 }
 
 /// An international number: country calling code followed by the national

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use anyhow::{bail, Context};
-use regex::{Regex, RegexSet};
+use regex::{Regex, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 
 use super::checksums;
@@ -72,13 +72,48 @@ pub struct Rule {
     pub languages: Vec<String>,
     /// Lower-cased.
     pub keywords: Vec<String>,
+    /// Any keyword at the start of a word, case-insensitive.
+    pub keyword_regex: Option<Regex>,
 }
 
-/// All rules plus the prefilter that finds which rules can match at all.
+/// One case-insensitive pattern for a rule's keywords, each at the start
+/// of a word (`tel` in `Tel.` and `Telefon`, not in `hotel`).
+fn keyword_regex(keywords: &[String]) -> anyhow::Result<Option<Regex>> {
+    if keywords.is_empty() {
+        return Ok(None);
+    }
+    let alternatives: Vec<String> = keywords.iter().map(|k| regex::escape(&k.to_lowercase())).collect();
+    Ok(Some(Regex::new(&format!(
+        "(?i)(?:^|[^\\p{{L}}\\p{{N}}])(?:{})",
+        alternatives.join("|")
+    ))?))
+}
+
+/// All rules plus the prefilters that find which rules can match at all.
+///
+/// Rules validated by a checksum, `phone` or `iban` are numbers: they are
+/// looked for only within runs of tokens that hold a digit (or are short
+/// upper-case groups, as in `GB82 WEST 1234 …`), which keeps dense
+/// multilingual text fast; so are IPv4 addresses. E-mail and IPv6 rules
+/// look at the whole text when it has an `@` or a `:`.
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
-    pub prefilter: RegexSet,
+    /// Indices of the rules matched against the whole text.
+    pub text_rules: Vec<usize>,
+    /// Indices of the number rules, and their set (run on number runs).
+    pub number_rules: Vec<usize>,
+    pub number_prefilter: RegexSet,
+}
+
+impl Rule {
+    /// Whether candidates of this rule are numbers (see [`RuleSet`]).
+    pub fn is_number(&self) -> bool {
+        matches!(
+            self.validator,
+            Validator::Checksum(_) | Validator::Phone | Validator::Iban
+        )
+    }
 }
 
 impl RuleSet {
@@ -123,6 +158,8 @@ impl RuleSet {
             };
             let regex = Regex::new(&spec.pattern)
                 .with_context(|| format!("pii rules {origin}: rule `{}` has an invalid pattern", spec.name))?;
+            let keyword_regex = keyword_regex(&spec.keywords)
+                .with_context(|| format!("pii rules {origin}: rule `{}` has invalid keywords", spec.name))?;
             rules.push(Rule {
                 name: spec.name,
                 kind: spec.kind,
@@ -130,6 +167,7 @@ impl RuleSet {
                 validator,
                 context: spec.context,
                 languages: spec.languages,
+                keyword_regex,
                 keywords: spec.keywords.iter().map(|k| k.to_lowercase()).collect(),
             });
         }
@@ -140,7 +178,19 @@ impl RuleSet {
                 }
             }
         }
-        let prefilter = RegexSet::new(rules.iter().map(|r| r.regex.as_str()))?;
-        Ok(RuleSet { rules, prefilter })
+        let (number_rules, text_rules): (Vec<usize>, Vec<usize>) =
+            (0..rules.len()).partition(|&i| rules[i].is_number());
+        let set = |which: &[usize]| {
+            RegexSetBuilder::new(which.iter().map(|&i| rules[i].regex.as_str()))
+                .dfa_size_limit(16 << 20)
+                .build()
+        };
+        let number_prefilter = set(&number_rules)?;
+        Ok(RuleSet {
+            rules,
+            text_rules,
+            number_rules,
+            number_prefilter,
+        })
     }
 }
