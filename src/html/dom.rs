@@ -46,6 +46,13 @@ pub struct Dom<'a> {
     html: &'a Html,
     /// Every node, in document order.
     pub nodes: Vec<Node<'a>>,
+    /// Inline elements with text on both sides of them in their line (see
+    /// [`in_sentence`]): boilerplate rules never remove them, since that
+    /// would cut a hole in a sentence of a block that is kept.
+    pub in_sentence: Vec<bool>,
+    /// Table rows that lay out a page rather than hold data (see
+    /// [`layout_rows`]).
+    pub layout_row: Vec<bool>,
 }
 
 impl<'a> Dom<'a> {
@@ -88,7 +95,21 @@ impl<'a> Dom<'a> {
                 }
             }
         }
-        Dom { html, nodes }
+        let in_sentence = in_sentence(&nodes);
+        let layout_row = layout_rows(&nodes);
+        Dom {
+            html,
+            nodes,
+            in_sentence,
+            layout_row,
+        }
+    }
+
+    /// True when boilerplate rules may remove element `i` on their own:
+    /// it is not inside a line of text (an inline element in the middle of
+    /// a sentence goes only with the block around it).
+    pub fn prunable(&self, i: usize) -> bool {
+        !self.in_sentence[i]
     }
 
     /// Attribute `name` of element `i`.
@@ -134,6 +155,160 @@ impl<'a> Dom<'a> {
         }
         out.trim_end().to_string()
     }
+}
+
+/// Elements that flow inside a line of text (HTML's phrasing content,
+/// with the legacy ones) rather than starting a block of their own.
+pub fn is_inline(tag: &str) -> bool {
+    matches!(
+        tag,
+        "a" | "abbr"
+            | "acronym"
+            | "b"
+            | "bdi"
+            | "bdo"
+            | "big"
+            | "blink"
+            | "button"
+            | "cite"
+            | "code"
+            | "data"
+            | "del"
+            | "dfn"
+            | "em"
+            | "font"
+            | "i"
+            | "img"
+            | "input"
+            | "ins"
+            | "kbd"
+            | "label"
+            | "mark"
+            | "math"
+            | "meter"
+            | "nobr"
+            | "noscript"
+            | "output"
+            | "progress"
+            | "q"
+            | "rp"
+            | "rt"
+            | "ruby"
+            | "s"
+            | "samp"
+            | "script"
+            | "select"
+            | "small"
+            | "span"
+            | "strike"
+            | "strong"
+            | "style"
+            | "sub"
+            | "sup"
+            | "svg"
+            | "template"
+            | "textarea"
+            | "time"
+            | "tt"
+            | "u"
+            | "var"
+            | "wbr"
+    )
+}
+
+/// Table rows that lay out a page: their cells hold tables or three or
+/// more paragraphs, headings or lists, as old sites' columns do, where a
+/// data row holds values (at most a heading or a short list in a cell).
+/// Their cells are blocks of their own, not one row of text.
+fn layout_rows(nodes: &[Node]) -> Vec<bool> {
+    let n = nodes.len();
+    if !nodes.iter().any(|x| x.tag == "tr") {
+        return vec![false; n];
+    }
+    // Per subtree: whether it holds a table, and its blocks.
+    let mut strong = vec![false; n];
+    let mut blocks = vec![0u32; n];
+    for i in (1..n).rev() {
+        match nodes[i].tag {
+            "table" => strong[i] = true,
+            "p" | "ul" | "ol" | "blockquote" | "dl" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => blocks[i] += 1,
+            _ => {}
+        }
+        let p = nodes[i].parent as usize;
+        strong[p] |= strong[i];
+        blocks[p] = blocks[p].saturating_add(blocks[i]);
+    }
+    (0..n)
+        .map(|i| nodes[i].tag == "tr" && (strong[i] || blocks[i] >= 3))
+        .collect()
+}
+
+/// Elements whose text is never rendered.
+fn is_unrendered_text(tag: &str) -> bool {
+    matches!(tag, "script" | "style" | "template" | "noscript" | "title")
+}
+
+/// For every node: an inline element whose line (the run of inline
+/// content between block boundaries and `<br>`s) has visible text both
+/// before and after it. One pass, no recursion.
+fn in_sentence(nodes: &[Node]) -> Vec<bool> {
+    const NONE: u32 = u32::MAX;
+    let n = nodes.len();
+    let mut out = vec![false; n];
+    // Line number at each inline element's start, and per line the first
+    // and last node of visible text.
+    let mut line_at = vec![0u32; n];
+    let (mut first, mut last) = (vec![NONE], vec![0u32]);
+    let mut line = 0u32;
+    let mut open: Vec<u32> = Vec::new();
+    let boundary = |tag: &str| tag == "br" || !is_inline(tag);
+    let next_line = |line: &mut u32, first: &mut Vec<u32>, last: &mut Vec<u32>| {
+        *line += 1;
+        first.push(NONE);
+        last.push(0);
+    };
+    let mut inline_open: Vec<u32> = Vec::new();
+    for (i, node) in nodes.iter().enumerate() {
+        while let Some(&j) = open.last() {
+            if (nodes[j as usize].end as usize) > i {
+                break;
+            }
+            open.pop();
+            let tag = nodes[j as usize].tag;
+            if boundary(tag) {
+                next_line(&mut line, &mut first, &mut last);
+            } else if line_at[j as usize] == line {
+                inline_open.push(j);
+            }
+        }
+        if node.tag.is_empty() {
+            let parent = nodes[node.parent as usize].tag;
+            if !node.text.trim().is_empty() && !is_unrendered_text(parent) {
+                let l = line as usize;
+                if first[l] == NONE {
+                    first[l] = i as u32;
+                }
+                last[l] = i as u32;
+            }
+            continue;
+        }
+        if boundary(node.tag) {
+            next_line(&mut line, &mut first, &mut last);
+        }
+        line_at[i] = line;
+        open.push(i as u32);
+    }
+    // Elements closed at the end of the page.
+    while let Some(j) = open.pop() {
+        if !boundary(nodes[j as usize].tag) && line_at[j as usize] == line {
+            inline_open.push(j);
+        }
+    }
+    for j in inline_open {
+        let (j, l) = (j as usize, line_at[j as usize] as usize);
+        out[j] = first[l] != NONE && (first[l] as usize) < j && last[l] >= nodes[j].end;
+    }
+    out
 }
 
 /// Invisible characters pages use for layout (soft hyphens, zero-width
