@@ -219,8 +219,8 @@ fn implicit_container(page: &Page, wild: &[Block]) -> Option<Vec<Block>> {
     // one in document order is the deepest.
     let need = (IMPLICIT_SHARE * total as f64).ceil() as usize;
     let c = (page.body..nodes[page.body].end as usize)
-        .filter(|&i| !nodes[i].tag.is_empty() && acc[i] >= need)
-        .last()?;
+        .rev()
+        .find(|&i| !nodes[i].tag.is_empty() && acc[i] >= need)?;
     if c == page.body {
         return None;
     }
@@ -239,7 +239,7 @@ fn implicit_container(page: &Page, wild: &[Block]) -> Option<Vec<Block>> {
         p
     };
     let levels: std::collections::HashSet<usize> = inside.iter().map(|b| level(b.owner)).collect();
-    let seen: std::collections::HashSet<usize> = wild.iter().map(|b| b.pos).collect();
+    let seen: std::collections::HashSet<&str> = wild.iter().map(|b| b.text.as_str()).collect();
     let own: Vec<Block> = polish(page.collect(c, page.variant(c)), page.p_chars)
         .into_iter()
         .filter(|b| levels.contains(&level(b.owner)))
@@ -253,7 +253,9 @@ fn implicit_container(page: &Page, wild: &[Block]) -> Option<Vec<Block>> {
     out.extend(
         own.into_iter()
             .enumerate()
-            .filter(|(k, b)| (b.pos > first || (*k >= lead && b.kind == BlockKind::Heading)) && !seen.contains(&b.pos))
+            .filter(|(k, b)| {
+                (b.pos > first || (*k >= lead && b.kind == BlockKind::Heading)) && !seen.contains(b.text.as_str())
+            })
             .map(|(_, b)| b),
     );
     out.sort_by_key(|b| b.pos);
