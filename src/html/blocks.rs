@@ -169,8 +169,8 @@ pub fn collect(dom: &Dom, root: usize, tables: bool, skip: &dyn Fn(usize) -> boo
         }
         // Rows and cells of a layout table are blocks like `div`s.
         let layout = match node.tag {
-            "tr" => dom.layout_row[i],
-            "td" | "th" => dom.layout_row[node.parent as usize],
+            "tr" => dom.layout_row(i),
+            "td" | "th" => dom.layout_row(node.parent as usize),
             _ => false,
         };
         if layout && cell_row.is_none() {

@@ -47,12 +47,11 @@ pub struct Dom<'a> {
     /// Every node, in document order.
     pub nodes: Vec<Node<'a>>,
     /// Inline elements with text on both sides of them in their line (see
-    /// [`in_sentence`]): boilerplate rules never remove them, since that
-    /// would cut a hole in a sentence of a block that is kept.
-    pub in_sentence: Vec<bool>,
+    /// [`in_sentence`]), worked out when a rule first asks.
+    in_sentence: std::cell::OnceCell<Vec<bool>>,
     /// Table rows that lay out a page rather than hold data (see
-    /// [`layout_rows`]).
-    pub layout_row: Vec<bool>,
+    /// [`layout_rows`]), worked out when first asked.
+    layout_row: std::cell::OnceCell<Vec<bool>>,
 }
 
 impl<'a> Dom<'a> {
@@ -95,13 +94,11 @@ impl<'a> Dom<'a> {
                 }
             }
         }
-        let in_sentence = in_sentence(&nodes);
-        let layout_row = layout_rows(&nodes);
         Dom {
             html,
             nodes,
-            in_sentence,
-            layout_row,
+            in_sentence: std::cell::OnceCell::new(),
+            layout_row: std::cell::OnceCell::new(),
         }
     }
 
@@ -109,7 +106,20 @@ impl<'a> Dom<'a> {
     /// it is not inside a line of text (an inline element in the middle of
     /// a sentence goes only with the block around it).
     pub fn prunable(&self, i: usize) -> bool {
-        !self.in_sentence[i]
+        !self.in_sentence(i)
+    }
+
+    /// True when `i` is an inline element with visible text before and
+    /// after it in its line: boilerplate rules never remove it, since that
+    /// would cut a hole in a sentence of a block that is kept.
+    pub fn in_sentence(&self, i: usize) -> bool {
+        self.in_sentence.get_or_init(|| in_sentence(&self.nodes))[i]
+    }
+
+    /// True when `i` is a table row that lays out the page (see
+    /// [`layout_rows`]).
+    pub fn layout_row(&self, i: usize) -> bool {
+        self.layout_row.get_or_init(|| layout_rows(&self.nodes))[i]
     }
 
     /// Attribute `name` of element `i`.
@@ -222,9 +232,6 @@ pub fn is_inline(tag: &str) -> bool {
 /// Their cells are blocks of their own, not one row of text.
 fn layout_rows(nodes: &[Node]) -> Vec<bool> {
     let n = nodes.len();
-    if !nodes.iter().any(|x| x.tag == "tr") {
-        return vec![false; n];
-    }
     // Per subtree: whether it holds a table, and its blocks.
     let mut strong = vec![false; n];
     let mut blocks = vec![0u32; n];

@@ -330,7 +330,7 @@ impl<'a> Page<'a> {
             skip[i] = is_unrendered(n.tag)
                 || matches!(n.tag, "svg" | "aside" | "footer" | "fencedframe")
                 || (n.tag == "div" && (n.class.contains("footer") || n.id.contains("footer")))
-                || (self.dom.prunable(i) && (CONSENT.is_match(n.class) || CONSENT.is_match(n.id)));
+                || ((CONSENT.is_match(n.class) || CONSENT.is_match(n.id)) && self.dom.prunable(i));
         }
         skip
     }

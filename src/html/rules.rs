@@ -86,7 +86,7 @@ pub fn is_cleaned_unless_in_sentence(tag: &str) -> bool {
 /// unless it is one that reads as words inside a sentence and sits in one.
 pub fn is_cleaned(dom: &Dom, i: usize) -> bool {
     let tag = dom.nodes[i].tag;
-    is_cleaned_tag(tag) && !(is_cleaned_unless_in_sentence(tag) && dom.in_sentence[i])
+    is_cleaned_tag(tag) && !(is_cleaned_unless_in_sentence(tag) && dom.in_sentence(i))
 }
 
 fn re(pattern: &str) -> Regex {
