@@ -12,7 +12,9 @@ side in that segment, the last two words before it and the first two
 after it are joined once without the element's text (the hole) and once
 with it. A page's output has a hole for that element when its
 whitespace-normalised text contains the joined form without the element
-and not the form with it. Excluded, and why:
+and not the form with it. A spacing error is the form with the element
+found only with its spaces changed (words glued or split at the
+element's edges). Excluded, and why:
 
 - footnote and reference markers (`<sup>`, links whose text is a number
   or `[n]`, classes/ids naming footnotes or references): not words of
@@ -180,21 +182,27 @@ def main():
     n = sum(map(len, pages.values()))
     print(f"{len(pages)} pages, {n} inline elements checked")
     for result in sys.argv[2:]:
-        holes, pages_with = 0, 0
+        holes, pages_with, spacing = 0, 0, 0
         examples = []
         with open(result, encoding="utf-8") as f:
             for line in f:
                 r = json.loads(line)
                 text = norm(r["text"] or "")
-                found = [(h, f_) for h, f_ in pages.get(r["file"], []) if h in text and f_ not in text]
+                glued = "".join(text.split())
+                probes_ = pages.get(r["file"], [])
+                found = [(h, f_) for h, f_ in probes_ if h in text and f_ not in text]
                 holes += len(found)
                 pages_with += bool(found)
                 examples += [(r["file"].rsplit("/", 1)[-1], h, f_) for h, f_ in found[:2]]
+                spaced = [(f_, f_) for h, f_ in probes_ if f_ not in text and "".join(f_.split()) in glued]
+                spacing += len(spaced)
+                examples += [(r["file"].rsplit("/", 1)[-1], "spacing", f_) for _, f_ in spaced[:1]]
         name = result.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        print(f"{name:<28} holes {holes} on {pages_with} pages")
+        print(f"{name:<28} holes {holes} on {pages_with} pages; spacing errors {spacing}")
         for e in examples[:8]:
             print(f"    {e[0]}: {e[1]!r}  (page: {e[2]!r})")
         print(f"RESULT {name}_holes={holes}")
+        print(f"RESULT {name}_spacing={spacing}")
 
 
 if __name__ == "__main__":

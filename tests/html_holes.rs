@@ -9,7 +9,9 @@
 //! element inside one line with text of its own and words on both sides,
 //! the last two words before it and the first two after it are joined once
 //! without the element's text (the hole) and once with it; the extracted
-//! text has a hole when it holds the first and not the second. Excluded,
+//! text has a hole when it holds the first and not the second, and a
+//! spacing error when it holds the second only with its spaces changed
+//! (words glued to or split from the element's text). Excluded,
 //! and why (the same list as `benches/html_holes.py`, which counts holes
 //! on trafilatura's evaluation corpus):
 //! - footnote and reference markers (`<sup>`, links reading as a number
@@ -210,6 +212,20 @@ fn holes(html: &str, text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Inline elements whose sentence is in the extracted text only with its
+/// spaces changed at the element's edges (words glued or split).
+fn spacing_errors(html: &str, text: &str) -> Vec<String> {
+    let text = norm(text);
+    let glued: String = text.split_whitespace().collect();
+    probes(html)
+        .into_iter()
+        .filter(|(_, full)| {
+            !text.contains(full.as_str()) && glued.contains(&full.split_whitespace().collect::<String>())
+        })
+        .map(|(_, full)| full)
+        .collect()
+}
+
 /// HTTP response bodies of a WARC file: (url, content type, body).
 fn warc_responses(path: &std::path::Path) -> Vec<(String, String, Vec<u8>)> {
     let mut data = Vec::new();
@@ -272,10 +288,19 @@ fn no_holes_in_the_fixture_pages() {
         }
         pages += 1;
         checked += probes(&html).len();
-        found.extend(holes(&html, &got.text).into_iter().map(|h| format!("{url}: {h:?}")));
+        found.extend(
+            holes(&html, &got.text)
+                .into_iter()
+                .map(|h| format!("{url}: hole {h:?}")),
+        );
+        found.extend(
+            spacing_errors(&html, &got.text)
+                .into_iter()
+                .map(|f| format!("{url}: spacing {f:?}")),
+        );
     }
     eprintln!(
-        "{pages} pages, {checked} inline elements checked, {} holes",
+        "{pages} pages, {checked} inline elements checked, {} holes or spacing errors",
         found.len()
     );
     assert!(pages >= 6 && checked > 100, "{pages} pages, {checked} checked");
@@ -342,6 +367,11 @@ fn the_checker_finds_a_hole() {
     let page = "<p>Valitse <span class=menuitem>Työkalut</span>, napsauta <b>Asetukset</b> nyt.</p>";
     assert_eq!(holes(page, "Valitse , napsauta Asetukset nyt.").len(), 1);
     assert!(holes(page, "Valitse Työkalut, napsauta Asetukset nyt.").is_empty());
+    assert_eq!(
+        spacing_errors(page, "Valitse Työkalut, napsauta Asetuksetnyt.").len(),
+        1
+    );
+    assert!(spacing_errors(page, "Valitse Työkalut, napsauta Asetukset nyt.").is_empty());
     // Footnote markers and hidden spans are not holes.
     let page = "<p>Lause jossa viite<sup>1</sup> ja <span aria-hidden=true>x</span> loppu.</p>";
     assert!(probes(page).is_empty());
