@@ -16,6 +16,13 @@
 //! uses the stop words of all 24 EU languages from `langs/`, so pages
 //! without semantic markup work in every one. Nothing recurses, so hostile
 //! nesting cannot overflow a stack.
+//!
+//! Boilerplate rules prune blocks, never an inline element inside a
+//! sentence of a kept block ([`dom::Dom::in_sentence`]; hidden ones
+//! excepted), so no sentence comes out with a hole. Rows of layout tables
+//! are blocks, not table rows, and wild text that ends the cascade is read
+//! as the unmarked container it usually is, so the same article gives the
+//! same text under a semantic, a div-soup or a table-layout template.
 
 pub mod baseline;
 pub mod blocks;
