@@ -234,7 +234,7 @@ fn layout_rows(nodes: &[Node]) -> Vec<bool> {
     let n = nodes.len();
     // Per subtree: whether it holds a table, and its blocks.
     let mut strong = vec![false; n];
-    let mut blocks = vec![0u32; n];
+    let mut blocks = vec![0u8; n];
     for i in (1..n).rev() {
         match nodes[i].tag {
             "table" => strong[i] = true,
@@ -260,60 +260,72 @@ fn is_unrendered_text(tag: &str) -> bool {
 /// before and after it. One pass, no recursion.
 fn in_sentence(nodes: &[Node]) -> Vec<bool> {
     const NONE: u32 = u32::MAX;
-    let n = nodes.len();
-    let mut out = vec![false; n];
-    // Line number at each inline element's start, and per line the first
-    // and last node of visible text.
-    let mut line_at = vec![0u32; n];
-    let (mut first, mut last) = (vec![NONE], vec![0u32]);
-    let mut line = 0u32;
-    let mut open: Vec<u32> = Vec::new();
-    let boundary = |tag: &str| tag == "br" || !is_inline(tag);
-    let next_line = |line: &mut u32, first: &mut Vec<u32>, last: &mut Vec<u32>| {
-        *line += 1;
-        first.push(NONE);
-        last.push(0);
+    /// Per line, the first and last node of visible text; inline
+    /// elements closed on the line they started on.
+    struct Lines {
+        first: Vec<u32>,
+        last: Vec<u32>,
+        inline: Vec<(u32, u32)>,
+    }
+    impl Lines {
+        fn line(&self) -> u32 {
+            (self.first.len() - 1) as u32
+        }
+        fn next(&mut self) {
+            self.first.push(NONE);
+            self.last.push(0);
+        }
+        /// Closes element `j`, opened on line `started`.
+        fn close(&mut self, (j, started, boundary): (u32, u32, bool)) {
+            if boundary {
+                self.next();
+            } else if started == self.line() {
+                self.inline.push((j, started));
+            }
+        }
+    }
+    let mut lines = Lines {
+        first: vec![NONE],
+        last: vec![0],
+        inline: Vec::new(),
     };
-    let mut inline_open: Vec<u32> = Vec::new();
+    // Open elements with the line they started on and whether they bound
+    // lines.
+    let mut open: Vec<(u32, u32, bool)> = Vec::new();
     for (i, node) in nodes.iter().enumerate() {
-        while let Some(&j) = open.last() {
-            if (nodes[j as usize].end as usize) > i {
+        while let Some(&top) = open.last() {
+            if (nodes[top.0 as usize].end as usize) > i {
                 break;
             }
             open.pop();
-            let tag = nodes[j as usize].tag;
-            if boundary(tag) {
-                next_line(&mut line, &mut first, &mut last);
-            } else if line_at[j as usize] == line {
-                inline_open.push(j);
-            }
+            lines.close(top);
         }
         if node.tag.is_empty() {
             let parent = nodes[node.parent as usize].tag;
             if !node.text.trim().is_empty() && !is_unrendered_text(parent) {
-                let l = line as usize;
-                if first[l] == NONE {
-                    first[l] = i as u32;
+                let l = lines.line() as usize;
+                if lines.first[l] == NONE {
+                    lines.first[l] = i as u32;
                 }
-                last[l] = i as u32;
+                lines.last[l] = i as u32;
             }
             continue;
         }
-        if boundary(node.tag) {
-            next_line(&mut line, &mut first, &mut last);
+        let boundary = node.tag == "br" || !is_inline(node.tag);
+        if boundary {
+            lines.next();
         }
-        line_at[i] = line;
-        open.push(i as u32);
+        open.push((i as u32, lines.line(), boundary));
     }
     // Elements closed at the end of the page.
-    while let Some(j) = open.pop() {
-        if !boundary(nodes[j as usize].tag) && line_at[j as usize] == line {
-            inline_open.push(j);
-        }
+    while let Some(top) = open.pop() {
+        lines.close(top);
     }
-    for j in inline_open {
-        let (j, l) = (j as usize, line_at[j as usize] as usize);
-        out[j] = first[l] != NONE && (first[l] as usize) < j && last[l] >= nodes[j].end;
+    let mut out = vec![false; nodes.len()];
+    for &(j, l) in &lines.inline {
+        let (j, l) = (j as usize, l as usize);
+        let (first, last) = (lines.first[l], lines.last[l]);
+        out[j] = first != NONE && (first as usize) < j && last >= nodes[j].end;
     }
     out
 }
