@@ -353,6 +353,24 @@ mod tests {
     }
 
     #[test]
+    fn one_maltese_letter_is_enough_on_an_mt_host() {
+        // "Il-ħajja" in Latin-3, padded with ASCII: one ħ in a word.
+        let mut body = b"<html><body><p>Il-".to_vec();
+        body.push(0xB1);
+        body.extend(b"ajja hija sabiha u twila.</p></body></html>");
+        let (t, e, s) = decode(&body, "text/html", Some("https://www.example.com.mt/x")).unwrap();
+        assert_eq!((e.name(), s), ("ISO-8859-3", CharsetSource::Detected));
+        assert!(t.contains("Il-ħajja"), "{t}");
+        // Elsewhere one letter is too little to overrule a detector.
+        let (_, e, _) = decode(&body, "text/html", Some("https://www.example.com/x")).unwrap();
+        assert_ne!(e.name(), "ISO-8859-3");
+        // A Latin-3 declaration stands even though chardetng has no Latin-3.
+        let (t, e, s) = decode(&body, "text/html; charset=iso-8859-3", None).unwrap();
+        assert_eq!((e.name(), s), ("ISO-8859-3", CharsetSource::Http));
+        assert!(t.contains("Il-ħajja"));
+    }
+
+    #[test]
     fn valid_utf8_wins_over_a_wrong_declaration_and_undeclared_bytes_are_detected() {
         let (t, e, s) = decode(
             "Dia duit, a chara — ġ".as_bytes(),
