@@ -2,8 +2,9 @@
 # Main-text extraction, eurocurate vs trafilatura, on trafilatura's own
 # evaluation corpus (~990 pages in many languages with expected text and
 # boilerplate segments; tests/evaldata.json of the trafilatura repository),
-# in one run: precision/recall/F1 with trafilatura's scoring, and the speed
-# of both on the same pages, one core each.
+# in one run: precision/recall/F1 with trafilatura's scoring, the speed
+# of both on the same pages, one core each, and sentences with holes (an
+# inline element's words around it kept without it; benches/html_holes.py).
 #
 #   benches/html-vs-trafilatura.sh [TRAFILATURA_CHECKOUT]
 #
@@ -33,6 +34,7 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$VENV/bin/python" benches/html_trafilatura.py run "$REPO" $B/trafilatura.jsonl | tee $B/html-theirs.txt
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 benches/html_trafilatura.py score "$REPO" $B/eurocurate.jsonl $B/trafilatura.jsonl
+"$VENV/bin/python" benches/html_holes.py "$REPO" $B/eurocurate.jsonl $B/trafilatura.jsonl
 OURS=$(sed -n 's/^ *\([0-9]*\) pages\/s per core.*/\1/p' $B/html-ours.txt)
 THEIRS=$(sed -n 's/^RESULT trafilatura_pages_per_core=//p' $B/html-theirs.txt)
 python3 -c "print(f'eurocurate / trafilatura pages per core: {float($OURS) / float($THEIRS):.1f}x')"

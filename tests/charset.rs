@@ -21,6 +21,10 @@ const CASES: &[(&str, &str, &str, &str)] = &[
     ("windows-1251", "bg", "bg", "koi8-r"),
     ("koi8-r", "bg", "bg", "windows-1251"),
     ("utf-16le", "mt", "mt", "windows-1252"),
+    // Maltese in Latin-3: no detector knows it; recognised by its letters.
+    ("iso-8859-3", "mt", "mt", "windows-1252"),
+    ("iso-8859-3", "mt", "mt", "iso-8859-1"),
+    ("iso-8859-3", "mt", "com", "windows-1252"),
     ("utf-16be", "ga", "ie", "iso-8859-1"),
 ];
 
@@ -108,4 +112,48 @@ fn every_legacy_encoding_with_correct_missing_and_wrong_declarations() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+#[test]
+fn maltese_latin3_decodes_exactly_without_a_hint_and_nothing_else_turns_latin3() {
+    let page = sample("mt");
+    let (bytes, enc) = encode("iso-8859-3", &page);
+    let truth = enc.decode_without_bom_handling(&bytes).0.into_owned();
+    assert!(truth.contains('ħ') && truth.contains('ż'), "sample has Maltese letters");
+    for (ct, url) in [
+        ("text/html", None),
+        ("text/html", Some("https://www.example.org/mt.html")),
+        ("text/html; charset=windows-1252", None),
+        ("text/html; charset=ISO-8859-1", Some("https://gov.mt/")),
+        ("text/html; charset=iso-8859-3", None),
+    ] {
+        let (text, used, _) = decode(&bytes, ct, url).unwrap();
+        assert_eq!(used.name(), "ISO-8859-3", "{ct} {url:?}");
+        assert_eq!(text, truth, "{ct} {url:?}");
+    }
+    assert!(truth.contains("Kulħadd") || truth.contains("kulħadd") || truth.contains('ġ'));
+    // Every other legacy page decodes as before, even on a Maltese host.
+    for &(label, lang, _, _) in CASES {
+        if label == "iso-8859-3" || label.starts_with("utf-16") {
+            continue;
+        }
+        let (bytes, _) = encode(label, &sample(lang));
+        for url in [None, Some("https://www.example.mt/page.html")] {
+            for ct in ["text/html", "text/html; charset=windows-1252"] {
+                let (_, used, _) = decode(&bytes, ct, url).unwrap();
+                assert_ne!(used.name(), "ISO-8859-3", "{label}/{lang} {ct} {url:?}");
+            }
+        }
+    }
+    // Windows-1252 text with ± and ¿ where they belong stays windows-1252.
+    let spanish = encoding_rs::WINDOWS_1252
+        .encode(
+            "¿Qué tal? La tolerancia es ±5 mm, ¡estupendo! Año, señor, café. "
+                .repeat(20)
+                .as_str(),
+        )
+        .0
+        .into_owned();
+    let (_, used, _) = decode(&spanish, "text/html", Some("https://example.mt/")).unwrap();
+    assert_ne!(used.name(), "ISO-8859-3");
 }

@@ -167,7 +167,25 @@ pub fn collect(dom: &Dom, root: usize, tables: bool, skip: &dyn Fn(usize) -> boo
             }
             _ => {}
         }
-        if is_block_tag(node.tag) {
+        // Rows and cells of a layout table are blocks like `div`s.
+        let layout = match node.tag {
+            "tr" => dom.layout_row(i),
+            "td" | "th" => dom.layout_row(node.parent as usize),
+            _ => false,
+        };
+        if layout && cell_row.is_none() {
+            let top = stack.last().expect("root stays");
+            flush(&mut buf, &mut link_chars, top, &mut blocks, i);
+            let kind = match top.kind {
+                outer @ (BlockKind::ListItem | BlockKind::Quote | BlockKind::Code) => outer,
+                _ => BlockKind::Loose,
+            };
+            stack.push(Open {
+                end: node.end as usize,
+                owner: i,
+                kind,
+            });
+        } else if is_block_tag(node.tag) {
             let top = stack.last().expect("root stays");
             // A row gathers its cells into one block; blocks nested in a
             // cell are kept inside it.

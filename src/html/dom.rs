@@ -46,6 +46,12 @@ pub struct Dom<'a> {
     html: &'a Html,
     /// Every node, in document order.
     pub nodes: Vec<Node<'a>>,
+    /// Inline elements with text on both sides of them in their line (see
+    /// [`in_sentence`]), worked out when a rule first asks.
+    in_sentence: std::cell::OnceCell<Vec<bool>>,
+    /// Table rows that lay out a page rather than hold data (see
+    /// [`layout_rows`]), worked out when first asked.
+    layout_row: std::cell::OnceCell<Vec<bool>>,
 }
 
 impl<'a> Dom<'a> {
@@ -88,7 +94,32 @@ impl<'a> Dom<'a> {
                 }
             }
         }
-        Dom { html, nodes }
+        Dom {
+            html,
+            nodes,
+            in_sentence: std::cell::OnceCell::new(),
+            layout_row: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// True when boilerplate rules may remove element `i` on their own:
+    /// it is not inside a line of text (an inline element in the middle of
+    /// a sentence goes only with the block around it).
+    pub fn prunable(&self, i: usize) -> bool {
+        !self.in_sentence(i)
+    }
+
+    /// True when `i` is an inline element with visible text before and
+    /// after it in its line: boilerplate rules never remove it, since that
+    /// would cut a hole in a sentence of a block that is kept.
+    pub fn in_sentence(&self, i: usize) -> bool {
+        self.in_sentence.get_or_init(|| in_sentence(&self.nodes))[i]
+    }
+
+    /// True when `i` is a table row that lays out the page (see
+    /// [`layout_rows`]).
+    pub fn layout_row(&self, i: usize) -> bool {
+        self.layout_row.get_or_init(|| layout_rows(&self.nodes))[i]
     }
 
     /// Attribute `name` of element `i`.
@@ -134,6 +165,169 @@ impl<'a> Dom<'a> {
         }
         out.trim_end().to_string()
     }
+}
+
+/// Elements that flow inside a line of text (HTML's phrasing content,
+/// with the legacy ones) rather than starting a block of their own.
+pub fn is_inline(tag: &str) -> bool {
+    matches!(
+        tag,
+        "a" | "abbr"
+            | "acronym"
+            | "b"
+            | "bdi"
+            | "bdo"
+            | "big"
+            | "blink"
+            | "button"
+            | "cite"
+            | "code"
+            | "data"
+            | "del"
+            | "dfn"
+            | "em"
+            | "font"
+            | "i"
+            | "img"
+            | "input"
+            | "ins"
+            | "kbd"
+            | "label"
+            | "mark"
+            | "math"
+            | "meter"
+            | "nobr"
+            | "noscript"
+            | "output"
+            | "progress"
+            | "q"
+            | "rp"
+            | "rt"
+            | "ruby"
+            | "s"
+            | "samp"
+            | "script"
+            | "select"
+            | "small"
+            | "span"
+            | "strike"
+            | "strong"
+            | "style"
+            | "sub"
+            | "sup"
+            | "svg"
+            | "template"
+            | "textarea"
+            | "time"
+            | "tt"
+            | "u"
+            | "var"
+            | "wbr"
+    )
+}
+
+/// Table rows that lay out a page: their cells hold tables or three or
+/// more paragraphs, headings or lists, as old sites' columns do, where a
+/// data row holds values (at most a heading or a short list in a cell).
+/// Their cells are blocks of their own, not one row of text.
+fn layout_rows(nodes: &[Node]) -> Vec<bool> {
+    let n = nodes.len();
+    // Per subtree: whether it holds a table, and its blocks.
+    let mut strong = vec![false; n];
+    let mut blocks = vec![0u8; n];
+    for i in (1..n).rev() {
+        match nodes[i].tag {
+            "table" => strong[i] = true,
+            "p" | "ul" | "ol" | "blockquote" | "dl" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => blocks[i] += 1,
+            _ => {}
+        }
+        let p = nodes[i].parent as usize;
+        strong[p] |= strong[i];
+        blocks[p] = blocks[p].saturating_add(blocks[i]);
+    }
+    (0..n)
+        .map(|i| nodes[i].tag == "tr" && (strong[i] || blocks[i] >= 3))
+        .collect()
+}
+
+/// Elements whose text is never rendered.
+fn is_unrendered_text(tag: &str) -> bool {
+    matches!(tag, "script" | "style" | "template" | "noscript" | "title")
+}
+
+/// For every node: an inline element whose line (the run of inline
+/// content between block boundaries and `<br>`s) has visible text both
+/// before and after it. One pass, no recursion.
+fn in_sentence(nodes: &[Node]) -> Vec<bool> {
+    const NONE: u32 = u32::MAX;
+    /// Per line, the first and last node of visible text; inline
+    /// elements closed on the line they started on.
+    struct Lines {
+        first: Vec<u32>,
+        last: Vec<u32>,
+        inline: Vec<(u32, u32)>,
+    }
+    impl Lines {
+        fn line(&self) -> u32 {
+            (self.first.len() - 1) as u32
+        }
+        fn next(&mut self) {
+            self.first.push(NONE);
+            self.last.push(0);
+        }
+        /// Closes element `j`, opened on line `started`.
+        fn close(&mut self, (j, started, boundary): (u32, u32, bool)) {
+            if boundary {
+                self.next();
+            } else if started == self.line() {
+                self.inline.push((j, started));
+            }
+        }
+    }
+    let mut lines = Lines {
+        first: vec![NONE],
+        last: vec![0],
+        inline: Vec::new(),
+    };
+    // Open elements with the line they started on and whether they bound
+    // lines.
+    let mut open: Vec<(u32, u32, bool)> = Vec::new();
+    for (i, node) in nodes.iter().enumerate() {
+        while let Some(&top) = open.last() {
+            if (nodes[top.0 as usize].end as usize) > i {
+                break;
+            }
+            open.pop();
+            lines.close(top);
+        }
+        if node.tag.is_empty() {
+            let parent = nodes[node.parent as usize].tag;
+            if !node.text.trim().is_empty() && !is_unrendered_text(parent) {
+                let l = lines.line() as usize;
+                if lines.first[l] == NONE {
+                    lines.first[l] = i as u32;
+                }
+                lines.last[l] = i as u32;
+            }
+            continue;
+        }
+        let boundary = node.tag == "br" || !is_inline(node.tag);
+        if boundary {
+            lines.next();
+        }
+        open.push((i as u32, lines.line(), boundary));
+    }
+    // Elements closed at the end of the page.
+    while let Some(top) = open.pop() {
+        lines.close(top);
+    }
+    let mut out = vec![false; nodes.len()];
+    for &(j, l) in &lines.inline {
+        let (j, l) = (j as usize, l as usize);
+        let (first, last) = (lines.first[l], lines.last[l]);
+        out[j] = first != NONE && (first as usize) < j && last >= nodes[j].end;
+    }
+    out
 }
 
 /// Invisible characters pages use for layout (soft hyphens, zero-width

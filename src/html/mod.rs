@@ -16,6 +16,13 @@
 //! uses the stop words of all 24 EU languages from `langs/`, so pages
 //! without semantic markup work in every one. Nothing recurses, so hostile
 //! nesting cannot overflow a stack.
+//!
+//! Boilerplate rules prune blocks, never an inline element inside a
+//! sentence of a kept block ([`dom::Dom::in_sentence`]; hidden ones
+//! excepted), so no sentence comes out with a hole. Rows of layout tables
+//! are blocks, not table rows, and wild text that ends the cascade is read
+//! as the unmarked container it usually is, so the same article gives the
+//! same text under a semantic, a div-soup or a table-layout template.
 
 pub mod baseline;
 pub mod blocks;
@@ -139,6 +146,11 @@ pub fn extract(html: &str, opts: &Options) -> Extraction {
             (best, method) = (recall, "recall");
         }
     }
+    // Wild text kept to the end is read as the unmarked container it
+    // usually is (decided last, so no step above judges it by more text).
+    if method == "wild" {
+        best = implicit_container(&page, &best).unwrap_or(best);
+    }
     // NFC: the form training text is compared and deduplicated in (pages
     // mix precomposed and decomposed letters).
     let text = join(&best);
@@ -176,6 +188,85 @@ fn with_wild_text(page: &Page, mut best: Vec<Block>) -> Vec<Block> {
     best.extend(wild);
     best.sort_by_key(|b| b.pos);
     best
+}
+
+/// Share of the wild paragraphs' text an element must hold to be read as
+/// the page's unmarked content container.
+const IMPLICIT_SHARE: f64 = 0.8;
+
+/// Wild text taken as what it is on most pages without container markup:
+/// the paragraphs of one element. The deepest element holding
+/// [`IMPLICIT_SHARE`] of the wild paragraphs' text is pruned and collected
+/// as a marked container would be, and its headings, lists, quotes and
+/// loose text from the first wild paragraph on (and the headings right
+/// before it), at the level of those paragraphs, join the wild blocks. The
+/// same body then gives the same text whether the template marks its
+/// container (`<article>`) or not (div soup, table layouts), while what
+/// sits around the article in other elements stays out.
+fn implicit_container(page: &Page, wild: &[Block]) -> Option<Vec<Block>> {
+    let nodes = &page.dom.nodes;
+    let paragraphs: Vec<&Block> = wild.iter().filter(|b| b.kind == BlockKind::Paragraph).collect();
+    let mut acc = vec![0usize; nodes.len()];
+    let mut total = 0;
+    // Counted at the paragraph's parent: the container holds paragraphs,
+    // however long one of them is.
+    for b in &paragraphs {
+        let n = b.text.chars().count();
+        acc[nodes[b.owner].parent as usize] += n;
+        total += n;
+    }
+    if len(wild) < MIN_EXTRACTED {
+        return None;
+    }
+    for i in (1..nodes.len()).rev() {
+        let p = nodes[i].parent as usize;
+        acc[p] += acc[i];
+    }
+    // The qualifying elements form a chain from the root down; the last
+    // one in document order is the deepest.
+    let need = (IMPLICIT_SHARE * total as f64).ceil() as usize;
+    let c = (page.body..nodes[page.body].end as usize)
+        .rev()
+        .find(|&i| !nodes[i].tag.is_empty() && acc[i] >= need)?;
+    if c == page.body {
+        return None;
+    }
+    let inside: Vec<&Block> = paragraphs
+        .iter()
+        .copied()
+        .filter(|b| page.dom.contains(c, b.owner))
+        .collect();
+    let first = inside.first()?.pos;
+    // The element a block stands in, out of any lists around it.
+    let level = |o: usize| {
+        let mut p = nodes[o].parent as usize;
+        while p > 0 && matches!(nodes[p].tag, "ul" | "ol" | "dl" | "li" | "dt" | "dd" | "menu") {
+            p = nodes[p].parent as usize;
+        }
+        p
+    };
+    let levels: std::collections::HashSet<usize> = inside.iter().map(|b| level(b.owner)).collect();
+    let seen: std::collections::HashSet<&str> = wild.iter().map(|b| b.text.as_str()).collect();
+    let own: Vec<Block> = polish(page.collect(c, page.variant(c)), page.p_chars)
+        .into_iter()
+        .filter(|b| levels.contains(&level(b.owner)))
+        .collect();
+    // Headings right before the first paragraph title the text.
+    let lead = own
+        .iter()
+        .rposition(|b| b.pos < first && b.kind != BlockKind::Heading)
+        .map_or(0, |k| k + 1);
+    let mut out = wild.to_vec();
+    out.extend(
+        own.into_iter()
+            .enumerate()
+            .filter(|(k, b)| {
+                (b.pos > first || (*k >= lead && b.kind == BlockKind::Heading)) && !seen.contains(b.text.as_str())
+            })
+            .map(|(_, b)| b),
+    );
+    out.sort_by_key(|b| b.pos);
+    Some(out)
 }
 
 /// The elements readability's scoring picks, as blocks, and whether they

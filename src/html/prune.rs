@@ -143,7 +143,7 @@ fn link_dense(dom: &Dom, s: &Stats, skip: &[bool], i: usize) -> bool {
 /// Whether a discard rule's removals are undone when they would leave
 /// too little of the container (trafilatura's over-pruning guard).
 fn guarded(reason: &str) -> bool {
-    matches!(reason, "boilerplate" | "hidden")
+    matches!(reason, "boilerplate" | "hidden" | "hidden_name")
 }
 
 /// Flags the link-dense elements (roots only) given the current `skip`.
@@ -218,7 +218,7 @@ impl<'a> Page<'a> {
             } else if node.tag == "form" {
                 forms.push(i);
                 i += 1;
-            } else if !node.tag.is_empty() && rules::is_cleaned_tag(node.tag) {
+            } else if !node.tag.is_empty() && rules::is_cleaned(&dom, i) {
                 dead[i..end].fill(true);
                 i = end;
             } else {
@@ -251,7 +251,10 @@ impl<'a> Page<'a> {
                     *slot = Some(i);
                 }
             }
-            if let Some(reason) = rules::discard_reason(&dom, i, opts.comments) {
+            // Boilerplate rules prune blocks; an inline element inside a
+            // sentence stays with it (hidden ones excepted).
+            let reason = rules::discard_reason(&dom, i, opts.comments).filter(|&r| dom.prunable(i) || r == "hidden");
+            if let Some(reason) = reason {
                 pruned[i] = true;
                 unguarded[i] |= !guarded(reason);
                 if matches!(reason, "comments" | "appended_article") {
@@ -327,8 +330,7 @@ impl<'a> Page<'a> {
             skip[i] = is_unrendered(n.tag)
                 || matches!(n.tag, "svg" | "aside" | "footer" | "fencedframe")
                 || (n.tag == "div" && (n.class.contains("footer") || n.id.contains("footer")))
-                || CONSENT.is_match(n.class)
-                || CONSENT.is_match(n.id);
+                || ((CONSENT.is_match(n.class) || CONSENT.is_match(n.id)) && self.dom.prunable(i));
         }
         skip
     }
@@ -363,9 +365,9 @@ impl<'a> Page<'a> {
     /// (its own subtree only; what encloses it does not matter).
     pub fn clean_within(&self, root: usize, skip: &mut [bool]) {
         let end = self.dom.nodes[root].end as usize;
-        for (flag, node) in skip[root..end].iter_mut().zip(&self.dom.nodes[root..end]) {
-            if !node.tag.is_empty() && node.tag != "noscript" && rules::is_cleaned_tag(node.tag) {
-                *flag = true;
+        for (i, node) in self.dom.nodes.iter().enumerate().take(end).skip(root) {
+            if !node.tag.is_empty() && node.tag != "noscript" && rules::is_cleaned(&self.dom, i) {
+                skip[i] = true;
             }
         }
     }

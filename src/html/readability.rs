@@ -272,7 +272,7 @@ pub(crate) fn article(dom: &Dom, skip: &[bool], root: usize) -> Article {
     let mut i = root;
     while i < end {
         let node = &dom.nodes[i];
-        if skip[i] || (!node.tag.is_empty() && unlikely(dom, i)) {
+        if skip[i] || (!node.tag.is_empty() && unlikely(dom, i) && dom.prunable(i)) {
             skip[i] = true;
             i = node.end as usize;
         } else {

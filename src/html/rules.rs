@@ -75,6 +75,20 @@ pub fn is_cleaned_tag(tag: &str) -> bool {
     )
 }
 
+/// Of the [`is_cleaned_tag`] elements, those that are words of a
+/// sentence when they sit inside one (`<time>`, `<label>`, `<ins>`,
+/// `<button>`, `<output>`, `<blink>`): kept there, removed elsewhere.
+pub fn is_cleaned_unless_in_sentence(tag: &str) -> bool {
+    matches!(tag, "time" | "label" | "ins" | "button" | "output" | "blink")
+}
+
+/// Whether element `i` goes with the never-text elements: a cleaned tag,
+/// unless it is one that reads as words inside a sentence and sits in one.
+pub fn is_cleaned(dom: &Dom, i: usize) -> bool {
+    let tag = dom.nodes[i].tag;
+    is_cleaned_tag(tag) && !(is_cleaned_unless_in_sentence(tag) && dom.in_sentence(i))
+}
+
 fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("built-in pattern")
 }
@@ -111,7 +125,9 @@ fn is_container_like(tag: &str) -> bool {
     matches!(tag, "div" | "li" | "ul" | "ol" | "dl" | "p" | "section" | "span")
 }
 
-/// Why an element inside the main content is dropped, if it is.
+/// Why an element inside the main content is dropped, if it is: `hidden`
+/// (attribute or inline style), `hidden_name` (class/id), `comments`,
+/// `appended_article`, `boilerplate`, `teaser` or `caption`.
 pub fn discard_reason(dom: &Dom, i: usize, include_comments: bool) -> Option<&'static str> {
     let tag = dom.nodes[i].tag;
     let (id, class) = (dom.nodes[i].id, dom.nodes[i].class);
@@ -122,13 +138,17 @@ pub fn discard_reason(dom: &Dom, i: usize, include_comments: bool) -> Option<&'s
         || style.contains("display: none")
         || style.contains("visibility:hidden")
         || style.contains("visibility: hidden")
-        || HIDDEN_ID.is_match(id)
+    {
+        return Some("hidden");
+    }
+    // Hidden by name only: the stylesheet may show it (`hide-mobile`).
+    if HIDDEN_ID.is_match(id)
         || HIDDEN_CLASS.is_match(class)
         || class == "comments-title"
         || id.starts_with("reply-")
         || class.starts_with("reply-")
     {
-        return Some("hidden");
+        return Some("hidden_name");
     }
     if !include_comments
         && matches!(tag, "div" | "section" | "ul" | "ol" | "dl" | "details")

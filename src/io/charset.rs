@@ -2,6 +2,8 @@
 //! the charset the server (HTTP `Content-Type`) or the page (`<meta>`)
 //! declares, then detection. Legacy encodings of EU languages (windows-125x, ISO-8859-x,
 //! KOI8-R, UTF-16) decode to real letters instead of replacement characters.
+//! Maltese in ISO-8859-3 (Latin-3), which no detector knows, is recognised
+//! by its letters ħ ġ ċ ż in their Latin-3 positions ([`maltese_latin3`]).
 
 use encoding_rs::{Encoding, UTF_8};
 
@@ -118,6 +120,91 @@ fn utf16_without_bom(body: &[u8]) -> Option<&'static Encoding> {
     }
 }
 
+/// Maltese letters' bytes in ISO-8859-3: ħ Ħ ż Ż (what windows-1252 reads
+/// as ± ¡ ¿ ¯, never inside a word there) and ġ Ġ ċ Ċ (õ Õ å Å there,
+/// letters of Estonian, Portuguese and the Nordic languages).
+fn latin3_letter(b: u8) -> Option<bool> {
+    match b {
+        0xB1 | 0xA1 | 0xBF | 0xAF => Some(true),
+        0xF5 | 0xD5 | 0xE5 | 0xC5 => Some(false),
+        _ => None,
+    }
+}
+
+/// Bytes Maltese text in ISO-8859-3 never holds: C1 controls (which
+/// windows-125x use for letters), bytes Latin-3 leaves unassigned, and
+/// its Esperanto and Turkish letters (ĉ ĝ ĥ ĵ ŝ ŭ ı İ ş ğ, where the
+/// Baltic, Central European, Greek and Cyrillic encodings put common
+/// letters).
+fn foreign_to_maltese_latin3(b: u8) -> bool {
+    matches!(
+        b,
+        0x80..=0x9F
+            | 0xA5
+            | 0xAE
+            | 0xBE
+            | 0xC3
+            | 0xD0
+            | 0xE3
+            | 0xF0
+            | 0xA6
+            | 0xB6
+            | 0xAC
+            | 0xBC
+            | 0xC6
+            | 0xE6
+            | 0xD8
+            | 0xF8
+            | 0xDE
+            | 0xFE
+            | 0xDD
+            | 0xFD
+            | 0xA9
+            | 0xB9
+            | 0xAA
+            | 0xBA
+            | 0xAB
+            | 0xBB
+    )
+}
+
+/// Whether 8-bit `body` is Maltese in ISO-8859-3: its Maltese letters
+/// sit inside words (an ASCII letter next to them), at least one of them
+/// one windows-1252 cannot read as a letter (ħ ż as ± ¿ inside a word),
+/// three or more of them (one on an `.mt` host), and next to no bytes
+/// Maltese Latin-3 text never has. Other
+/// languages' legacy pages have no ± or ¿ inside words and carry their
+/// own letters in the foreign positions, so they never pass.
+fn maltese_latin3(body: &[u8], tld: Option<&str>) -> bool {
+    let head = &body[..body.len().min(64 << 10)];
+    let letter = |k: usize| head.get(k).is_some_and(u8::is_ascii_alphabetic);
+    let (mut maltese, mut unambiguous, mut foreign) = (0usize, 0usize, 0usize);
+    for (k, &b) in head.iter().enumerate() {
+        if b < 0x80 {
+            continue;
+        }
+        if foreign_to_maltese_latin3(b) {
+            foreign += 1;
+        } else if let Some(strong) = latin3_letter(b) {
+            let before = k > 0 && letter(k - 1);
+            let after = letter(k + 1);
+            // ¿ and ¡ open Spanish sentences, so ż and Ħ count with a
+            // letter before them; ± and ¯ never touch a letter.
+            let in_word = match b {
+                0xBF => before,
+                0xA1 => before && after,
+                _ => before || after,
+            };
+            if in_word {
+                maltese += 1;
+                unambiguous += usize::from(strong);
+            }
+        }
+    }
+    let need = if tld == Some("mt") { 1 } else { 3 };
+    maltese >= need && unambiguous >= 1 && foreign * 20 <= maltese
+}
+
 /// Non-ASCII bytes a page needs before detection may override its
 /// declared charset.
 const MIN_EVIDENCE: usize = 16;
@@ -177,6 +264,28 @@ pub fn decode(
         // The bytes are not UTF-8, so a UTF-8 (or UTF-16, in an ASCII
         // page's meta) declaration is wrong.
         .filter(|(e, _)| *e != UTF_8 && *e != encoding_rs::UTF_16LE && *e != encoding_rs::UTF_16BE);
+    let latin3 = encoding_rs::ISO_8859_3;
+    let maltese = || maltese_latin3(body, url.and_then(tld_of).as_deref());
+    if let Some((enc, source)) = declared {
+        // chardetng has no Latin-3 to agree with: a declaration of it
+        // stands when the bytes decode.
+        if enc == latin3 {
+            let (text, had_errors) = enc.decode_without_bom_handling(body);
+            if !had_errors {
+                return Some((text.into_owned(), enc, source));
+            }
+        } else if family(enc) == "latin1" && maltese() {
+            // Maltese declared windows-1252 or ISO-8859-1: only Latin-3
+            // makes words of its letters.
+            if let (text, false) = latin3.decode_without_bom_handling(body) {
+                return Some((text.into_owned(), latin3, CharsetSource::Detected));
+            }
+        }
+    } else if maltese() {
+        if let (text, false) = latin3.decode_without_bom_handling(body) {
+            return Some((text.into_owned(), latin3, CharsetSource::Detected));
+        }
+    }
     let guessed = guess(body, url);
     if let Some((enc, source)) = declared {
         let (text, had_errors) = enc.decode_without_bom_handling(body);
@@ -241,6 +350,24 @@ mod tests {
             decode(&u16, "text/html", None).unwrap(),
             ("Malti ħ".to_string(), encoding_rs::UTF_16LE, CharsetSource::Bom)
         );
+    }
+
+    #[test]
+    fn one_maltese_letter_is_enough_on_an_mt_host() {
+        // "Il-ħajja" in Latin-3, padded with ASCII: one ħ in a word.
+        let mut body = b"<html><body><p>Il-".to_vec();
+        body.push(0xB1);
+        body.extend(b"ajja hija sabiha u twila.</p></body></html>");
+        let (t, e, s) = decode(&body, "text/html", Some("https://www.example.com.mt/x")).unwrap();
+        assert_eq!((e.name(), s), ("ISO-8859-3", CharsetSource::Detected));
+        assert!(t.contains("Il-ħajja"), "{t}");
+        // Elsewhere one letter is too little to overrule a detector.
+        let (_, e, _) = decode(&body, "text/html", Some("https://www.example.com/x")).unwrap();
+        assert_ne!(e.name(), "ISO-8859-3");
+        // A Latin-3 declaration stands even though chardetng has no Latin-3.
+        let (t, e, s) = decode(&body, "text/html; charset=iso-8859-3", None).unwrap();
+        assert_eq!((e.name(), s), ("ISO-8859-3", CharsetSource::Http));
+        assert!(t.contains("Il-ħajja"));
     }
 
     #[test]

@@ -1,5 +1,8 @@
 //! `normalize`: Unicode normalisation and whitespace clean-up, so that later
 //! filters, hashes and tokenizers see one spelling of the same text.
+//! Romanian's ş ţ Ş Ţ (cedilla, what legacy charsets and old keyboards
+//! write) become ș ț Ș Ț (comma below, the language's letters) in Romanian
+//! documents ([`is_romanian`]).
 
 use serde::Deserialize;
 use unicode_normalization::{is_nfc_quick, is_nfkc_quick, IsNormalized, UnicodeNormalization};
@@ -34,6 +37,9 @@ pub struct NormalizeConfig {
     pub max_newlines: usize,
     #[serde(default = "yes")]
     pub strip_control: bool,
+    /// Romanian ş ţ Ş Ţ to ș ț Ș Ț in Romanian documents.
+    #[serde(default = "yes")]
+    pub romanian_comma: bool,
 }
 
 fn nfc() -> UnicodeForm {
@@ -71,6 +77,12 @@ impl Describe for NormalizeConfig {
                 doc: "most consecutive line breaks kept (2 = one blank line)",
             },
             ParamDoc {
+                name: "romanian_comma",
+                ty: "bool",
+                default: "true",
+                doc: "Romanian documents: cedilla ş ţ Ş Ţ to comma-below ș ț Ș Ț (language from lang, the page's html lang, or ă without Turkish letters)",
+            },
+            ParamDoc {
                 name: "strip_control",
                 ty: "bool",
                 default: "true",
@@ -105,6 +117,12 @@ impl Stage for NormalizeConfig {
                 doc.text = t;
             }
         }
+        if self.romanian_comma {
+            if let Some(t) = romanian_comma_below(doc) {
+                counters.add("changed_romanian_comma", 1);
+                doc.text = t;
+            }
+        }
         if self.whitespace || self.strip_control {
             if let Some(t) = clean(&doc.text, self.whitespace, self.max_newlines.max(1), self.strip_control) {
                 counters.add("changed_whitespace", 1);
@@ -116,6 +134,45 @@ impl Stage for NormalizeConfig {
         }
         Ok(Verdict::Keep)
     }
+}
+
+/// Cedilla letters Romanian text arrives with, and the comma-below
+/// letters the language writes.
+const CEDILLA: [(char, char); 4] = [('ş', 'ș'), ('ţ', 'ț'), ('Ş', 'Ș'), ('Ţ', 'Ț')];
+
+/// Whether `doc` is Romanian as far as is known here (`normalize` runs
+/// before `language_id`): its `lang` when set, else the page's declared
+/// `html_lang` (from `html_extract`), else its letters: ă (no other EU
+/// language has it) with no ğ ı İ (Turkish, which writes ş with a
+/// cedilla).
+pub fn is_romanian(doc: &Document) -> bool {
+    let primary = |l: &str| {
+        let l = l.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        matches!(l.as_str(), "ro" | "ron" | "rum" | "mo" | "mol")
+    };
+    if let Some(lang) = doc.lang.as_deref() {
+        return primary(lang);
+    }
+    if let Some(lang) = doc.meta.get("html_lang").and_then(|v| v.as_str()) {
+        if !lang.trim().is_empty() {
+            return primary(lang.trim());
+        }
+    }
+    doc.text.contains(['ă', 'Ă']) && !doc.text.contains(['ğ', 'Ğ', 'ı', 'İ'])
+}
+
+/// The text with Romanian's cedilla forms in comma-below form, when the
+/// document is Romanian and has any.
+fn romanian_comma_below(doc: &Document) -> Option<String> {
+    if !doc.text.contains(['ş', 'ţ', 'Ş', 'Ţ']) || !is_romanian(doc) {
+        return None;
+    }
+    Some(
+        doc.text
+            .chars()
+            .map(|c| CEDILLA.iter().find(|p| p.0 == c).map_or(c, |p| p.1))
+            .collect(),
+    )
 }
 
 fn is_removable(c: char) -> bool {
@@ -290,6 +347,36 @@ pub fn clean(s: &str, whitespace: bool, max_newlines: usize, strip_control: bool
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn romanian_cedilla_to_comma_below_when_the_document_is_romanian() {
+        let mut cfg: NormalizeConfig = serde_json::from_str("{}").unwrap();
+        let run = |cfg: &mut NormalizeConfig, text: &str, lang: Option<&str>, html_lang: Option<&str>| {
+            let mut doc = Document::new("d", text);
+            doc.lang = lang.map(String::from);
+            if let Some(h) = html_lang {
+                doc.meta.insert("html_lang".into(), h.into());
+            }
+            cfg.process(&mut doc, &mut Counters::default()).unwrap();
+            doc.text
+        };
+        let ro = "Ştiinţa şi ţara: aşa este";
+        assert_eq!(run(&mut cfg, ro, Some("ro"), None), "Știința și țara: așa este");
+        assert_eq!(run(&mut cfg, ro, None, Some("ro-RO")), "Știința și țara: așa este");
+        // Decomposed cedillas compose first, then map.
+        assert_eq!(run(&mut cfg, "s\u{327}i t\u{327}ara", Some("ro"), None), "și țara");
+        // Unknown language: Romanian by its ă.
+        assert_eq!(run(&mut cfg, "Ţara şi maşină", None, None), "Țara și mașină");
+        // Turkish keeps its ş, as does any document of another language.
+        assert_eq!(
+            run(&mut cfg, "Türkçe şarkı ve ağaç", None, None),
+            "Türkçe şarkı ve ağaç"
+        );
+        assert_eq!(run(&mut cfg, "şă", Some("tr"), None), "şă");
+        assert_eq!(run(&mut cfg, "şă", None, Some("tr")), "şă");
+        cfg.romanian_comma = false;
+        assert_eq!(run(&mut cfg, ro, Some("ro"), None), ro);
+    }
 
     fn norm(text: &str) -> (Verdict, String) {
         let mut cfg: NormalizeConfig = serde_json::from_str("{}").unwrap();
