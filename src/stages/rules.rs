@@ -267,7 +267,10 @@ pub fn apply(c: &Compiled, text: &str, url: Option<&str>, explain: bool) -> Outc
     // Line rules: a line with a phrase or a matching pattern is removed.
     // One search over the whole text first: most documents hold none, and
     // then no line is looked at one by one.
-    let phrase_hit = c.phrases.as_ref().is_some_and(|(ac, _)| ac.is_match(&normalize(text, false)));
+    let phrase_hit = c
+        .phrases
+        .as_ref()
+        .is_some_and(|(ac, _)| ac.is_match(&normalize(text, false)));
     let pattern_hit = c.line_patterns.as_ref().is_some_and(|(set, _)| set.is_match(text));
     if phrase_hit || pattern_hit {
         let mut kept = String::with_capacity(text.len());
