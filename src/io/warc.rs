@@ -98,6 +98,16 @@ impl WarcReader {
         self.resyncing = true;
     }
 
+    /// The file ends inside the record at `record_start`: what a truncated
+    /// download looks like, and the rest of the file is lost.
+    fn truncated(&self, stats: &mut ReaderStats, record_start: u64, present: u64, len: u64) {
+        let msg = format!(
+            "{}@{record_start}: file ends inside a record ({present} of {len} body bytes present); earlier records are kept",
+            self.display
+        );
+        stats.lose("truncated_file", &self.display, format!("from offset {record_start}"), msg);
+    }
+
     /// A read error of the decoded stream. A damaged gzip member after
     /// which reading resumes is one lost record (WARC files hold one record
     /// per member), skipped and counted; a stream that ends in damage loses
@@ -314,16 +324,7 @@ impl DocReader for WarcReader {
                     }
                     Ok(n) => {
                         self.pos += n;
-                        let msg = format!(
-                            "{}@{record_start}: file ends inside a record ({n} of {len} body bytes present)",
-                            self.display
-                        );
-                        stats.lose(
-                            "truncated_file",
-                            &self.display,
-                            format!("from offset {record_start}"),
-                            msg,
-                        );
+                        self.truncated(stats, record_start, n, len);
                         return Ok(None);
                     }
                     Err(e) => {
@@ -366,18 +367,7 @@ impl DocReader for WarcReader {
                     continue;
                 }
                 if short {
-                    let msg = format!(
-                        "{}@{}: file ends inside a record ({} of {len} body bytes present); earlier records are kept",
-                        self.display,
-                        record_start,
-                        body.len()
-                    );
-                    stats.lose(
-                        "truncated_file",
-                        &self.display,
-                        format!("from offset {record_start}"),
-                        msg,
-                    );
+                    self.truncated(stats, record_start, body.len() as u64, len);
                     return Ok(None);
                 }
                 let msg = format!(

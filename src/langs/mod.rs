@@ -188,14 +188,7 @@ impl Langs {
     /// the binary) when `dir` is the default and absent.
     pub fn digests(dir: &Path) -> anyhow::Result<Vec<crate::stages::FileDigest>> {
         if dir.is_dir() {
-            let mut paths: Vec<_> = std::fs::read_dir(dir)
-                .with_context(|| format!("cannot read {}", dir.display()))?
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-                .collect();
-            paths.sort();
-            return paths.iter().map(|p| crate::stages::file_digest(p)).collect();
+            return yaml_files(dir)?.iter().map(|p| crate::stages::file_digest(p)).collect();
         }
         Ok(BUILTIN
             .iter()
@@ -207,14 +200,7 @@ impl Langs {
     /// broken file (an empty list when all are good).
     pub fn check_dir(dir: &Path) -> anyhow::Result<Vec<String>> {
         let mut errors = Vec::new();
-        let mut paths: Vec<_> = std::fs::read_dir(dir)
-            .with_context(|| format!("cannot read {}", dir.display()))?
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-            .collect();
-        paths.sort();
-        for p in paths {
+        for p in yaml_files(dir)? {
             match read(&p) {
                 Ok(Some(f)) => errors.extend(check_file(&p, &f)),
                 Ok(None) => {}
@@ -232,6 +218,18 @@ impl Langs {
             .or(self.defaults.lid_threshold)
             .unwrap_or(fallback)
     }
+}
+
+/// The `.yaml` files of `dir`, in name order.
+fn yaml_files(dir: &Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    paths.sort();
+    Ok(paths)
 }
 
 /// Checks that parse cannot make: the file is named after its `iso`, and
