@@ -105,7 +105,12 @@ impl WarcReader {
             "{}@{record_start}: file ends inside a record ({present} of {len} body bytes present); earlier records are kept",
             self.display
         );
-        stats.lose("truncated_file", &self.display, format!("from offset {record_start}"), msg);
+        stats.lose(
+            "truncated_file",
+            &self.display,
+            format!("from offset {record_start}"),
+            msg,
+        );
     }
 
     /// A read error of the decoded stream. A damaged gzip member after
