@@ -29,28 +29,46 @@ enum Class {
     Bad,
 }
 
-/// Every shipped language's stop words, as word → bit set of languages.
-struct StopLists {
+/// Every language's stop words, as word → bit set of languages: from the
+/// same `langs/` settings as the filters (the `html_extract` stage's
+/// `langs_dir`), or the compiled-in files.
+#[derive(Debug)]
+pub struct StopLists {
     words: HashMap<String, u32>,
     langs: usize,
 }
 
-static STOPLISTS: LazyLock<StopLists> = LazyLock::new(|| {
-    let mut words: HashMap<String, u32> = HashMap::new();
-    let langs = crate::langs::Langs::builtin().map(|l| l.by_iso).unwrap_or_default();
-    let mut n = 0;
-    for file in langs.values() {
-        let Some(sw) = &file.stopwords else { continue };
-        if n >= 32 {
-            break;
+impl StopLists {
+    /// The stop lists of every language in `langs` (at most 32).
+    pub fn from_langs(langs: &crate::langs::Langs) -> Self {
+        let mut words: HashMap<String, u32> = HashMap::new();
+        let mut n = 0;
+        for file in langs.by_iso.values() {
+            let Some(sw) = &file.stopwords else { continue };
+            if n >= 32 {
+                break;
+            }
+            for w in &sw.words {
+                *words.entry(w.to_lowercase()).or_default() |= 1 << n;
+            }
+            n += 1;
         }
-        for w in &sw.words {
-            *words.entry(w.to_lowercase()).or_default() |= 1 << n;
-        }
-        n += 1;
+        StopLists { words, langs: n }
     }
-    StopLists { words, langs: n }
-});
+
+    /// True when `word` (any case) is a stop word of some language.
+    pub fn is_stop_word(&self, word: &str) -> bool {
+        self.words.contains_key(&word.to_lowercase())
+    }
+
+    /// The compiled-in files' lists.
+    pub fn builtin() -> &'static StopLists {
+        &BUILTIN
+    }
+}
+
+static BUILTIN: LazyLock<StopLists> =
+    LazyLock::new(|| StopLists::from_langs(&crate::langs::Langs::builtin().unwrap_or_default()));
 
 fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
@@ -59,8 +77,7 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// The stop-word list (as a bit) that covers most words of the page.
-fn page_language(blocks: &[Block]) -> Option<u32> {
-    let lists = &*STOPLISTS;
+fn page_language(blocks: &[Block], lists: &StopLists) -> Option<u32> {
     let mut hits = vec![0usize; lists.langs];
     for b in blocks {
         for w in words(&b.text) {
@@ -75,12 +92,12 @@ fn page_language(blocks: &[Block]) -> Option<u32> {
     (n > 0).then_some(1 << best)
 }
 
-fn stopword_density(text: &str, lang: Option<u32>) -> f64 {
+fn stopword_density(text: &str, lang: Option<u32>, lists: &StopLists) -> f64 {
     let Some(bit) = lang else { return 0.0 };
     let (mut n, mut stop) = (0usize, 0usize);
     for w in words(text) {
         n += 1;
-        if STOPLISTS.words.get(&w).is_some_and(|b| b & bit != 0) {
+        if lists.words.get(&w).is_some_and(|b| b & bit != 0) {
             stop += 1;
         }
     }
@@ -92,8 +109,8 @@ fn stopword_density(text: &str, lang: Option<u32>) -> f64 {
 }
 
 /// Indices of the blocks jusText keeps.
-pub fn good_blocks(blocks: &[Block]) -> Vec<usize> {
-    let lang = page_language(blocks);
+pub fn good_blocks(blocks: &[Block], lists: &StopLists) -> Vec<usize> {
+    let lang = page_language(blocks, lists);
     // Without a known language, length and links decide alone.
     let (low, high) = if lang.is_some() {
         (STOPWORDS_LOW, STOPWORDS_HIGH)
@@ -115,7 +132,7 @@ pub fn good_blocks(blocks: &[Block]) -> Vec<usize> {
             if len < LENGTH_LOW {
                 return if b.link_chars > 0 { Class::Bad } else { Class::Short };
             }
-            let sd = stopword_density(&b.text, lang);
+            let sd = stopword_density(&b.text, lang, lists);
             if sd >= high {
                 if len > LENGTH_HIGH {
                     Class::Good
@@ -206,7 +223,7 @@ mod tests {
                 block(prose, 0),
                 block("© 2024 Verlag", 0),
             ];
-            assert_eq!(good_blocks(&blocks), vec![1, 2, 3], "{prose}");
+            assert_eq!(good_blocks(&blocks, StopLists::builtin()), vec![1, 2, 3], "{prose}");
         }
     }
 }

@@ -46,6 +46,9 @@ pub struct Options {
     pub tables: bool,
     /// Keep readers' comment sections (off: they are not the page's text).
     pub comments: bool,
+    /// jusText's stop lists (the same `langs/` settings as the filters);
+    /// `None`: the compiled-in files'.
+    pub stoplists: Option<&'static justext::StopLists>,
 }
 
 impl Default for Options {
@@ -53,6 +56,7 @@ impl Default for Options {
         Options {
             tables: true,
             comments: false,
+            stoplists: None,
         }
     }
 }
@@ -386,7 +390,11 @@ fn table_count(dom: &Dom, blocks: &[Block]) -> usize {
 /// The blocks of the whole page jusText keeps.
 fn justext_blocks(page: &Page, skip: &[bool]) -> Vec<Block> {
     let all = page.collect(page.body, skip);
-    justext::good_blocks(&all).into_iter().map(|k| all[k].clone()).collect()
+    let lists = page.opts.stoplists.unwrap_or_else(justext::StopLists::builtin);
+    justext::good_blocks(&all, lists)
+        .into_iter()
+        .map(|k| all[k].clone())
+        .collect()
 }
 
 /// The first container's blocks with only comment sections and link-dense

@@ -50,6 +50,7 @@ fn options_tables_and_comments() {
         &Options {
             tables: false,
             comments: true,
+            ..Options::default()
         },
     );
     assert!(!got.text.contains("2024"), "{}", got.text);

@@ -60,8 +60,32 @@ pub struct HtmlExtractConfig {
     /// Files of opted-out domains, one per line.
     #[serde(default)]
     pub optout_domains: Vec<PathBuf>,
+    /// Folder of per-language settings: jusText's stop lists are the
+    /// languages' `stopwords:`, as for the filters.
+    #[serde(default = "langs_dir")]
+    pub langs_dir: PathBuf,
     #[serde(skip)]
     domains: BuiltOnce<HashSet<String>>,
+    #[serde(skip)]
+    stoplists: BuiltOnce<&'static crate::html::justext::StopLists>,
+}
+
+fn langs_dir() -> PathBuf {
+    PathBuf::from(crate::langs::DEFAULT_DIR)
+}
+
+impl HtmlExtractConfig {
+    /// jusText's stop lists from `langs_dir`, built once per process (and
+    /// kept for it: a process runs a handful of pipelines at most).
+    fn stoplists(&self) -> anyhow::Result<&'static crate::html::justext::StopLists> {
+        let lists = self.stoplists.get_or_build(|| {
+            let langs = crate::langs::Langs::resolve(&self.langs_dir)?;
+            Ok(&*Box::leak(Box::new(crate::html::justext::StopLists::from_langs(
+                &langs,
+            ))))
+        })?;
+        Ok(*lists)
+    }
 }
 
 fn yes() -> bool {
@@ -119,6 +143,12 @@ impl Describe for HtmlExtractConfig {
                 default: "[]",
                 doc: "files of domains whose owners opted out, one per line",
             },
+            ParamDoc {
+                name: "langs_dir",
+                ty: "path",
+                default: "langs",
+                doc: "per-language settings: jusText's stop lists are the languages' stopwords",
+            },
         ],
     };
 }
@@ -137,10 +167,11 @@ impl HtmlExtractConfig {
 
 impl StageConfig for HtmlExtractConfig {
     fn reads(&self) -> anyhow::Result<Vec<crate::stages::FileDigest>> {
-        self.optout_domains
-            .iter()
-            .map(|p| crate::stages::file_digest(p))
-            .collect()
+        let mut files = crate::langs::Langs::digests(&self.langs_dir)?;
+        for p in &self.optout_domains {
+            files.push(crate::stages::file_digest(p)?);
+        }
+        Ok(files)
     }
 
     fn metadata(&self) -> Vec<MetaField> {
@@ -165,6 +196,7 @@ impl StageConfig for HtmlExtractConfig {
     }
 
     fn validate(&self, _ctx: &ValidateContext) -> anyhow::Result<()> {
+        self.stoplists()?;
         self.domains().map(|_| ())
     }
 
@@ -172,6 +204,7 @@ impl StageConfig for HtmlExtractConfig {
         Ok(Box::new(HtmlExtract {
             cfg: self.clone(),
             domains: self.domains()?,
+            stoplists: self.stoplists()?,
         }))
     }
 }
@@ -179,6 +212,7 @@ impl StageConfig for HtmlExtractConfig {
 struct HtmlExtract {
     cfg: HtmlExtractConfig,
     domains: Arc<HashSet<String>>,
+    stoplists: &'static crate::html::justext::StopLists,
 }
 
 /// A header of the crawled HTTP response (names are lower-cased by the WARC reader).
@@ -257,6 +291,7 @@ impl Stage for HtmlExtract {
             &Options {
                 tables: self.cfg.tables,
                 comments: self.cfg.comments,
+                stoplists: Some(self.stoplists),
             },
         );
         let m = &got.meta;
@@ -358,8 +393,27 @@ mod tests {
         let cfg: HtmlExtractConfig = serde_saphyr::from_str(yaml).unwrap();
         HtmlExtract {
             domains: cfg.domains().unwrap(),
+            stoplists: cfg.stoplists().unwrap(),
             cfg,
         }
+    }
+
+    #[test]
+    fn jus_texts_stop_lists_come_from_langs_dir() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("xx.yaml"),
+            "iso: xx\nstopwords:\n  source: test\n  words: [zorp, blib]\n",
+        )
+        .unwrap();
+        let yaml = format!("langs_dir: \"{}\"\n", dir.path().display());
+        let cfg: HtmlExtractConfig = serde_saphyr::from_str(&yaml).unwrap();
+        let lists = cfg.stoplists().unwrap();
+        let shipped = crate::html::justext::StopLists::builtin();
+        assert!(lists.is_stop_word("zorp") && !shipped.is_stop_word("zorp"));
+        assert!(!lists.is_stop_word("und") && shipped.is_stop_word("und"));
+        let files: Vec<String> = cfg.reads().unwrap().into_iter().map(|f| f.0).collect();
+        assert!(files.iter().any(|f| f.ends_with("xx.yaml")), "{files:?}");
     }
 
     fn reason(v: &Verdict) -> Option<&str> {
