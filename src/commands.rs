@@ -137,10 +137,14 @@ pub fn task(pipeline: &Path, phase: usize, task: usize, tasks: Option<usize>) ->
 /// `eurocurate submit`.
 pub fn submit(pipeline: &Path, dry_run: bool, retries: u32, restart: bool) -> anyhow::Result<()> {
     let plan = load_plan(pipeline)?;
-    if restart && !dry_run {
-        crate::exec::clear_previous_run(&plan)?;
-    }
-    let subs = crate::exec::slurm::submit(&plan, crate::exec::slurm::SubmitOptions { dry_run, retries })?;
+    let subs = crate::exec::slurm::submit(
+        &plan,
+        crate::exec::slurm::SubmitOptions {
+            dry_run,
+            retries,
+            restart,
+        },
+    )?;
     if subs.is_empty() {
         println!(
             "nothing to submit: every task of every phase has finished (see `eurocurate status {}`)",

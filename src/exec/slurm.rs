@@ -28,6 +28,9 @@ pub struct SubmitOptions {
     pub dry_run: bool,
     /// Times a failed task is retried inside its array task before it fails.
     pub retries: u32,
+    /// Remove what an earlier run wrote to the output first (once no job of
+    /// an earlier submission is queued or running).
+    pub restart: bool,
 }
 
 /// One submitted (or, with `--dry-run`, planned) job array.
@@ -201,6 +204,9 @@ pub fn submit(plan: &Plan, opts: SubmitOptions) -> anyhow::Result<Vec<Submission
                 plan.out.display()
             );
         }
+    }
+    if opts.restart && !opts.dry_run {
+        super::clear_previous_run(plan)?;
     }
     std::fs::create_dir_all(slurm_dir(&out).join("logs"))
         .with_context(|| format!("cannot create {}", slurm_dir(&out).display()))?;
