@@ -35,14 +35,9 @@ import subprocess
 import sys
 from collections import Counter, defaultdict
 
-# ISO 639-1 -> FineWeb-2 config (the same map as scripts/langs_fineweb2.py)
-CONFIGS = {
-    "bg": "bul_Cyrl", "cs": "ces_Latn", "da": "dan_Latn", "de": "deu_Latn", "el": "ell_Grek",
-    "es": "spa_Latn", "et": "ekk_Latn", "fi": "fin_Latn", "fr": "fra_Latn", "ga": "gle_Latn",
-    "hr": "hrv_Latn", "hu": "hun_Latn", "it": "ita_Latn", "lt": "lit_Latn", "lv": "lvs_Latn",
-    "mt": "mlt_Latn", "nl": "nld_Latn", "pl": "pol_Latn", "pt": "por_Latn", "ro": "ron_Latn",
-    "sk": "slk_Latn", "sl": "slv_Latn", "sv": "swe_Latn",
-}
+# ISO 639-1 -> FineWeb-2 config: the map the langs files were written with.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+from langs_fineweb2 import CONFIGS  # noqa: E402
 FW2_COMMIT = os.environ.get("FW2_COMMIT", "d0defb24f193")
 FILTERS = ["gopher_repetition", "fineweb_quality", "gopher_quality"]
 

@@ -224,15 +224,24 @@ pub fn apply(c: &Compiled, text: &str, url: Option<&str>, explain: bool) -> Outc
             );
         }
     }
+    // The lowercase text, made once for the case-folding word lists and the
+    // line phrases alike.
+    let lower = std::cell::OnceCell::new();
     // Word lists: one automaton per mode over the normalised text.
     if !c.matchers.is_empty() {
         let mut counts = vec![0u64; c.words.len()];
         let mut words_total = 0usize;
         for m in &c.matchers {
-            let norm = normalize(text, m.fold);
+            let folded;
+            let norm: &str = if m.fold {
+                folded = normalize(text, true);
+                &folded
+            } else {
+                lower.get_or_init(|| normalize(text, false))
+            };
             words_total = words_total.max(norm.split_whitespace().count());
-            for hit in m.ac.find_iter(&norm) {
-                if !whole_word(&norm, hit.start(), hit.end()) {
+            for hit in m.ac.find_iter(norm) {
+                if !whole_word(norm, hit.start(), hit.end()) {
                     continue;
                 }
                 for &l in &m.lists[hit.pattern().as_usize()] {
@@ -240,7 +249,7 @@ pub fn apply(c: &Compiled, text: &str, url: Option<&str>, explain: bool) -> Outc
                     if explain {
                         out.hits.push(Hit {
                             rule: c.words[l].id.clone(),
-                            line: line_of(&norm, hit.start()),
+                            line: line_of(norm, hit.start()),
                             matched: norm[hit.start()..hit.end()].to_string(),
                         });
                     }
@@ -270,7 +279,7 @@ pub fn apply(c: &Compiled, text: &str, url: Option<&str>, explain: bool) -> Outc
     let phrase_hit = c
         .phrases
         .as_ref()
-        .is_some_and(|(ac, _)| ac.is_match(&normalize(text, false)));
+        .is_some_and(|(ac, _)| ac.is_match(lower.get_or_init(|| normalize(text, false))));
     let pattern_hit = c.line_patterns.as_ref().is_some_and(|(set, _)| set.is_match(text));
     if phrase_hit || pattern_hit {
         let mut kept = String::with_capacity(text.len());
