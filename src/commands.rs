@@ -83,28 +83,66 @@ pub fn plan(pipeline: &Path, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `eurocurate schema`.
+pub fn schema() -> anyhow::Result<()> {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&crate::pipeline::spec::json_schema())?
+    );
+    Ok(())
+}
+
+/// The README's stage table: one row per kind, generated from the config
+/// types (a test keeps README.md equal to it).
+pub fn stage_table() -> String {
+    let mut s = String::from("| kind | role | what it does | parameters |\n|---|---|---|---|\n");
+    for d in registry::docs() {
+        let role = match (d.role, d.produces) {
+            (registry::Role::Barrier, _) => "barrier",
+            (_, registry::Produces::Tokens) => "stream → tokens",
+            _ => "stream",
+        };
+        let params: Vec<String> = d.params.iter().map(|p| format!("`{}`", p.name)).collect();
+        s.push_str(&format!(
+            "| `{}` | {role} | {} | {} |\n",
+            d.kind,
+            d.summary.replace('|', "\\|"),
+            params.join(", ")
+        ));
+    }
+    s
+}
+
 /// `eurocurate stages`.
-pub fn stages(kind: Option<&str>) -> anyhow::Result<()> {
+pub fn stages(kind: Option<&str>, markdown: bool) -> anyhow::Result<()> {
+    if markdown {
+        print!("{}", stage_table());
+        return Ok(());
+    }
     let docs: Vec<_> = match kind {
         Some(k) => match registry::doc(k) {
             Some(d) => vec![d],
             None => {
-                let hint = crate::pipeline::suggest::did_you_mean(k, registry::KINDS.iter().copied())
+                let hint = crate::text::suggest::did_you_mean(k, registry::KINDS.iter().copied())
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default();
                 anyhow::bail!("unknown stage kind `{k}`{hint} (valid: {})", registry::KINDS.join(", "));
             }
         },
-        None => registry::DOCS.iter().collect(),
+        None => registry::docs(),
     };
     for d in docs {
         println!(
             "{}{}\n  {}",
             d.kind,
-            if d.barrier { "  (barrier)" } else { "" },
+            match (d.role, d.produces) {
+                (registry::Role::Barrier, _) => "  (barrier)",
+                (_, registry::Produces::Tokens) => "  (produces token ids; last stage)",
+                _ => "",
+            },
             d.summary
         );
-        for p in d.params {
+        for p in &d.params {
             println!("    {:<18} {:<30} default {:<16} {}", p.name, p.ty, p.default, p.doc);
         }
         println!();

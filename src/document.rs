@@ -1,5 +1,7 @@
 //! The unit of work that flows through every stage.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 /// One text document on its way from a crawl to a training shard.
@@ -46,5 +48,23 @@ impl Document {
     /// The language partition the document belongs to (`und` when unknown).
     pub fn lang_or_und(&self) -> &str {
         self.lang.as_deref().unwrap_or("und")
+    }
+}
+
+/// Why a document was removed. `reason` is a short, low-cardinality label
+/// (it keys the stats); `detail` carries the specifics for the audit log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rejection {
+    pub reason: Cow<'static, str>,
+    pub detail: Option<String>,
+}
+
+impl Rejection {
+    /// A rejection with a fixed reason and no detail.
+    pub fn new(reason: &'static str) -> Self {
+        Rejection {
+            reason: Cow::Borrowed(reason),
+            detail: None,
+        }
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod bench;
 pub mod commands;
+pub mod digest;
 pub mod document;
 pub mod exec;
 pub mod html;

@@ -51,7 +51,13 @@ enum Command {
     Stages {
         /// Show only this kind.
         kind: Option<String>,
+        /// Print the stage table of README.md (Markdown) instead.
+        #[arg(long)]
+        markdown: bool,
     },
+    /// Print the JSON Schema of pipeline files, for editors: save it and point
+    /// VS Code's YAML extension at it (`# yaml-language-server: $schema=eurocurate.schema.json`).
+    Schema,
     /// Print the stats of a run folder as tables.
     Stats {
         outdir: PathBuf,
@@ -358,7 +364,8 @@ fn main() -> ExitCode {
         } => commands::run(&pipeline, workers, restart, force, cli.quiet),
         Command::Validate { pipeline } => commands::validate(&pipeline),
         Command::Plan { pipeline, json } => commands::plan(&pipeline, json),
-        Command::Stages { kind } => commands::stages(kind.as_deref()),
+        Command::Stages { kind, markdown } => commands::stages(kind.as_deref(), markdown),
+        Command::Schema => commands::schema(),
         Command::Stats { outdir, json } => commands::stats(&outdir, json),
         Command::Task {
             pipeline,

@@ -159,7 +159,7 @@ pub fn extract(html: &str, opts: &Options) -> Extraction {
     // mix precomposed and decomposed letters).
     let text = join(&best);
     Extraction {
-        text: crate::stages::normalize::to_nfc(&text).unwrap_or(text),
+        text: crate::text::nfc::to_nfc(&text).unwrap_or(text),
         meta,
         method: if best.is_empty() { "" } else { method },
     }

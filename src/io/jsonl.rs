@@ -14,8 +14,8 @@ use super::compress::{self, Decoded};
 use super::units::{Part, Unit};
 use super::{DocReader, ReadItem};
 use crate::document::Document;
-use crate::pipeline::spec::InvalidUtf8;
-use crate::stages::Rejection;
+use crate::document::Rejection;
+use crate::io::spec::InvalidUtf8;
 use crate::stats::ReaderStats;
 
 /// Field names to read documents from.

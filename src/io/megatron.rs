@@ -368,7 +368,7 @@ pub fn write_manifest(dir: &Path) -> anyhow::Result<serde_json::Value> {
                 .as_os_str()
                 .to_string_lossy()
                 .into_owned();
-            crate::pipeline::spec::PartitionStyle::lang_of(&folder).to_string()
+            crate::io::spec::PartitionStyle::lang_of(&folder).to_string()
         } else {
             "all".to_string()
         };

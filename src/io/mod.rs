@@ -14,6 +14,7 @@ pub mod megatron;
 pub mod output;
 pub mod parquet_in;
 pub mod parquet_out;
+pub mod spec;
 pub mod units;
 pub mod warc;
 
@@ -21,9 +22,9 @@ use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
 use crate::document::Document;
+use crate::document::Rejection;
+use crate::io::spec::{InputFormat, InputSpec, Preset};
 use crate::meta_schema::MetaField;
-use crate::pipeline::spec::{InputFormat, InputSpec, Preset};
-use crate::stages::Rejection;
 use crate::stats::ReaderStats;
 
 pub use units::{Part, Unit};

@@ -9,9 +9,9 @@ use super::jsonl_out::{DocJson, JsonlZstWriter, RejectionJson};
 use super::megatron::{ShardWriter, TokenDtype};
 use super::parquet_out::ParquetWriter;
 use crate::document::Document;
+use crate::document::Rejection;
+use crate::io::spec::{OutputFormat, OutputSpec, PartitionBy, PartitionStyle};
 use crate::meta_schema::MetaField;
-use crate::pipeline::spec::{OutputFormat, OutputSpec, PartitionBy, PartitionStyle};
-use crate::stages::Rejection;
 
 enum FileWriter {
     Jsonl(JsonlZstWriter),

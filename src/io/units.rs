@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use serde::Serialize;
 
-use crate::pipeline::spec::{InputFormat, InputSpec};
+use crate::io::spec::{InputFormat, InputSpec};
 
 use super::compress::Compression;
 

@@ -16,9 +16,9 @@ use super::compress::{self, Decoded};
 use super::units::Unit;
 use super::{DocReader, ReadItem};
 use crate::document::Document;
+use crate::document::Rejection;
+use crate::io::spec::InvalidUtf8;
 use crate::meta_schema::{MetaField, MetaType};
-use crate::pipeline::spec::InvalidUtf8;
-use crate::stages::Rejection;
 use crate::stats::ReaderStats;
 
 /// Streams documents out of one WARC/WET file.

@@ -97,7 +97,7 @@ fn parse(path: &Path, text: &str) -> anyhow::Result<LangFile> {
             .split('`')
             .nth(1)
             .filter(|_| msg.contains("unknown field"))
-            .and_then(|bad| crate::pipeline::suggest::did_you_mean(bad, KEYS.iter().copied()))
+            .and_then(|bad| crate::text::suggest::did_you_mean(bad, KEYS.iter().copied()))
             .map(|k| format!("; did you mean `{k}`?"))
             .unwrap_or_default();
         anyhow::anyhow!("{}{at}: {msg}{hint}", path.display())
@@ -186,13 +186,13 @@ impl Langs {
     /// Digests of the files a stage with `langs_dir: dir` reads: every
     /// `.yaml` of the folder, or the compiled-in files (which change with
     /// the binary) when `dir` is the default and absent.
-    pub fn digests(dir: &Path) -> anyhow::Result<Vec<crate::stages::FileDigest>> {
+    pub fn digests(dir: &Path) -> anyhow::Result<Vec<crate::digest::FileDigest>> {
         if dir.is_dir() {
-            return yaml_files(dir)?.iter().map(|p| crate::stages::file_digest(p)).collect();
+            return yaml_files(dir)?.iter().map(|p| crate::digest::file_digest(p)).collect();
         }
         Ok(BUILTIN
             .iter()
-            .map(|(iso, text)| crate::stages::text_digest(&format!("built-in langs/{iso}.yaml"), text))
+            .map(|(iso, text)| crate::digest::text_digest(&format!("built-in langs/{iso}.yaml"), text))
             .collect())
     }
 

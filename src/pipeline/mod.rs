@@ -3,6 +3,6 @@
 
 pub mod interpolate;
 pub mod plan;
-pub mod registry;
+pub use crate::stages::registry;
 pub mod spec;
-pub mod suggest;
+pub use crate::text::suggest;

@@ -12,11 +12,11 @@ use serde::{Deserialize, Deserializer};
 
 use super::interpolate::interpolate;
 use super::registry;
-use super::suggest::did_you_mean;
 use crate::stages::StageConfig;
+use crate::text::suggest::did_you_mean;
 
 /// A parsed pipeline file.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PipelineSpec {
     /// Name shown in plans, progress and reports.
@@ -29,211 +29,10 @@ pub struct PipelineSpec {
     pub executor: ExecutorSpec,
 }
 
-/// Input formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum InputFormat {
-    /// One JSON object per line (.jsonl, .jsonl.gz, .jsonl.zst).
-    Jsonl,
-    /// WARC files of HTTP responses (.warc, .warc.gz).
-    Warc,
-    /// WET files: WARC `conversion` records of extracted text.
-    Wet,
-    /// Apache Parquet with a text column.
-    Parquet,
-}
-
-/// What to do with bytes that are not valid UTF-8.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InvalidUtf8 {
-    /// Replace bad sequences with U+FFFD and keep the document.
-    #[default]
-    Replace,
-    /// Send the document to rejected/ with reason `invalid_utf8`.
-    Reject,
-    /// Skip the record and count it.
-    Skip,
-}
-
-/// What a run does when input is lost: a file that cannot be opened, a
-/// Parquet row group that cannot be decoded, the rest of a damaged stream.
-/// (A single bad record is always skipped and counted.)
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OnError {
-    /// Read everything that can be read, then fail the run with a list of
-    /// what was lost; reruns keep failing until `--restart` or `skip`.
-    #[default]
-    Fail,
-    /// Count the losses per cause in stats, the run summary and the report,
-    /// and succeed.
-    Skip,
-}
-
-/// Column layouts of published datasets, so they read without listing columns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Preset {
-    /// FineWeb / FineWeb-Edu Parquet: `text`, `id`, `url`, `language`
-    /// (ISO 639-1); `dump`, `date`, `language_score`, `token_count`, `score`
-    /// ... carried into metadata.
-    Fineweb,
-    /// FineWeb-2 Parquet: `text`, `id`, `url`, `language` (ISO 639-3, e.g.
-    /// `mlt`, mapped to `mt`), `language_script`, `language_score`,
-    /// `minhash_cluster_size`, `top_langs` ... carried into metadata.
-    Fineweb2,
-    /// Any Hugging Face dataset Parquet export: `text`, `id`, `url`, `lang`
-    /// or `language` when present; every other column into metadata.
-    Hf,
-}
-
-/// `input:` — where documents come from.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct InputSpec {
-    pub kind: InputFormat,
-    /// Glob patterns; matches are sorted so task assignment is deterministic.
-    pub paths: Vec<String>,
-    /// Column layout of a published dataset (`fineweb`, `fineweb2`, `hf`);
-    /// explicit `*_field`/`meta_columns` settings override it.
-    #[serde(default)]
-    pub preset: Option<Preset>,
-    /// Lost input (unreadable file, corrupt row group, damaged stream):
-    /// `fail` (default) or `skip`.
-    #[serde(default)]
-    pub on_error: OnError,
-    /// JSONL/Parquet: field holding the text (default `text`).
-    #[serde(default)]
-    pub text_field: Option<String>,
-    /// JSONL/Parquet: field holding the id (default `id`; `file:line` when absent).
-    #[serde(default)]
-    pub id_field: Option<String>,
-    /// JSONL/Parquet: field holding the URL (default `url`).
-    #[serde(default)]
-    pub url_field: Option<String>,
-    /// JSONL/Parquet: field holding a known language code (default `lang`).
-    #[serde(default)]
-    pub lang_field: Option<String>,
-    /// Parquet: extra columns copied into the document metadata; `"*"` is
-    /// every column not read as text, id, url or language.
-    #[serde(default)]
-    pub meta_columns: Vec<String>,
-    /// WARC/WET: record types turned into documents
-    /// (default `[response, resource]` for warc, `[conversion]` for wet).
-    #[serde(default)]
-    pub record_types: Option<Vec<String>>,
-    /// What to do with invalid UTF-8.
-    #[serde(default)]
-    pub invalid_utf8: InvalidUtf8,
-    /// WARC/WET: records whose Content-Length is over this many MB are
-    /// skipped and counted (`record_too_large`), never read into memory
-    /// (default 256).
-    #[serde(default)]
-    pub max_record_mb: Option<f64>,
-    /// Uncompressed JSONL and Parquet files larger than this many MB are
-    /// split across tasks (default 128).
-    #[serde(default)]
-    pub split_mb: Option<f64>,
-}
-
-/// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OutputFormat {
-    /// JSON lines compressed with zstd (`.jsonl.zst`).
-    Jsonl,
-    /// Parquet with zstd, columns id, text, url, lang, lang_score, source, metadata.
-    Parquet,
-    /// Megatron-LM indexed dataset shards (`.bin`/`.idx`) of the token ids of
-    /// a final `tokenize` stage, plus `manifest.json`.
-    Megatron,
-}
-
-/// How output files are grouped into folders.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PartitionBy {
-    /// One folder per language code (`und` when unknown).
-    Lang,
-}
-
-/// How partition folders are named.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PartitionStyle {
-    /// `mt/part-00003.parquet`.
-    #[default]
-    Folder,
-    /// Hive style, `lang=mt/part-00003.parquet`, which DuckDB, polars,
-    /// pyarrow and Spark turn into a column when scanning the folder.
-    Hive,
-}
-
-impl PartitionStyle {
-    /// The folder name of language `lang`.
-    pub fn folder(self, lang: &str) -> String {
-        match self {
-            PartitionStyle::Folder => lang.to_string(),
-            PartitionStyle::Hive => format!("lang={lang}"),
-        }
-    }
-
-    /// The language of a partition folder of either style (`mt`, `lang=mt`).
-    pub fn lang_of(folder: &str) -> &str {
-        folder.strip_prefix("lang=").unwrap_or(folder)
-    }
-}
-
-/// `output:` — where kept and rejected documents go.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OutputSpec {
-    pub kind: OutputFormat,
-    /// Output folder; also holds markers (`_markers/`), stats (`_stats/`) and
-    /// scratch data of barriers (`_work/`).
-    pub path: PathBuf,
-    #[serde(default)]
-    pub partition_by: Option<PartitionBy>,
-    /// Partition folder names: `folder` (`mt/`, default) or `hive` (`lang=mt/`).
-    #[serde(default)]
-    pub partition_style: PartitionStyle,
-    /// Where dropped documents go (default `<path>/rejected`).
-    #[serde(default)]
-    pub rejected: Option<PathBuf>,
-    /// Set to false to not write dropped documents (they are still counted).
-    #[serde(default = "yes")]
-    pub keep_rejected: bool,
-    /// zstd level for outputs, 1..=19 (default 3).
-    #[serde(default = "default_level")]
-    pub compression_level: i32,
-    /// `megatron` output: a shard is closed before it exceeds this many tokens.
-    #[serde(default = "default_shard_tokens")]
-    pub max_tokens_per_shard: u64,
-}
-
-fn default_shard_tokens() -> u64 {
-    1_000_000_000
-}
-
-fn yes() -> bool {
-    true
-}
-
-fn default_level() -> i32 {
-    3
-}
-
-impl OutputSpec {
-    /// The rejected folder, resolved.
-    pub fn rejected_dir(&self) -> Option<PathBuf> {
-        self.keep_rejected
-            .then(|| self.rejected.clone().unwrap_or_else(|| self.path.join("rejected")))
-    }
-}
+pub use crate::io::spec::*;
 
 /// Executors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ExecutorKind {
     /// This machine, all cores (rayon).
@@ -244,7 +43,7 @@ pub enum ExecutorKind {
 }
 
 /// `executor:` — how the work is split and run.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExecutorSpec {
     #[serde(default)]
@@ -295,6 +94,78 @@ pub struct ExecutorSpec {
 #[derive(Debug)]
 pub struct StageEntry {
     pub config: Box<dyn StageConfig>,
+}
+
+/// One entry of `stages:`: `kind:` names the stage, the other keys are its
+/// parameters, each kind with its own (from the registry).
+impl schemars::JsonSchema for StageEntry {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Stage".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let kinds: Vec<serde_json::Value> = registry::schemas()
+            .into_iter()
+            .map(|(kind, schema)| stage_schema(kind, schema))
+            .collect();
+        schemars::json_schema!({
+            "description": "A stage: `kind:` and that kind's parameters (`eurocurate stages KIND`).",
+            "type": "object",
+            "required": ["kind"],
+            "properties": {"kind": {"enum": registry::KINDS}},
+            "oneOf": kinds
+        })
+    }
+}
+
+/// One kind's parameters as an alternative of `stages:` items: its own
+/// definitions inlined, `kind:` fixed to its name.
+fn stage_schema(kind: &str, mut schema: serde_json::Value) -> serde_json::Value {
+    use serde_json::{json, Value};
+    let defs = schema
+        .as_object_mut()
+        .and_then(|m| m.remove("definitions"))
+        .unwrap_or(Value::Null);
+    fn inline(v: &mut Value, defs: &Value) {
+        match v {
+            Value::Object(m) => {
+                if let Some(name) = m.get("$ref").and_then(Value::as_str).and_then(|r| r.rsplit('/').next()) {
+                    if let Some(mut d) = defs.get(name).cloned() {
+                        inline(&mut d, defs);
+                        m.remove("$ref");
+                        if let Value::Object(dm) = d {
+                            for (k, x) in dm {
+                                m.entry(k).or_insert(x);
+                            }
+                        }
+                    }
+                }
+                m.values_mut().for_each(|x| inline(x, defs));
+            }
+            Value::Array(a) => a.iter_mut().for_each(|x| inline(x, defs)),
+            _ => {}
+        }
+    }
+    inline(&mut schema, &defs);
+    if let Some(m) = schema.as_object_mut() {
+        for k in ["$schema", "title"] {
+            m.remove(k);
+        }
+        m.entry("properties").or_insert_with(|| json!({}));
+        m["properties"]["kind"] = json!({"const": kind});
+        let required = m.entry("required").or_insert_with(|| json!([]));
+        if let Some(r) = required.as_array_mut() {
+            r.insert(0, json!("kind"));
+        }
+    }
+    schema
+}
+
+/// The JSON Schema of pipeline files, for editors (VS Code's YAML extension
+/// completes and checks a file that names it) and `eurocurate schema`.
+pub fn json_schema() -> serde_json::Value {
+    let settings = schemars::generate::SchemaSettings::draft07();
+    let schema = settings.into_generator().into_root_schema_for::<PipelineSpec>();
+    serde_json::to_value(schema).expect("a schema is JSON")
 }
 
 impl<'de> Deserialize<'de> for StageEntry {
@@ -564,20 +435,27 @@ fn check(file: &Path, text: &str, spec: &PipelineSpec) -> Result<(), SpecError> 
             ),
         ));
     }
-    let kinds: Vec<&str> = spec.stages.iter().map(|e| e.config.kind()).collect();
-    if let Some(i) = kinds.iter().position(|k| *k == "tokenize") {
-        if i + 1 != kinds.len() {
+    // Ordering comes from what each stage declares it produces: token ids
+    // travel through no later stage or barrier, and megatron needs them.
+    use crate::stages::contract::Produces;
+    let n = spec.stages.len();
+    if let Some(i) = spec.stages.iter().position(|e| e.config.produces() == Produces::Tokens) {
+        if i + 1 != n {
+            let kind = spec.stages[i].config.kind();
             return Err(err_at(
-                find_kind(text, "tokenize"),
+                find_kind(text, kind),
                 format!(
-                    "`tokenize` is stage {} of {}; it must be the last stage (token ids do not travel through later stages or barriers)",
-                    i + 1,
-                    kinds.len()
+                    "`{kind}` is stage {} of {n} and produces token ids; it must be the last stage (token ids do not travel through later stages or barriers)",
+                    i + 1
                 ),
             ));
         }
     }
-    if spec.output.kind == OutputFormat::Megatron && kinds.last() != Some(&"tokenize") {
+    let ends_in_tokens = spec
+        .stages
+        .last()
+        .is_some_and(|e| e.config.produces() == Produces::Tokens);
+    if spec.output.kind == OutputFormat::Megatron && !ends_in_tokens {
         return Err(err_at(
             find_kind(text, "megatron"),
             "`output.kind: megatron` writes token ids: end `stages:` with `- kind: tokenize` and a `tokenizer:` path"

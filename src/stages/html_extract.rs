@@ -22,11 +22,11 @@ use super::{BuiltOnce, Stage, StageConfig, TaskContext, ValidateContext, Verdict
 use crate::document::Document;
 use crate::html::{self, meta::robots_has, Options};
 use crate::meta_schema::{MetaField, MetaType};
-use crate::pipeline::registry::{Describe, ParamDoc, StageDoc};
+use crate::stages::contract::Describe;
 use crate::stats::Counters;
 
 /// What to do with a page whose rights holder reserved text and data mining.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TdmAction {
     /// Remove it (to `rejected/`, reason `tdm_optout`).
@@ -37,8 +37,11 @@ pub enum TdmAction {
     Ignore,
 }
 
-/// Parameters of `html_extract`.
-#[derive(Debug, Clone, Deserialize)]
+/// Main text of HTML pages (paragraphs, headings, lists, tables; no menus, cookie banners, share
+/// buttons, related links, comments), title/date/author/canonical URL in metadata; drops pages that
+/// reserve text-and-data mining (TDMRep `tdm-reservation` header or meta, robots `noai`/`noimageai`,
+/// opt-out domain list) or `tag`s them; binary, oversized and empty pages dropped with their reason.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HtmlExtractConfig {
     /// Keep tables (one line per row).
@@ -102,55 +105,7 @@ fn drop() -> TdmAction {
 }
 
 impl Describe for HtmlExtractConfig {
-    const DOC: StageDoc = StageDoc {
-        kind: "html_extract",
-        summary: "main text of HTML pages (no menus, banners, comments), charset-aware, honouring TDM opt-outs",
-        barrier: false,
-        params: &[
-            ParamDoc {
-                name: "tables",
-                ty: "bool",
-                default: "true",
-                doc: "keep tables (one line per row, cells separated by ` | `)",
-            },
-            ParamDoc {
-                name: "comments",
-                ty: "bool",
-                default: "false",
-                doc: "keep readers' comment sections",
-            },
-            ParamDoc {
-                name: "min_chars",
-                ty: "integer",
-                default: "50",
-                doc: "pages with less main text are dropped `too_short`",
-            },
-            ParamDoc {
-                name: "max_html_bytes",
-                ty: "integer",
-                default: "10485760",
-                doc: "larger pages are dropped `html_too_large` unparsed",
-            },
-            ParamDoc {
-                name: "tdm_optout",
-                ty: "drop | tag | ignore",
-                default: "drop",
-                doc: "pages reserving text and data mining (TDMRep, robots noai/noimageai, domain list)",
-            },
-            ParamDoc {
-                name: "optout_domains",
-                ty: "list of paths",
-                default: "[]",
-                doc: "files of domains whose owners opted out, one per line",
-            },
-            ParamDoc {
-                name: "langs_dir",
-                ty: "path",
-                default: "langs",
-                doc: "per-language settings: jusText's stop lists are the languages' stopwords",
-            },
-        ],
-    };
+    const KIND: &'static str = "html_extract";
 }
 
 impl HtmlExtractConfig {
@@ -189,10 +144,6 @@ impl StageConfig for HtmlExtractConfig {
             ),
             s("tdm_policy", "the TDMRep policy URL of a reserved page (html_extract)"),
         ]
-    }
-
-    fn kind(&self) -> &'static str {
-        "html_extract"
     }
 
     fn validate(&self, _ctx: &ValidateContext) -> anyhow::Result<()> {

@@ -4,62 +4,34 @@ use serde::Deserialize;
 
 use super::{Stage, StageConfig, TaskContext, Verdict};
 use crate::document::Document;
-use crate::pipeline::registry::{Describe, ParamDoc, StageDoc};
+use crate::stages::contract::Describe;
 use crate::stats::Counters;
 
-/// Parameters of `length_filter`. Unset bounds are not checked.
-#[derive(Debug, Clone, Deserialize)]
+/// Bounds on characters and words.
+///
+/// Unset bounds are not checked.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LengthFilterConfig {
+    /// Fewest characters (Unicode scalar values).
     #[serde(default)]
     pub min_chars: Option<usize>,
+    /// Most characters.
     #[serde(default)]
     pub max_chars: Option<usize>,
+    /// Fewest whitespace-separated words.
     #[serde(default)]
     pub min_words: Option<usize>,
+    /// Most whitespace-separated words.
     #[serde(default)]
     pub max_words: Option<usize>,
 }
 
 impl Describe for LengthFilterConfig {
-    const DOC: StageDoc = StageDoc {
-        kind: "length_filter",
-        summary: "drops documents shorter or longer than the given characters/words",
-        barrier: false,
-        params: &[
-            ParamDoc {
-                name: "min_chars",
-                ty: "integer",
-                default: "none",
-                doc: "fewest characters (Unicode scalar values)",
-            },
-            ParamDoc {
-                name: "max_chars",
-                ty: "integer",
-                default: "none",
-                doc: "most characters",
-            },
-            ParamDoc {
-                name: "min_words",
-                ty: "integer",
-                default: "none",
-                doc: "fewest whitespace-separated words",
-            },
-            ParamDoc {
-                name: "max_words",
-                ty: "integer",
-                default: "none",
-                doc: "most whitespace-separated words",
-            },
-        ],
-    };
+    const KIND: &'static str = "length_filter";
 }
 
 impl StageConfig for LengthFilterConfig {
-    fn kind(&self) -> &'static str {
-        "length_filter"
-    }
-
     fn validate(&self, _ctx: &super::ValidateContext) -> anyhow::Result<()> {
         for (what, lo, hi) in [
             ("chars", self.min_chars, self.max_chars),

@@ -5,6 +5,7 @@
 //! every document before it can decide (exact or near-duplicate removal); the
 //! planner splits the pipeline into phases around it.
 
+pub mod contract;
 pub mod dedup;
 pub mod html_extract;
 pub mod length_filter;
@@ -12,6 +13,7 @@ pub mod lid;
 pub mod normalize;
 pub mod pii;
 pub mod quality;
+pub mod registry;
 pub mod rules;
 pub mod sample;
 pub mod tokenize;
@@ -66,23 +68,7 @@ pub enum Verdict {
     Drop(Rejection),
 }
 
-/// Why a document was removed. `reason` is a short, low-cardinality label
-/// (it keys the stats); `detail` carries the specifics for the audit log.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Rejection {
-    pub reason: Cow<'static, str>,
-    pub detail: Option<String>,
-}
-
-impl Rejection {
-    /// A rejection with a fixed reason and no detail.
-    pub fn new(reason: &'static str) -> Self {
-        Rejection {
-            reason: Cow::Borrowed(reason),
-            detail: None,
-        }
-    }
-}
+pub use crate::document::Rejection;
 
 impl Verdict {
     /// A drop with a fixed reason and no detail.
@@ -134,10 +120,10 @@ pub struct ValidateContext<'a> {
 }
 
 /// The typed, validated parameters of one stage in the pipeline YAML.
-pub trait StageConfig: Send + Sync + std::fmt::Debug {
-    /// The YAML `kind:`.
-    fn kind(&self) -> &'static str;
-
+///
+/// `kind()`, `role()` and `produces()` come from the config's
+/// [`contract::Describe`] declaration.
+pub trait StageConfig: contract::Declared + Send + Sync + std::fmt::Debug {
     /// Checks that need the file system (block lists, models) so that a wrong
     /// config fails before any work is done.
     fn validate(&self, _ctx: &ValidateContext) -> anyhow::Result<()> {
@@ -172,32 +158,7 @@ pub trait StageConfig: Send + Sync + std::fmt::Debug {
     }
 }
 
-/// A file a run reads, named as the user knows it, and a digest of its bytes.
-pub type FileDigest = (String, String);
-
-/// The digest of a file on disk.
-pub fn file_digest(path: &Path) -> anyhow::Result<FileDigest> {
-    use std::io::Read;
-    let mut f = std::fs::File::open(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Ok((path.display().to_string(), format!("{:032x}", h.digest128())))
-}
-
-/// The digest of text compiled into the binary (built-in langs, rules).
-pub fn text_digest(name: &str, text: &str) -> FileDigest {
-    (
-        name.to_string(),
-        format!("{:032x}", xxhash_rust::xxh3::xxh3_128(text.as_bytes())),
-    )
-}
+pub use crate::digest::{file_digest, text_digest, FileDigest};
 
 /// A step between the collect and filter halves of a barrier, run as its own
 /// phase with `tasks` independent tasks.

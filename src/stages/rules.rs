@@ -17,11 +17,13 @@ use crate::document::Document;
 use crate::langs::rules::{normalize, whole_word, Action, Compiled};
 use crate::langs::Langs;
 use crate::meta_schema::{list_of, MetaField, MetaType};
-use crate::pipeline::registry::{Describe, ParamDoc, StageDoc};
+use crate::stages::contract::Describe;
 use crate::stats::Counters;
 
-/// Parameters of `rules`.
-#[derive(Debug, Clone, Deserialize)]
+/// The language partners' own content rules from `langs/` (word lists with count/share thresholds, line
+/// phrases and patterns, document patterns, URL lists): drop, tag or remove lines in one pass; reason
+/// `rule` with the rule id, counted per rule and language.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RulesConfig {
     /// Folder of per-language settings (`rules:` in `<iso>.yaml` and `defaults.yaml`).
@@ -69,24 +71,10 @@ impl RulesConfig {
 }
 
 impl Describe for RulesConfig {
-    const DOC: StageDoc = StageDoc {
-        kind: "rules",
-        summary: "partners' content rules of the document's language from langs/ (word lists, line patterns, document patterns, URL lists): drop, tag or remove lines; counted per rule id and language",
-        barrier: false,
-        params: &[ParamDoc {
-            name: "langs_dir",
-            ty: "path",
-            default: "langs",
-            doc: "per-language rules: `rules:` in <iso>.yaml and defaults.yaml",
-        }],
-    };
+    const KIND: &'static str = "rules";
 }
 
 impl StageConfig for RulesConfig {
-    fn kind(&self) -> &'static str {
-        "rules"
-    }
-
     fn validate(&self, _ctx: &ValidateContext) -> anyhow::Result<()> {
         self.by_lang().map(|_| ())
     }

@@ -7,45 +7,25 @@ use serde::Deserialize;
 
 use super::{Stage, StageConfig, TaskContext, Verdict};
 use crate::document::Document;
-use crate::pipeline::registry::{Describe, ParamDoc, StageDoc};
+use crate::stages::contract::Describe;
 use crate::stats::Counters;
 
-/// Parameters of `sample`.
-#[derive(Debug, Clone, Deserialize)]
+/// Reproducible fraction by a seeded hash of the id.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SampleConfig {
+    /// Fraction of documents kept.
     pub rate: f64,
+    /// Change it to draw a different sample.
     #[serde(default)]
     pub seed: u64,
 }
 
 impl Describe for SampleConfig {
-    const DOC: StageDoc = StageDoc {
-        kind: "sample",
-        summary: "keeps a reproducible fraction of documents, chosen by a seeded hash of the id",
-        barrier: false,
-        params: &[
-            ParamDoc {
-                name: "rate",
-                ty: "number in (0, 1]",
-                default: "required",
-                doc: "fraction of documents kept",
-            },
-            ParamDoc {
-                name: "seed",
-                ty: "integer",
-                default: "0",
-                doc: "change it to draw a different sample",
-            },
-        ],
-    };
+    const KIND: &'static str = "sample";
 }
 
 impl StageConfig for SampleConfig {
-    fn kind(&self) -> &'static str {
-        "sample"
-    }
-
     fn validate(&self, _ctx: &super::ValidateContext) -> anyhow::Result<()> {
         anyhow::ensure!(
             self.rate > 0.0 && self.rate <= 1.0,

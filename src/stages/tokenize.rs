@@ -13,11 +13,12 @@ use tokenizers::Tokenizer;
 
 use super::{BuiltOnce, Stage, StageConfig, TaskContext, ValidateContext, Verdict};
 use crate::document::Document;
-use crate::pipeline::registry::{Describe, ParamDoc, StageDoc};
+use crate::stages::contract::{Describe, Produces};
 use crate::stats::Counters;
 
-/// Parameters of `tokenize`.
-#[derive(Debug, Clone, Deserialize)]
+/// Token ids from a Hugging Face `tokenizer.json` (optional BOS/EOS); the last stage, feeding the
+/// `megatron` output.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenizeConfig {
     /// Path of a Hugging Face `tokenizer.json`.
@@ -54,44 +55,8 @@ pub struct Loaded {
 }
 
 impl Describe for TokenizeConfig {
-    const DOC: StageDoc = StageDoc {
-        kind: "tokenize",
-        summary:
-            "token ids from a Hugging Face tokenizer.json (BOS/EOS optional); last stage, feeds the megatron output",
-        barrier: false,
-        params: &[
-            ParamDoc {
-                name: "tokenizer",
-                ty: "path",
-                default: "required",
-                doc: "tokenizer.json (e.g. from `eurocurate tokenizer train`)",
-            },
-            ParamDoc {
-                name: "bos",
-                ty: "string",
-                default: "none",
-                doc: "token added before each document",
-            },
-            ParamDoc {
-                name: "eos",
-                ty: "string",
-                default: "none",
-                doc: "token added after each document (end of document)",
-            },
-            ParamDoc {
-                name: "add_special_tokens",
-                ty: "bool",
-                default: "false",
-                doc: "apply the tokenizer's own post-processor",
-            },
-            ParamDoc {
-                name: "drop_empty",
-                ty: "bool",
-                default: "true",
-                doc: "drop documents without tokens",
-            },
-        ],
-    };
+    const KIND: &'static str = "tokenize";
+    const PRODUCES: Produces = Produces::Tokens;
 }
 
 /// Loads `path` with a message that names the file and what is wrong.
@@ -143,10 +108,6 @@ impl StageConfig for TokenizeConfig {
             MetaType::Int,
             "number of token ids (tokenize)",
         )]
-    }
-
-    fn kind(&self) -> &'static str {
-        "tokenize"
     }
 
     fn validate(&self, _ctx: &ValidateContext) -> anyhow::Result<()> {

@@ -15,11 +15,11 @@ use serde::Deserialize;
 
 use super::{BuiltOnce, Stage, StageConfig, TaskContext, ValidateContext, Verdict};
 use crate::document::Document;
-use crate::pipeline::registry::{Describe, ParamDoc, StageDoc};
+use crate::stages::contract::Describe;
 use crate::stats::Counters;
 
-/// Parameters of `url_filter`.
-#[derive(Debug, Clone, Deserialize)]
+/// Domain and pattern block lists (UT1-style files).
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UrlFilterConfig {
     /// Block-list files.
@@ -40,37 +40,7 @@ pub struct UrlFilterConfig {
 }
 
 impl Describe for UrlFilterConfig {
-    const DOC: StageDoc = StageDoc {
-        kind: "url_filter",
-        summary: "drops documents whose URL domain or pattern is on a block list",
-        barrier: false,
-        params: &[
-            ParamDoc {
-                name: "blocklists",
-                ty: "list of paths",
-                default: "[]",
-                doc: "files of domains and `re:` patterns, one per line",
-            },
-            ParamDoc {
-                name: "domains",
-                ty: "list of strings",
-                default: "[]",
-                doc: "blocked domains (subdomains included)",
-            },
-            ParamDoc {
-                name: "patterns",
-                ty: "list of regexes",
-                default: "[]",
-                doc: "regexes matched against the whole URL",
-            },
-            ParamDoc {
-                name: "drop_missing_url",
-                ty: "bool",
-                default: "false",
-                doc: "drop documents without a URL",
-            },
-        ],
-    };
+    const KIND: &'static str = "url_filter";
 }
 
 /// The compiled block list, shared by all tasks.
@@ -170,10 +140,6 @@ pub fn host_of(url: &str) -> Option<String> {
 impl StageConfig for UrlFilterConfig {
     fn reads(&self) -> anyhow::Result<Vec<crate::stages::FileDigest>> {
         self.blocklists.iter().map(|p| crate::stages::file_digest(p)).collect()
-    }
-
-    fn kind(&self) -> &'static str {
-        "url_filter"
     }
 
     fn validate(&self, _ctx: &ValidateContext) -> anyhow::Result<()> {

@@ -2,5 +2,7 @@
 //! the character classes of the reference implementations.
 
 pub mod lang_code;
+pub mod nfc;
 pub mod punct;
+pub mod suggest;
 pub mod words;

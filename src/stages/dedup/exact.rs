@@ -8,11 +8,11 @@ use xxhash_rust::xxh3::Xxh3;
 
 use super::keyed::DedupKey;
 use crate::document::Document;
-use crate::pipeline::registry::{Describe, ParamDoc, StageDoc};
+use crate::stages::contract::{Describe, Role};
 use crate::stages::{Barrier, Stage, StageConfig, TaskContext};
 
 /// How text is normalised before hashing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum HashText {
     /// Byte-identical text only.
@@ -23,10 +23,11 @@ pub enum HashText {
     Lowercase,
 }
 
-/// Parameters of `exact_dedup`.
-#[derive(Debug, Clone, Deserialize)]
+/// xxh3-128 of normalised text, first occurrence kept.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExactDedupConfig {
+    /// What differences do not count.
     #[serde(default = "ws")]
     pub normalize: HashText,
     /// Only documents of the same language count as duplicates.
@@ -42,38 +43,11 @@ fn ws() -> HashText {
 }
 
 impl Describe for ExactDedupConfig {
-    const DOC: StageDoc = StageDoc {
-        kind: "exact_dedup",
-        summary: "removes exact duplicates (xxh3-128 of normalised text); the first in input order is kept",
-        barrier: true,
-        params: &[
-            ParamDoc {
-                name: "normalize",
-                ty: "none | whitespace | lowercase",
-                default: "whitespace",
-                doc: "what differences do not count",
-            },
-            ParamDoc {
-                name: "per_language",
-                ty: "bool",
-                default: "false",
-                doc: "only same-language documents are duplicates",
-            },
-            ParamDoc {
-                name: "buckets",
-                ty: "integer",
-                default: "upstream tasks",
-                doc: "hash buckets, one reduce task each (memory per task ~ 80 B x docs / buckets)",
-            },
-        ],
-    };
+    const KIND: &'static str = "exact_dedup";
+    const ROLE: Role = Role::Barrier;
 }
 
 impl StageConfig for ExactDedupConfig {
-    fn kind(&self) -> &'static str {
-        "exact_dedup"
-    }
-
     fn validate(&self, _ctx: &crate::stages::ValidateContext) -> anyhow::Result<()> {
         if self.buckets == Some(0) {
             bail!("exact_dedup: `buckets: 0`; use at least one bucket");

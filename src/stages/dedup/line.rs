@@ -19,15 +19,15 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use super::sidefile::{read_task_slice, BucketedWriter, ChunkFile, TaskSlicedWriter};
 use crate::document::Document;
-use crate::pipeline::registry::{Describe, ParamDoc, StageDoc};
+use crate::stages::contract::{Describe, Role};
 use crate::stages::{Barrier, ReduceStep, Stage, StageConfig, TaskContext, ValidateContext, Verdict};
 use crate::stats::{Counters, TaskStats};
 
 /// Bytes of one collected line record.
 const RECORD: usize = 20;
 
-/// Parameters of `line_dedup`.
-#[derive(Debug, Clone, Deserialize)]
+/// C4-style removal of lines repeated across documents (boilerplate); drops documents left empty.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LineDedupConfig {
     /// A line carried by at least this many documents is repeated.
@@ -62,43 +62,8 @@ fn yes() -> bool {
 }
 
 impl Describe for LineDedupConfig {
-    const DOC: StageDoc = StageDoc {
-        kind: "line_dedup",
-        summary: "removes lines repeated across documents (boilerplate), C4-style; drops documents left empty",
-        barrier: true,
-        params: &[
-            ParamDoc {
-                name: "min_docs",
-                ty: "integer",
-                default: "2",
-                doc: "a line in at least this many documents is repeated",
-            },
-            ParamDoc {
-                name: "keep_first",
-                ty: "bool",
-                default: "true",
-                doc: "the first document with a repeated line keeps it",
-            },
-            ParamDoc {
-                name: "min_chars",
-                ty: "integer",
-                default: "10",
-                doc: "shorter lines are left alone",
-            },
-            ParamDoc {
-                name: "min_doc_chars",
-                ty: "integer",
-                default: "1",
-                doc: "documents left shorter are dropped",
-            },
-            ParamDoc {
-                name: "buckets",
-                ty: "integer",
-                default: "upstream tasks",
-                doc: "hash buckets, one reduce task each (memory per task ~ 20 B x line occurrences / buckets)",
-            },
-        ],
-    };
+    const KIND: &'static str = "line_dedup";
+    const ROLE: Role = Role::Barrier;
 }
 
 impl StageConfig for LineDedupConfig {
@@ -109,10 +74,6 @@ impl StageConfig for LineDedupConfig {
             MetaType::Int,
             "lines removed as repeated across documents (line_dedup)",
         )]
-    }
-
-    fn kind(&self) -> &'static str {
-        "line_dedup"
     }
 
     fn validate(&self, _ctx: &ValidateContext) -> anyhow::Result<()> {

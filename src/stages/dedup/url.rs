@@ -9,24 +9,25 @@ use xxhash_rust::xxh3::Xxh3;
 
 use super::keyed::DedupKey;
 use crate::document::Document;
-use crate::pipeline::registry::{Describe, ParamDoc, StageDoc};
+use crate::stages::contract::{Describe, Role};
 use crate::stages::{Barrier, Stage, StageConfig, TaskContext, ValidateContext};
 
 /// Which copy of a URL survives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum KeepUrl {
     First,
     Longest,
 }
 
-/// Parameters of `url_dedup`.
-#[derive(Debug, Clone, Deserialize)]
+/// One document per normalised URL (scheme, host case, default port, fragment, trailing slash ignored).
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UrlDedupConfig {
     /// Also ignore the query string (`?utm_source=...`).
     #[serde(default)]
     pub ignore_query: bool,
+    /// Which copy survives.
     #[serde(default = "first")]
     pub keep: KeepUrl,
     /// Hash buckets = tasks of the reduce phase (default: upstream tasks).
@@ -39,38 +40,11 @@ fn first() -> KeepUrl {
 }
 
 impl Describe for UrlDedupConfig {
-    const DOC: StageDoc = StageDoc {
-        kind: "url_dedup",
-        summary: "keeps one document per normalised URL (scheme, host case, default port, fragment and trailing slash ignored)",
-        barrier: true,
-        params: &[
-            ParamDoc {
-                name: "ignore_query",
-                ty: "bool",
-                default: "false",
-                doc: "URLs differing only in their query string are the same",
-            },
-            ParamDoc {
-                name: "keep",
-                ty: "first | longest",
-                default: "first",
-                doc: "which copy survives",
-            },
-            ParamDoc {
-                name: "buckets",
-                ty: "integer",
-                default: "upstream tasks",
-                doc: "hash buckets, one reduce task each",
-            },
-        ],
-    };
+    const KIND: &'static str = "url_dedup";
+    const ROLE: Role = Role::Barrier;
 }
 
 impl StageConfig for UrlDedupConfig {
-    fn kind(&self) -> &'static str {
-        "url_dedup"
-    }
-
     fn validate(&self, _ctx: &ValidateContext) -> anyhow::Result<()> {
         if self.buckets == Some(0) {
             bail!("url_dedup: `buckets: 0`; use at least one bucket");

@@ -15,7 +15,7 @@ use super::{BuiltOnce, Stage, StageConfig, TaskContext, ValidateContext, Verdict
 use crate::document::Document;
 use crate::langs::{Langs, EU24};
 use crate::meta_schema::{list_of, MetaField, MetaType};
-use crate::pipeline::registry::{Describe, ParamDoc, StageDoc};
+use crate::stages::contract::Describe;
 use crate::stats::Counters;
 
 /// Which languages are kept.
@@ -45,6 +45,30 @@ impl<'de> Deserialize<'de> for LanguageSet {
     }
 }
 
+impl serde::Serialize for LanguageSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            LanguageSet::Eu24 => s.serialize_str("eu24"),
+            LanguageSet::List(v) => serde::Serialize::serialize(v, s),
+        }
+    }
+}
+
+impl schemars::JsonSchema for LanguageSet {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "LanguageSet".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "`eu24` (the 24 official EU languages) or a list of ISO 639-1 codes",
+            "anyOf": [
+                {"const": "eu24"},
+                {"type": "array", "items": {"type": "string"}}
+            ]
+        })
+    }
+}
+
 impl LanguageSet {
     /// True when `lang` is kept.
     pub fn contains(&self, lang: &str) -> bool {
@@ -56,7 +80,7 @@ impl LanguageSet {
 }
 
 /// What happens to documents outside the language set or under threshold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Other {
     /// Drop them (reasons `other_language`, `low_score`, `no_text`).
@@ -88,13 +112,15 @@ fn yes() -> bool {
     true
 }
 
-/// Parameters of `language_id`.
-#[derive(Debug, Clone, Deserialize)]
+/// fastText LID (lid.176 compiled in; GlotLID/OpenLID by path), ISO 639-1 codes, per-language
+/// thresholds from `langs/<iso>.yaml`, drop or route other languages.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LanguageIdConfig {
     /// fastText model file (.bin/.ftz); the embedded lid.176 when absent.
     #[serde(default)]
     pub model: Option<PathBuf>,
+    /// Languages kept.
     #[serde(default = "eu24")]
     pub languages: LanguageSet,
     /// Threshold for languages whose langs/ file sets none.
@@ -106,6 +132,7 @@ pub struct LanguageIdConfig {
     /// How many top predictions go to `metadata.lid_top` (0: none).
     #[serde(default = "three")]
     pub keep_top_k: usize,
+    /// Other languages and low scores: drop, or keep labelled (und under threshold).
     #[serde(default = "drop_other")]
     pub other: Other,
     /// Characters of a document the prediction reads (prefix); bounds the
@@ -125,62 +152,7 @@ pub struct LanguageIdConfig {
 }
 
 impl Describe for LanguageIdConfig {
-    const DOC: StageDoc = StageDoc {
-        kind: "language_id",
-        summary:
-            "fastText language identification (lid.176 embedded; GlotLID/OpenLID by path); sets lang and lang_score",
-        barrier: false,
-        params: &[
-            ParamDoc {
-                name: "model",
-                ty: "path",
-                default: "embedded lid.176.ftz",
-                doc: "fastText .bin/.ftz LID model",
-            },
-            ParamDoc {
-                name: "languages",
-                ty: "eu24 | list of codes",
-                default: "eu24",
-                doc: "languages kept",
-            },
-            ParamDoc {
-                name: "min_score",
-                ty: "number in 0..1",
-                default: "0.5",
-                doc: "threshold where langs/<iso>.yaml sets no lid_threshold",
-            },
-            ParamDoc {
-                name: "langs_dir",
-                ty: "path",
-                default: "langs",
-                doc: "folder of per-language settings",
-            },
-            ParamDoc {
-                name: "keep_top_k",
-                ty: "integer",
-                default: "3",
-                doc: "top predictions stored in metadata.lid_top",
-            },
-            ParamDoc {
-                name: "other",
-                ty: "drop | keep",
-                default: "drop",
-                doc: "other languages and low scores: drop, or keep labelled (und under threshold)",
-            },
-            ParamDoc {
-                name: "sample_chars",
-                ty: "integer",
-                default: "10000",
-                doc: "prefix of the text the model reads",
-            },
-            ParamDoc {
-                name: "closed_set",
-                ty: "bool",
-                default: "true",
-                doc: "if the top label is not kept, take the best kept language that clears its threshold",
-            },
-        ],
-    };
+    const KIND: &'static str = "language_id";
 }
 
 impl LanguageIdConfig {
@@ -214,10 +186,6 @@ impl StageConfig for LanguageIdConfig {
             ),
             s("lid_model", "the language-ID model used (language_id)"),
         ]
-    }
-
-    fn kind(&self) -> &'static str {
-        "language_id"
     }
 
     fn validate(&self, _ctx: &ValidateContext) -> anyhow::Result<()> {

@@ -26,14 +26,14 @@ use serde_json::{json, Value};
 
 use super::{BuiltOnce, Stage, StageConfig, TaskContext, ValidateContext, Verdict};
 use crate::document::Document;
-use crate::pipeline::registry::{Describe, ParamDoc, StageDoc};
+use crate::stages::contract::Describe;
 use crate::stats::Counters;
 use detect::{DetectOptions, Finding};
 pub use region::Signals;
 use rules::RuleSet;
 
 /// What to do with findings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PiiAction {
     /// Replace each finding by a typed placeholder such as `<EMAIL>`.
@@ -46,10 +46,15 @@ pub enum PiiAction {
     DropDocument,
 }
 
-/// Parameters of `pii`.
-#[derive(Debug, Clone, Deserialize)]
+/// E-mails, IPv4/IPv6, phones of every EU country (libphonenumber's metadata; national numbers read
+/// against the countries the document points to: `lang`, the page's `html_lang`, the URL's country
+/// domain, a keyword), IBANs (mod 97), cards (Luhn + issuer), 17 national IDs with their checksums (ES,
+/// IT, PL, BE, EE/LT, FR, DE, HR, NL, PT, SE, FI, DK, RO, BG, CZ/SK, SI); only whole tokens, never a
+/// piece; replace, mask, tag or drop. Rules are data in `pii/rules.yaml`.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PiiConfig {
+    /// What happens to findings.
     #[serde(default = "replace")]
     pub action: PiiAction,
     /// Only these finding types (EMAIL, IP, PHONE, IBAN, CARD, NATIONAL_ID).
@@ -61,6 +66,7 @@ pub struct PiiConfig {
     /// Placeholder per type for `replace` (default `<TYPE>`).
     #[serde(default)]
     pub placeholders: BTreeMap<String, String>,
+    /// Keep private/loopback/documentation addresses.
     #[serde(default = "yes")]
     pub spare_private_ips: bool,
     /// For `drop_document`: the most findings a kept document may have.
@@ -80,19 +86,7 @@ fn yes() -> bool {
 }
 
 impl Describe for PiiConfig {
-    const DOC: StageDoc = StageDoc {
-        kind: "pii",
-        summary: "finds e-mails, IPs, phones, IBANs, cards and 17 national IDs (checksum-validated) and replaces, masks, tags or drops",
-        barrier: false,
-        params: &[
-            ParamDoc { name: "action", ty: "replace | mask | tag | drop_document", default: "replace", doc: "what happens to findings" },
-            ParamDoc { name: "types", ty: "list of types", default: "all", doc: "EMAIL, IP, PHONE, IBAN, CARD, NATIONAL_ID" },
-            ParamDoc { name: "rules", ty: "path", default: "built-in", doc: "rules file (format: pii/rules.yaml)" },
-            ParamDoc { name: "placeholders", ty: "map type -> text", default: "<TYPE>", doc: "replacement text per type" },
-            ParamDoc { name: "spare_private_ips", ty: "bool", default: "true", doc: "keep private/loopback/documentation addresses" },
-            ParamDoc { name: "max_findings", ty: "integer", default: "0", doc: "drop_document: most findings a kept document may have" },
-        ],
-    };
+    const KIND: &'static str = "pii";
 }
 
 impl PiiConfig {
@@ -123,10 +117,6 @@ impl StageConfig for PiiConfig {
             list_of(&fields),
             "personal data found, with `action: tag`: type, rule and byte span (pii)",
         )]
-    }
-
-    fn kind(&self) -> &'static str {
-        "pii"
     }
 
     fn validate(&self, _ctx: &ValidateContext) -> anyhow::Result<()> {

@@ -12,18 +12,18 @@ use crate::text::punct;
 quality_filter! {
     kind: "fineweb_quality",
     layer: fineweb_quality,
-    summary: "FineWeb line rules (terminal punctuation, short lines, duplicate line characters, list ratio) per language",
+    summary: "FineWeb line rules: punctuated lines, short lines, duplicate line characters, newlines per word.",
     config: FinewebQualityConfig,
     values: FinewebQualityValues,
     resolved: FinewebQuality,
     check: check,
     fields {
-        line_punct_thr: f64 = 0.12 => "fewest lines ending in terminal punctuation, share",
-        line_punct_exclude_zero: bool = false => "keep pages where no line ends in punctuation",
-        short_line_thr: f64 = 0.67 => "most short lines, share",
-        short_line_length: f64 = 30.0 => "a line this long or shorter is short, characters",
-        char_duplicates_ratio: f64 = 0.01 => "most characters in duplicate lines, share",
-        new_line_ratio: f64 = 0.3 => "most newlines per word",
+        line_punct_thr: f64 = 0.12 => "Fewest lines ending in terminal punctuation, share",
+        line_punct_exclude_zero: bool = false => "Keep pages where no line ends in punctuation",
+        short_line_thr: f64 = 0.67 => "Most short lines, share",
+        short_line_length: f64 = 30.0 => "A line this long or shorter is short, characters",
+        char_duplicates_ratio: f64 = 0.01 => "Most characters in duplicate lines, share",
+        new_line_ratio: f64 = 0.3 => "Most newlines per word",
     }
 }
 

@@ -33,6 +33,15 @@ impl serde::Serialize for StopSet {
     }
 }
 
+impl schemars::JsonSchema for StopSet {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "StopSet".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        <Vec<String>>::json_schema(g)
+    }
+}
+
 impl<'de> Deserialize<'de> for StopSet {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         Ok(StopSet(Vec::<String>::deserialize(d)?.into_iter().collect()))
@@ -42,22 +51,22 @@ impl<'de> Deserialize<'de> for StopSet {
 quality_filter! {
     kind: "gopher_quality",
     layer: gopher_quality,
-    summary: "Gopher document heuristics (word count and length, symbols, bullets, alphabetic words, stop words) per language",
+    summary: "Gopher document heuristics: word count, mean word length, `#`/ellipsis per word, bullet/ellipsis lines, alphabetic words, stop words.",
     config: GopherQualityConfig,
     values: GopherQualityValues,
     resolved: GopherQuality,
     check: check,
     fields {
-        min_doc_words: f64 = 50.0 => "fewest words (tokens with a non-punctuation character)",
-        max_doc_words: f64 = 100000.0 => "most words",
-        min_avg_word_length: f64 = 3.0 => "shortest mean word length, characters",
-        max_avg_word_length: f64 = 10.0 => "longest mean word length, characters",
-        max_symbol_word_ratio: f64 = 0.1 => "most `#`, and most `...`/`…`, per token",
-        max_bullet_lines_ratio: f64 = 0.9 => "most lines starting with a bullet (• or -)",
-        max_ellipsis_lines_ratio: f64 = 0.3 => "most lines ending with an ellipsis",
-        max_non_alpha_words_ratio: f64 = 0.8 => "fewest tokens with a letter, as a share (the reference's name)",
-        min_stop_words: f64 = 2.0 => "fewest distinct stop words present",
-        stop_words: StopSet = StopSet::of(&["the", "be", "to", "of", "and", "that", "have", "with"]), shown "[the, be, to, of, and, that, have, with]" => "the language's stop words (langs/<iso>.yaml sets them per language)",
+        min_doc_words: f64 = 50.0 => "Fewest words (tokens with a non-punctuation character)",
+        max_doc_words: f64 = 100000.0 => "Most words",
+        min_avg_word_length: f64 = 3.0 => "Shortest mean word length, characters",
+        max_avg_word_length: f64 = 10.0 => "Longest mean word length, characters",
+        max_symbol_word_ratio: f64 = 0.1 => "Most `#`, and most `...`/`…`, per token",
+        max_bullet_lines_ratio: f64 = 0.9 => "Most lines starting with a bullet (• or -)",
+        max_ellipsis_lines_ratio: f64 = 0.3 => "Most lines ending with an ellipsis",
+        max_non_alpha_words_ratio: f64 = 0.8 => "Fewest tokens with a letter, as a share (the reference's name)",
+        min_stop_words: f64 = 2.0 => "Fewest distinct stop words present",
+        stop_words: StopSet = StopSet::of(&["the", "be", "to", "of", "and", "that", "have", "with"]), shown "[the, be, to, of, and, that, have, with]" => "The language's stop words (langs/<iso>.yaml sets them per language)",
     }
 }
 

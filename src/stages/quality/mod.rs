@@ -79,14 +79,17 @@ macro_rules! quality_filter {
             }
         }
 
-        /// Parameters of the stage: any threshold (overrides every
-        /// language) and where the langs files are.
-        #[derive(Debug, Clone, serde::Deserialize)]
+        #[doc = $summary]
+        ///
+        /// Any threshold given here overrides every language's; unset ones
+        /// come from the langs files (`quality.<kind>.<key>`).
+        #[derive(Debug, Clone, serde::Deserialize, schemars::JsonSchema)]
         #[serde(deny_unknown_fields)]
         pub struct $config {
+            /// Folder of per-language thresholds: `quality.<kind>.<key>` in `<iso>.yaml`.
             #[serde(default = "crate::stages::quality::langs_dir")]
             pub langs_dir: std::path::PathBuf,
-            $( #[serde(default)] pub $field: Option<$ty>, )*
+            $( #[doc = concat!($doc, "; built-in ", crate::stages::quality::shown_default!($($shown)?, stringify!($default)), ", per language in langs/")] #[serde(default)] pub $field: Option<$ty>, )*
             #[serde(skip)]
             built: crate::stages::BuiltOnce<crate::stages::quality::PerLang<$resolved>>,
         }
@@ -104,9 +107,6 @@ macro_rules! quality_filter {
         }
 
         impl crate::stages::StageConfig for $config {
-            fn kind(&self) -> &'static str {
-                $kind
-            }
 
             fn validate(&self, _ctx: &crate::stages::ValidateContext) -> anyhow::Result<()> {
                 self.per_lang().map(|_| ())
@@ -124,26 +124,8 @@ macro_rules! quality_filter {
             }
         }
 
-        impl crate::pipeline::registry::Describe for $config {
-            const DOC: crate::pipeline::registry::StageDoc = crate::pipeline::registry::StageDoc {
-                kind: $kind,
-                summary: $summary,
-                barrier: false,
-                params: &[
-                    $( crate::pipeline::registry::ParamDoc {
-                        name: stringify!($field),
-                        ty: crate::stages::quality::type_label(stringify!($ty)),
-                        default: crate::stages::quality::shown_default!($($shown)?, stringify!($default)),
-                        doc: $doc,
-                    }, )*
-                    crate::pipeline::registry::ParamDoc {
-                        name: "langs_dir",
-                        ty: "path",
-                        default: "langs",
-                        doc: "per-language thresholds: quality.<kind>.<key> in <iso>.yaml",
-                    },
-                ],
-            };
+        impl crate::stages::contract::Describe for $config {
+            const KIND: &'static str = $kind;
         }
     };
 }
@@ -160,34 +142,6 @@ macro_rules! shown_default {
     };
 }
 pub(crate) use shown_default;
-
-const fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
-
-/// YAML type names for `eurocurate stages`.
-pub const fn type_label(rust: &'static str) -> &'static str {
-    if same(rust, "f64") {
-        "number"
-    } else if same(rust, "bool") {
-        "bool"
-    } else if same(rust, "StopSet") || same(rust, "Vec<String>") || same(rust, "Vec < String >") {
-        "list of strings"
-    } else {
-        rust
-    }
-}
 
 /// Decides one document (and may rewrite it) with its language's settings.
 pub type CheckFn<T> = fn(&mut crate::document::Document, &ForLang<T>, &mut Counters) -> Option<Rejection>;

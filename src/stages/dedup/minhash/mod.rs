@@ -30,13 +30,13 @@ use anyhow::bail;
 use serde::Deserialize;
 
 use crate::document::Document;
-use crate::pipeline::registry::{Describe, ParamDoc, StageDoc};
+use crate::stages::contract::{Describe, Role};
 use crate::stages::{Barrier, ReduceStep, Stage, StageConfig, TaskContext, ValidateContext};
 use crate::stats::TaskStats;
 use signature::MinHasher;
 
 /// Which document of a cluster survives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Keep {
     /// The first in input order.
@@ -47,30 +47,42 @@ pub enum Keep {
     Highest,
 }
 
-/// Parameters of `minhash_dedup`; defaults are datatrove's.
-#[derive(Debug, Clone, Deserialize)]
+/// Near duplicates by MinHash LSH (5-grams, 14 × 8 hashes), candidates verified on shingle samples,
+/// survivor first/longest/highest field; four phases: signatures → buckets → clusters → filter.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MinhashDedupConfig {
+    /// Words per shingle, after normalisation (lowercase, numbers, punctuation, diacritics).
     #[serde(default = "d_ngram")]
     pub ngram: usize,
+    /// LSH bands; a pair sharing one band is a candidate.
     #[serde(default = "d_buckets")]
     pub buckets: usize,
+    /// Hashes per band (buckets x hashes_per_bucket = signature length).
     #[serde(default = "d_rows")]
     pub hashes_per_bucket: usize,
+    /// Seed of the hash permutations.
     #[serde(default = "d_seed")]
     pub seed: u64,
+    /// Which document of a cluster survives.
     #[serde(default = "d_keep")]
     pub keep: Keep,
+    /// Numeric metadata field for keep: highest.
     #[serde(default)]
     pub keep_field: Option<String>,
+    /// Only same-language documents are duplicates.
     #[serde(default)]
     pub per_language: bool,
+    /// Remove only documents whose Jaccard similarity to the kept one reaches `threshold`.
     #[serde(default = "d_true")]
     pub verify: bool,
+    /// Jaccard similarity for verified pairs.
     #[serde(default = "d_threshold")]
     pub threshold: f64,
+    /// Shingles kept per document for verification (bottom-k; exact below k; 4 B each on disk).
     #[serde(default = "d_sample")]
     pub verify_sample: usize,
+    /// Split each band's merge by hash range over this many tasks.
     #[serde(default = "d_one")]
     pub tasks_per_bucket: usize,
     #[serde(skip)]
@@ -106,79 +118,8 @@ fn d_one() -> usize {
 }
 
 impl Describe for MinhashDedupConfig {
-    const DOC: StageDoc = StageDoc {
-        kind: "minhash_dedup",
-        summary: "removes near duplicates (MinHash LSH over word n-grams); runs as signatures, buckets, clusters and filter phases",
-        barrier: true,
-        params: &[
-            ParamDoc {
-                name: "ngram",
-                ty: "integer",
-                default: "5",
-                doc: "words per shingle, after normalisation (lowercase, numbers, punctuation, diacritics)",
-            },
-            ParamDoc {
-                name: "buckets",
-                ty: "integer",
-                default: "14",
-                doc: "LSH bands; a pair sharing one band is a candidate",
-            },
-            ParamDoc {
-                name: "hashes_per_bucket",
-                ty: "integer",
-                default: "8",
-                doc: "hashes per band (buckets x hashes_per_bucket = signature length)",
-            },
-            ParamDoc {
-                name: "seed",
-                ty: "integer",
-                default: "1",
-                doc: "seed of the hash permutations",
-            },
-            ParamDoc {
-                name: "keep",
-                ty: "first | longest | highest",
-                default: "first",
-                doc: "which document of a cluster survives",
-            },
-            ParamDoc {
-                name: "keep_field",
-                ty: "string",
-                default: "none",
-                doc: "numeric metadata field for keep: highest",
-            },
-            ParamDoc {
-                name: "per_language",
-                ty: "bool",
-                default: "false",
-                doc: "only same-language documents are duplicates",
-            },
-            ParamDoc {
-                name: "verify",
-                ty: "bool",
-                default: "true",
-                doc: "remove only documents whose Jaccard similarity to the kept one reaches `threshold`",
-            },
-            ParamDoc {
-                name: "threshold",
-                ty: "number",
-                default: "0.8",
-                doc: "Jaccard similarity for verified pairs",
-            },
-            ParamDoc {
-                name: "verify_sample",
-                ty: "integer",
-                default: "256",
-                doc: "shingles kept per document for verification (bottom-k; exact below k; 4 B each on disk)",
-            },
-            ParamDoc {
-                name: "tasks_per_bucket",
-                ty: "integer",
-                default: "1",
-                doc: "split each band's merge by hash range over this many tasks",
-            },
-        ],
-    };
+    const KIND: &'static str = "minhash_dedup";
+    const ROLE: Role = Role::Barrier;
 }
 
 impl MinhashDedupConfig {
@@ -211,10 +152,6 @@ impl MinhashDedupConfig {
 }
 
 impl StageConfig for MinhashDedupConfig {
-    fn kind(&self) -> &'static str {
-        "minhash_dedup"
-    }
-
     fn validate(&self, _ctx: &ValidateContext) -> anyhow::Result<()> {
         if self.ngram == 0 {
             bail!("minhash_dedup: `ngram: 0`; use at least 1 word per shingle");
