@@ -197,7 +197,7 @@ enum LangsCommand {
     /// Propose a language's quality thresholds from a sample of its text, so
     /// each removes the share of it that the reference language's removes of
     /// the reference sample (FineWeb-2's method); prints a YAML block.
-    Calibrate(eurocurate::langs::calibrate::Options),
+    Calibrate(eurocurate::commands::langs_calibrate::Options),
     /// Check every file of a langs folder: unknown or misspelt keys, wrong
     /// types and values, with file:line. Exits non-zero on any error.
     Check {
@@ -431,7 +431,7 @@ fn main() -> ExitCode {
         Command::Diff { a, b, all } => eurocurate::report::inspect::diff(&a, &b, all).map(|s| print!("{s}")),
         Command::Langs {
             which: LangsCommand::Calibrate(o),
-        } => eurocurate::langs::calibrate::run(&o).map(|y| print!("{y}")),
+        } => eurocurate::commands::langs_calibrate::run(&o).map(|y| print!("{y}")),
         Command::Langs {
             which: LangsCommand::Check { dir },
         } => commands::langs_check(dir.as_deref()),

@@ -118,3 +118,47 @@ fn a_stage_after_a_token_producer_is_refused() {
     let e = spec::parse(Path::new("t.yaml"), yaml, |_| None).unwrap_err();
     assert!(e.message.contains("must be the last stage"), "{e}");
 }
+
+/// Langs files are checked against what the stages declare they read: a
+/// misspelt section or key fails validation with file:line.
+#[test]
+fn langs_sections_are_checked_against_the_declaring_stages() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mt = dir.path().join("mt.yaml");
+    let pipeline = work.path().join("p.yaml");
+    std::fs::write(&pipeline, format!("name: t\ninput:\n  kind: jsonl\n  paths: [{0}/in.jsonl]\nstages:\n  - kind: gopher_quality\n    langs_dir: {0}\noutput:\n  kind: jsonl\n  path: {0}/out\n", dir.path().display())).unwrap();
+    std::fs::write(dir.path().join("in.jsonl"), "{\"text\": \"x\"}\n").unwrap();
+    for (yaml, line, what) in [
+        (
+            "iso: mt\nquality:\n  gopher_qualty:\n    min_doc_words: 5\n",
+            3,
+            "gopher_qualty",
+        ),
+        (
+            "iso: mt\nquality:\n  gopher_quality:\n    min_doc_words: 5\n    min_stop_wrds: 1\n",
+            5,
+            "min_stop_wrds",
+        ),
+    ] {
+        std::fs::write(&mt, yaml).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_eurocurate"))
+            .arg("validate")
+            .arg(&pipeline)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{yaml}: validate passed");
+        assert!(err.contains(&format!("mt.yaml:{line}")) && err.contains(what), "{err}");
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_eurocurate"))
+            .args(["langs", "check"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && err.contains(&format!("mt.yaml:{line}")),
+            "{err}"
+        );
+    }
+}

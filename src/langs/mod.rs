@@ -4,10 +4,7 @@
 //! Stages ask for a language's settings by ISO 639-1 code; a missing file is
 //! not an error (the defaults apply), a malformed one is, with file:line.
 
-pub mod calibrate;
 pub mod rules;
-pub mod show;
-pub mod test_rules;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -39,12 +36,96 @@ pub struct LangFile {
     /// The language's stop words and where they come from.
     #[serde(default)]
     pub stopwords: Option<StopWords>,
-    /// Thresholds of the quality filters (`quality.<kind>.<key>`).
+    /// Thresholds of the quality filters (`quality.<kind>.<key>`), one
+    /// section per filter, read by the stage that declares it.
     #[serde(default)]
-    pub quality: Option<crate::stages::quality::QualityLayers>,
+    pub quality: Option<BTreeMap<String, Section>>,
     /// The partner's content rules (the `rules` stage).
     #[serde(default)]
     pub rules: Option<rules::Rules>,
+    /// The file this came from, for messages.
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// Where a langs file was read from and its text, so a stage that reads
+/// one of its sections can point at the line of a bad key.
+#[derive(Clone, Default)]
+pub struct Origin {
+    pub path: std::path::PathBuf,
+    pub text: std::sync::Arc<str>,
+}
+
+impl std::fmt::Debug for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Files compare by content (built-in vs on disk), not by path.
+        f.write_str("Origin")
+    }
+}
+
+/// One `quality.<kind>` block of a langs file, as written. This layer does
+/// not know the filters: the stage that declares the section reads it into
+/// its own typed thresholds with [`Section::read`], and the stage registry
+/// checks that every section in a file belongs to a stage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub value: serde_json::Value,
+    /// Line of the section's first key.
+    pub line: u64,
+}
+
+impl<'de> Deserialize<'de> for Section {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = serde_saphyr::Spanned::<serde_json::Value>::deserialize(d)?;
+        Ok(Section {
+            line: v.referenced.line(),
+            value: v.value,
+        })
+    }
+}
+
+impl Section {
+    /// The section as the declaring stage's type; an unknown key or a
+    /// wrong value is an error naming the file, the line and the section.
+    pub fn read<T: serde::de::DeserializeOwned>(&self, file: &LangFile, name: &str) -> anyhow::Result<T> {
+        serde_json::from_value(self.value.clone()).map_err(|e| {
+            let msg = e.to_string();
+            let line = msg
+                .split('`')
+                .nth(1)
+                .and_then(|key| key_line(&file.origin.text, self.line, key))
+                .unwrap_or(self.line);
+            let hint = msg
+                .split('`')
+                .nth(1)
+                .filter(|_| msg.contains("unknown field"))
+                .and_then(|bad| {
+                    let valid: Vec<&str> = msg
+                        .split("expected one of ")
+                        .nth(1)?
+                        .split(", ")
+                        .map(|k| k.trim_matches('`'))
+                        .collect();
+                    crate::text::suggest::did_you_mean(bad, valid).map(|k| format!("; did you mean `{k}`?"))
+                })
+                .unwrap_or_default();
+            anyhow::anyhow!("{}:{line}: quality.{name}: {msg}{hint}", file.origin.path.display())
+        })
+    }
+}
+
+/// The line of `key:` at or after `from` (1-based), if written there.
+fn key_line(text: &str, from: u64, key: &str) -> Option<u64> {
+    let from = from.max(1) as usize;
+    text.lines()
+        .enumerate()
+        .skip(from - 1)
+        .find(|(_, l)| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with(':'))
+        })
+        .map(|(i, _)| i as u64 + 1)
 }
 
 /// A stop-word list with its provenance, so partners can audit and replace it.
@@ -102,6 +183,11 @@ fn parse(path: &Path, text: &str) -> anyhow::Result<LangFile> {
             .unwrap_or_default();
         anyhow::anyhow!("{}{at}: {msg}{hint}", path.display())
     })?;
+    let mut file = file;
+    file.origin = Origin {
+        path: path.to_path_buf(),
+        text: text.into(),
+    };
     if let Some(t) = file.lid_threshold {
         anyhow::ensure!(
             (0.0..=1.0).contains(&t),

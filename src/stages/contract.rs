@@ -36,6 +36,10 @@ pub trait Describe: schemars::JsonSchema {
     const ROLE: Role = Role::Stream;
     /// Text (default) or token ids.
     const PRODUCES: Produces = Produces::Text;
+    /// The keys of langs files the stage reads (`lid_threshold`, `words`,
+    /// `quality.<kind>`): langs files are checked against the union of
+    /// these, and `langs show` names the stage behind each key.
+    const LANGS_KEYS: &'static [&'static str] = &[];
 }
 
 /// The declarations of a config, callable on a `dyn StageConfig`.
@@ -72,6 +76,7 @@ pub struct ParamDoc {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StageDoc {
     pub kind: &'static str,
+    pub langs_keys: &'static [&'static str],
     pub summary: String,
     pub role: Role,
     pub produces: Produces,
@@ -112,6 +117,7 @@ pub fn doc_of<T: Describe>() -> StageDoc {
     }
     StageDoc {
         kind: T::KIND,
+        langs_keys: T::LANGS_KEYS,
         summary: text_of(&schema),
         role: T::ROLE,
         produces: T::PRODUCES,

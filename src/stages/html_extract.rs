@@ -106,6 +106,7 @@ fn drop() -> TdmAction {
 
 impl Describe for HtmlExtractConfig {
     const KIND: &'static str = "html_extract";
+    const LANGS_KEYS: &'static [&'static str] = &["stopwords"];
 }
 
 impl HtmlExtractConfig {

@@ -62,6 +62,40 @@ stages![
     stages::dedup::line::LineDedupConfig,
 ];
 
+/// Every `quality.<section>` some stage reads.
+pub fn quality_sections() -> Vec<&'static str> {
+    let mut v: Vec<&str> = docs()
+        .iter()
+        .flat_map(|d| d.langs_keys.iter().filter_map(|k| k.strip_prefix("quality.")))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Checks a langs folder against what the stages declare they read: a
+/// `quality.<section>` no stage reads is a misspelling (file:line), never
+/// silently ignored. Top-level keys are checked by the langs file type.
+pub fn check_langs(langs: &crate::langs::Langs) -> anyhow::Result<()> {
+    let known = quality_sections();
+    for file in std::iter::once(&langs.defaults).chain(langs.by_iso.values()) {
+        for (name, section) in file.quality.iter().flatten() {
+            if !known.contains(&name.as_str()) {
+                let hint = crate::text::suggest::did_you_mean(name, known.iter().copied())
+                    .map(|k| format!("; did you mean `{k}`?"))
+                    .unwrap_or_default();
+                anyhow::bail!(
+                    "{}:{}: `quality.{name}` is read by no stage{hint} (valid: {})",
+                    file.origin.path.display(),
+                    section.line.saturating_sub(1).max(1),
+                    known.join(", ")
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The documentation of one kind.
 pub fn doc(kind: &str) -> Option<StageDoc> {
     docs().into_iter().find(|d| d.kind == kind)

@@ -72,6 +72,7 @@ impl RulesConfig {
 
 impl Describe for RulesConfig {
     const KIND: &'static str = "rules";
+    const LANGS_KEYS: &'static [&'static str] = &["rules"];
 }
 
 impl StageConfig for RulesConfig {

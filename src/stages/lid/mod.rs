@@ -153,6 +153,7 @@ pub struct LanguageIdConfig {
 
 impl Describe for LanguageIdConfig {
     const KIND: &'static str = "language_id";
+    const LANGS_KEYS: &'static [&'static str] = &["lid_threshold"];
 }
 
 impl LanguageIdConfig {

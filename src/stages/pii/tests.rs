@@ -1,7 +1,7 @@
 //! Tests: published examples, detection in context, token boundaries,
 //! region inference, actions and pathological inputs. Recall and
 //! look-alikes at scale are measured on the independent set
-//! (`fixtures/pii-eval/`, see `crate::bench::pii`).
+//! (`fixtures/pii-eval/`, measured by the `pii` bench).
 
 use super::checksums::*;
 use super::*;

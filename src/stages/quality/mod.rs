@@ -20,8 +20,6 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use serde::Deserialize;
-
 use crate::langs::Langs;
 use crate::stages::Rejection;
 use crate::stats::Counters;
@@ -74,9 +72,7 @@ macro_rules! quality_filter {
             fn apply(&mut self, layer: &$values) {
                 $( if let Some(v) = &layer.$field { self.$field = v.clone(); } )*
             }
-            fn layer_of(q: &$crate::stages::quality::QualityLayers) -> Option<&$values> {
-                q.$layer.as_ref()
-            }
+            const SECTION: &'static str = $kind;
         }
 
         #[doc = $summary]
@@ -126,6 +122,7 @@ macro_rules! quality_filter {
 
         impl crate::stages::contract::Describe for $config {
             const KIND: &'static str = $kind;
+            const LANGS_KEYS: &'static [&'static str] = &["words", concat!("quality.", $kind)];
         }
     };
 }
@@ -173,23 +170,35 @@ pub fn langs_dir() -> PathBuf {
 
 /// Thresholds that resolve in layers.
 pub trait Layered: Default + Clone {
-    type Layer;
+    type Layer: serde::de::DeserializeOwned;
+    /// The `quality.<section>` of langs files these thresholds are read from.
+    const SECTION: &'static str;
     fn apply(&mut self, layer: &Self::Layer);
-    fn layer_of(q: &QualityLayers) -> Option<&Self::Layer>;
 }
 
-/// `quality:` in a langs file: one optional layer per filter.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct QualityLayers {
-    #[serde(default)]
-    pub gopher_quality: Option<gopher_quality::GopherQualityValues>,
-    #[serde(default)]
-    pub gopher_repetition: Option<gopher_repetition::GopherRepetitionValues>,
-    #[serde(default)]
-    pub c4_quality: Option<c4::C4QualityValues>,
-    #[serde(default)]
-    pub fineweb_quality: Option<fineweb::FinewebQualityValues>,
+/// This filter's layer in one langs file, if the file has the section.
+pub fn layer_in<T: Layered>(file: &crate::langs::LangFile) -> anyhow::Result<Option<T::Layer>> {
+    file.quality
+        .as_ref()
+        .and_then(|q| q.get(T::SECTION))
+        .map(|section| section.read(file, T::SECTION))
+        .transpose()
+}
+
+/// Reads every quality section of every file with its filter's type: one
+/// message per bad section (unknown key, wrong type), for `langs check`.
+pub fn check_sections(langs: &Langs) -> Vec<String> {
+    let mut errors = Vec::new();
+    for file in std::iter::once(&langs.defaults).chain(langs.by_iso.values()) {
+        let results = [
+            layer_in::<gopher_quality::GopherQuality>(file).map(|_| ()),
+            layer_in::<gopher_repetition::GopherRepetition>(file).map(|_| ()),
+            layer_in::<c4::C4Quality>(file).map(|_| ()),
+            layer_in::<fineweb::FinewebQuality>(file).map(|_| ()),
+        ];
+        errors.extend(results.into_iter().filter_map(Result::err).map(|e| format!("{e:#}")));
+    }
+    errors
 }
 
 /// What a filter uses for one language.
@@ -214,19 +223,21 @@ impl<T: Layered> PerLang<T> {
     pub fn build(langs_dir: &std::path::Path, layer: &T::Layer) -> anyhow::Result<Self> {
         // A missing folder is an error, never English defaults for all.
         let langs = Langs::resolve(langs_dir)?;
-        let base = |file: &crate::langs::LangFile| {
+        crate::stages::registry::check_langs(&langs)?;
+        let defaults = layer_in::<T>(&langs.defaults)?;
+        let base = |file: &crate::langs::LangFile| -> anyhow::Result<T> {
             let mut t = T::default();
-            if let Some(l) = langs.defaults.quality.as_ref().and_then(T::layer_of) {
+            if let Some(l) = &defaults {
                 t.apply(l);
             }
-            if let Some(l) = file.quality.as_ref().and_then(T::layer_of) {
-                t.apply(l);
+            if let Some(l) = layer_in::<T>(file)? {
+                t.apply(&l);
             }
             t.apply(layer);
-            t
+            Ok(t)
         };
         let fallback = Arc::new(ForLang {
-            thresholds: base(&langs.defaults),
+            thresholds: base(&langs.defaults)?,
             words: WordSplitter::new(&langs.defaults.words.clone().unwrap_or_default()),
             lang: "default".into(),
         });
@@ -240,13 +251,13 @@ impl<T: Layered> PerLang<T> {
                     .or_else(|| langs.defaults.words.clone())
                     .unwrap_or_default();
                 let v = ForLang {
-                    thresholds: base(file),
+                    thresholds: base(file)?,
                     words: WordSplitter::new(&rules),
                     lang: iso.clone(),
                 };
-                (iso.clone(), Arc::new(v))
+                Ok((iso.clone(), Arc::new(v)))
             })
-            .collect();
+            .collect::<anyhow::Result<_>>()?;
         Ok(PerLang { by_lang, fallback })
     }
 

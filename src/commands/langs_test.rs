@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::Path;
 
-use super::Langs;
+use crate::langs::Langs;
 use crate::stages::rules::{apply, ByLang};
 
 #[derive(Default)]

@@ -1,5 +1,9 @@
 //! The commands of the CLI, each a small function over the library.
 
+pub mod langs_calibrate;
+pub mod langs_show;
+pub mod langs_test;
+
 use std::path::{Path, PathBuf};
 
 use crate::exec::local::{self, RunOptions};
@@ -276,7 +280,15 @@ pub fn shards_merge(inputs: &[PathBuf], out: &Path, shuffle_seed: Option<u64>) -
 /// `eurocurate langs check`.
 pub fn langs_check(dir: Option<&Path>) -> anyhow::Result<()> {
     let dir = dir.unwrap_or(Path::new(crate::langs::DEFAULT_DIR));
-    let errors = crate::langs::Langs::check_dir(dir)?;
+    let mut errors = crate::langs::Langs::check_dir(dir)?;
+    if errors.is_empty() {
+        // Sections are checked against the stages that read them.
+        let langs = crate::langs::Langs::resolve(dir)?;
+        if let Err(e) = registry::check_langs(&langs) {
+            errors.push(format!("{e:#}"));
+        }
+        errors.extend(crate::stages::quality::check_sections(&langs));
+    }
     if errors.is_empty() {
         println!("{}: every file is valid", dir.display());
         return Ok(());
@@ -296,7 +308,7 @@ pub fn langs_show(iso: &str, langs_dir: Option<&Path>, pipeline: Option<&Path>) 
     } else {
         "the compiled-in files".to_string()
     };
-    print!("{}", crate::langs::show::show(&langs, &origin, iso, pipeline)?);
+    print!("{}", langs_show::show(&langs, &origin, iso, pipeline)?);
     Ok(())
 }
 
@@ -305,6 +317,6 @@ pub fn langs_test(iso: &str, samples: &[PathBuf], langs_dir: Option<&Path>, show
     let dir = langs_dir.unwrap_or(Path::new(crate::langs::DEFAULT_DIR));
     let langs = crate::langs::Langs::resolve(dir)?;
     let paths: Vec<&Path> = samples.iter().map(PathBuf::as_path).collect();
-    print!("{}", crate::langs::test_rules::run(&langs, iso, &paths, show)?);
+    print!("{}", langs_test::run(&langs, iso, &paths, show)?);
     Ok(())
 }

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use super::Langs;
 use crate::document::Document;
+use crate::langs::Langs;
 use crate::stages::quality::{
     c4, fineweb, gopher_quality as gq, gopher_repetition as gr, Bound, ForLang, Layered, PerLang,
 };
@@ -433,14 +433,8 @@ pub fn run(o: &Options) -> anyhow::Result<String> {
     // policy phrases, switches) are carried over unchanged.
     let own = langs.by_iso.get(&o.lang).and_then(|f| f.quality.as_ref());
     let carried = |filter: &str| -> Vec<(String, serde_json::Value)> {
-        let layer = own.map(|q| match filter {
-            "gopher_quality" => serde_json::to_value(&q.gopher_quality),
-            "gopher_repetition" => serde_json::to_value(&q.gopher_repetition),
-            "c4_quality" => serde_json::to_value(&q.c4_quality),
-            _ => serde_json::to_value(&q.fineweb_quality),
-        });
-        match layer {
-            Some(Ok(serde_json::Value::Object(map))) => map
+        match own.and_then(|q| q.get(filter)).map(|s| s.value.clone()) {
+            Some(serde_json::Value::Object(map)) => map
                 .into_iter()
                 .filter(|(k, _)| k != "stop_words" && !METRICS.iter().any(|m| m.key == k))
                 .collect(),
@@ -612,7 +606,11 @@ mod tests {
         let again = std::fs::read_to_string(dir.path().join("fi.yaml")).unwrap();
         assert_eq!(again.matches(MARKER).count(), 1);
         let langs = Langs::load(dir.path()).unwrap();
-        let q = langs.by_iso["fi"].quality.as_ref().unwrap();
-        assert_eq!(q.gopher_quality.as_ref().unwrap().max_avg_word_length, Some(11.7));
+        let fi = &langs.by_iso["fi"];
+        let q: crate::stages::quality::gopher_quality::GopherQualityValues = fi.quality.as_ref().unwrap()
+            ["gopher_quality"]
+            .read(fi, "gopher_quality")
+            .unwrap();
+        assert_eq!(q.max_avg_word_length, Some(11.7));
     }
 }

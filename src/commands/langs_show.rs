@@ -9,8 +9,8 @@ use std::path::Path;
 use anyhow::Context;
 use serde_json::{Map, Value};
 
-use super::{LangFile, Langs};
-use crate::stages::quality::{c4, fineweb, gopher_quality, gopher_repetition, QualityLayers};
+use crate::langs::{LangFile, Langs};
+use crate::stages::quality::{c4, fineweb, gopher_quality, gopher_repetition};
 
 /// The quality filters with per-language keys, in pipeline order of the
 /// shipped web chain.
@@ -24,23 +24,18 @@ fn layers(kind: &str, defaults: &LangFile, file: Option<&LangFile>) -> anyhow::R
             _ => Map::new(),
         })
     }
-    let q = |f: Option<&LangFile>| f.and_then(|f| f.quality.clone()).unwrap_or_default();
-    let (d, f) = (q(Some(defaults)), q(file));
-    let pick = |l: &QualityLayers| -> anyhow::Result<Map<String, Value>> {
-        match kind {
-            "gopher_quality" => of(l.gopher_quality.as_ref()),
-            "gopher_repetition" => of(l.gopher_repetition.as_ref()),
-            "c4_quality" => of(l.c4_quality.as_ref()),
-            _ => of(l.fineweb_quality.as_ref()),
-        }
+    // A section as written (the stage validates it when a pipeline runs).
+    let pick = |f: Option<&LangFile>| -> anyhow::Result<Map<String, Value>> {
+        of(f.and_then(|f| f.quality.as_ref()?.get(kind)).map(|s| &s.value))
     };
+    let (d, f) = (Some(defaults), file);
     let builtin = match kind {
         "gopher_quality" => of(Some(&gopher_quality::GopherQualityValues::builtin()))?,
         "gopher_repetition" => of(Some(&gopher_repetition::GopherRepetitionValues::builtin()))?,
         "c4_quality" => of(Some(&c4::C4QualityValues::builtin()))?,
         _ => of(Some(&fineweb::FinewebQualityValues::builtin()))?,
     };
-    Ok([builtin, pick(&d)?, pick(&f)?])
+    Ok([builtin, pick(d)?, pick(f)?])
 }
 
 /// The stage parameters a pipeline file sets for `kind` (they override
