@@ -18,7 +18,7 @@
 # (benches/heldout/fetch.sh): clean web-like pages mixed with defective
 # ones, so FineWeb-2's chain drops 20-60% of them. Needs python3 with venv;
 # installs datatrove and spaCy into target/bench-venv (PyPI).
-# EUROCURATE_BIN=path skips the release build. Prints a table; exits 1 when
+# EUROCURATE_BENCH_BIN=path (the eurocurate-bench binary) skips the release build. Prints a table; exits 1 when
 # a filter agrees on fewer than 99% of a language's documents. Its last
 # column: the agreement when datatrove's filters are given eurocurate's words
 # (the share of the disagreement that is word splitting).
@@ -32,9 +32,9 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import datatrove, spa
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q "datatrove[processing]==0.10.1" spacy orjson
 fi
-if [ -z "${EUROCURATE_BIN:-}" ]; then
+if [ -z "${EUROCURATE_BENCH_BIN:-}" ]; then
   cargo build --release --quiet
-  EUROCURATE_BIN=target/release/eurocurate
+  EUROCURATE_BENCH_BIN=target/release/eurocurate-bench
 fi
 LANGS=("$@")
 [ ${#LANGS[@]} -gt 0 ] || LANGS=(bg cs da de el es et fi fr ga hr hu it lt lv mt nl pl pt ro sk sl sv)
@@ -49,7 +49,7 @@ done < <(HF_HUB_OFFLINE=1 "$VENV/bin/python" benches/fw2_agreement.py check "${L
 for iso in "${OK[@]}"; do
   [ -s "$HELDOUT/$iso.txt" ] || { echo "SKIPPED $iso: no $HELDOUT/$iso.txt (benches/heldout/fetch.sh)"; continue; }
   python3 benches/fw2_agreement.py corpus "$iso" "$HELDOUT/$iso.txt" $B/$iso-corpus.jsonl "$DOCS" >/dev/null
-  "$EUROCURATE_BIN" -q bench quality $B/$iso-corpus.jsonl --lang "$iso" --rounds 1 \
+  "$EUROCURATE_BENCH_BIN" quality $B/$iso-corpus.jsonl --lang "$iso" --rounds 1 \
     --decisions $B/$iso-ours.jsonl >/dev/null
   HF_HUB_OFFLINE=1 "$VENV/bin/python" benches/fw2_agreement.py run "$iso" "$FW2" $B/$iso-corpus.jsonl \
     $B/$iso-theirs.jsonl 2>/dev/null

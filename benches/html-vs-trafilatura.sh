@@ -30,7 +30,7 @@ B=target/bench
 mkdir -p $B
 python3 benches/html_trafilatura.py list "$REPO" $B/html-pages.txt
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-./target/release/eurocurate bench html --list $B/html-pages.txt --out $B/eurocurate.jsonl | tee $B/html-ours.txt
+./target/release/eurocurate-bench html --list $B/html-pages.txt --out $B/eurocurate.jsonl | tee $B/html-ours.txt
 "$VENV/bin/python" benches/html_trafilatura.py run "$REPO" $B/trafilatura.jsonl | tee $B/html-theirs.txt
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 benches/html_trafilatura.py score "$REPO" $B/eurocurate.jsonl $B/trafilatura.jsonl

@@ -14,7 +14,7 @@ OUT=target/lid-heldout
 VENV=${EUROCURATE_BENCH_VENV:-target/bench-venv}
 benches/fetch-leipzig.sh
 cargo build --release --quiet
-OURS=$(./target/release/eurocurate bench lid --heldout "$OUT" | tee /dev/stderr | sed -n 's/^RESULT eurocurate_predictions_per_core=//p')
+OURS=$(./target/release/eurocurate-bench lid --heldout "$OUT" | tee /dev/stderr | sed -n 's/^RESULT eurocurate_predictions_per_core=//p')
 if [ ! -x "$VENV/bin/python" ]; then python3 -m venv "$VENV"; fi
 "$VENV/bin/pip" install -q "fasttext-predict==0.9.2.4"
 THEIRS=$("$VENV/bin/python" - "$OUT/speed-1kb.txt" <<'PY'

@@ -19,7 +19,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 cargo build --release --quiet
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-OURS=$(./target/release/eurocurate --quiet bench minhash --docs "$DOCS" --tasks "$TASKS" | tee /dev/stderr \
+OURS=$(./target/release/eurocurate-bench minhash --docs "$DOCS" --tasks "$TASKS" | tee /dev/stderr \
   | sed -n 's/^  verify .* \([0-9]*\) docs\/s per core.*/\1/p')
 THEIRS=$("$VENV/bin/python" benches/minhash_datatrove.py target/bench/minhash-corpus.jsonl target/bench/minhash-datatrove "$TASKS" "$WORKERS" 2>/dev/null \
   | tee /dev/stderr | sed -n 's/^RESULT datatrove_docs_per_core=\([0-9.]*\).*/\1/p')

@@ -24,7 +24,7 @@ B=target/bench
 mkdir -p $B
 python3 benches/quality_datatrove.py corpus target/lid-heldout/en.txt $B/quality-corpus.jsonl "$DOCS"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-OURS=$(./target/release/eurocurate bench quality $B/quality-corpus.jsonl --decisions $B/quality-ours.jsonl \
+OURS=$(./target/release/eurocurate-bench quality $B/quality-corpus.jsonl --decisions $B/quality-ours.jsonl \
   | tee /dev/stderr | sed -n 's/^RESULT eurocurate_docs_per_core=//p')
 THEIRS=$("$VENV/bin/python" benches/quality_datatrove.py run $B/quality-corpus.jsonl $B/quality-theirs.jsonl 2>/dev/null \
   | tee /dev/stderr | sed -n 's/^RESULT datatrove_docs_per_core=//p')

@@ -21,7 +21,7 @@ mkdir -p $B
 python3 benches/tokenize_datatrove.py corpus target/lid-heldout $B/tok-corpus.jsonl "$MB"
 ./target/release/eurocurate tokenizer train $B/tok-corpus.jsonl --out $B/tok32k.json --vocab-size 32000 | head -1
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-OURS=$(./target/release/eurocurate --quiet bench tokenize $B/tok-corpus.jsonl --tokenizer $B/tok32k.json --eos "</s>" \
+OURS=$(./target/release/eurocurate-bench tokenize $B/tok-corpus.jsonl --tokenizer $B/tok32k.json --eos "</s>" \
   | tee /dev/stderr | sed -n 's/^RESULT eurocurate_tokens_per_core=//p')
 THEIRS=$("$VENV/bin/python" benches/tokenize_datatrove.py run $B/tok-corpus.jsonl $B/tok32k.json "</s>" $B/tok-datatrove 2>/dev/null \
   | tee /dev/stderr | sed -n 's/^RESULT datatrove_tokens_per_core=//p')

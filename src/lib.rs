@@ -7,7 +7,6 @@
 //! phases locally (rayon) or as single tasks for cluster launchers, and
 //! [`stats`] records what every stage kept and removed.
 
-pub mod bench;
 pub mod commands;
 pub mod digest;
 pub mod document;

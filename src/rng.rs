@@ -1,21 +1,30 @@
 //! A seeded generator for everything that must be repeatable: samples,
 //! shuffles, generated benchmark corpora.
 
-/// A small xorshift generator: deterministic across platforms and runs.
+/// splitmix64 (Steele et al.): small, well mixed, deterministic across
+/// platforms and runs. The project's one generator: samples, shuffles,
+/// MinHash permutations, generated benchmark corpora.
 #[derive(Debug, Clone)]
 pub struct Rng(u64);
 
 impl Rng {
+    /// A generator whose first state is `seed` itself.
     pub fn new(seed: u64) -> Self {
-        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+        Rng(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
     }
 
     /// Uniform in `0..n` (n > 0).
     pub fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
+        (self.next_u64() % n as u64) as usize
     }
 
     /// Uniform in `[0, 1)`.

@@ -28,8 +28,20 @@ const CASES: &[(&str, &str, &str, &str)] = &[
     ("utf-16be", "ga", "ie", "iso-8859-1"),
 ];
 
+/// The shipped UDHR fixture documents, `lang` from their ids (`udhr-<lang>-<n>`).
+fn fixture_docs() -> Vec<eurocurate::Document> {
+    let mut docs = Vec::new();
+    for f in ["fixtures/udhr-part1.jsonl.zst", "fixtures/udhr-part2.jsonl.gz"] {
+        for mut d in eurocurate::io::jsonl::read_documents(std::path::Path::new(f), usize::MAX).expect("fixtures") {
+            d.lang = d.id.split('-').nth(1).map(str::to_string);
+            docs.extend(d.id.starts_with("udhr-").then_some(d));
+        }
+    }
+    docs
+}
+
 fn sample(lang: &str) -> String {
-    let docs = eurocurate::bench::fixture_docs().expect("fixtures");
+    let docs = fixture_docs();
     let text: Vec<&str> = docs
         .iter()
         .filter(|d| d.lang.as_deref() == Some(lang))

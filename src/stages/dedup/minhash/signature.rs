@@ -78,15 +78,6 @@ pub struct MinHasher {
     b: Vec<u64>,
 }
 
-/// splitmix64: a small, well-mixed generator for the permutation parameters.
-fn splitmix(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
 #[inline]
 fn mulmod(a: u64, x: u64, b: u64) -> u64 {
     let p = a as u128 * x as u128 + b as u128;
@@ -102,13 +93,13 @@ fn mulmod(a: u64, x: u64, b: u64) -> u64 {
 impl MinHasher {
     /// `bands × rows` permutations drawn from `seed`.
     pub fn new(ngram: usize, bands: usize, rows: usize, seed: u64) -> Self {
-        let mut state = seed;
+        let mut rng = crate::rng::Rng::new(seed);
         let n = bands * rows;
         let mut a = Vec::with_capacity(n);
         let mut b = Vec::with_capacity(n);
         for _ in 0..n {
-            a.push(1 + splitmix(&mut state) % (MERSENNE - 1));
-            b.push(splitmix(&mut state) % MERSENNE);
+            a.push(1 + rng.next_u64() % (MERSENNE - 1));
+            b.push(rng.next_u64() % MERSENNE);
         }
         MinHasher {
             ngram: ngram.max(1),

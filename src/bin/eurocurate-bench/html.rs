@@ -10,8 +10,8 @@ use std::time::Instant;
 
 use anyhow::Context;
 
-use crate::html::{extract, Options};
-use crate::io::charset;
+use eurocurate::html::{extract, Options};
+use eurocurate::io::charset;
 
 /// The pages to run: `.html`/`.htm` files under the given folders, the
 /// given files, and the paths listed one per line in `list`.
@@ -54,7 +54,7 @@ pub fn run(paths: &[PathBuf], list: Option<&Path>, out: Option<&Path>, rounds: u
     let mut results = Vec::new();
     let (mut best_cpu, mut best_wall) = (f64::MAX, f64::MAX);
     for round in 0..rounds.max(1) {
-        let (cpu0, wall0) = (super::cpu_seconds(), Instant::now());
+        let (cpu0, wall0) = (crate::common::cpu_seconds(), Instant::now());
         let mut chars = 0usize;
         for body in &bodies {
             let html = charset::decode(body, "", None).map(|d| d.0).unwrap_or_default();
@@ -65,7 +65,7 @@ pub fn run(paths: &[PathBuf], list: Option<&Path>, out: Option<&Path>, rounds: u
             }
         }
         std::hint::black_box(chars);
-        best_cpu = best_cpu.min(super::cpu_seconds() - cpu0);
+        best_cpu = best_cpu.min(crate::common::cpu_seconds() - cpu0);
         best_wall = best_wall.min(wall0.elapsed().as_secs_f64());
     }
     if let Some(out) = out {
@@ -100,7 +100,7 @@ pub fn run(paths: &[PathBuf], list: Option<&Path>, out: Option<&Path>, rounds: u
         bytes as f64 / 1e6 / cpu,
         cpu,
         best_wall,
-        super::peak_rss() as f64 / 1e6
+        crate::common::peak_rss() as f64 / 1e6
     );
     Ok(())
 }

@@ -5,11 +5,11 @@
 
 use std::time::Instant;
 
-use super::textgen::TextGen;
-use super::{cpu_seconds, peak_rss};
-use crate::langs::rules::{Compiled, LineRule, Rules, WordList};
-use crate::rng::Rng;
-use crate::stages::rules::apply;
+use crate::common::{cpu_seconds, peak_rss};
+use crate::textgen::TextGen;
+use eurocurate::langs::rules::{Compiled, LineRule, Rules, WordList};
+use eurocurate::rng::Rng;
+use eurocurate::stages::rules::apply;
 
 /// Words no text holds (so the scan, not the matches, is measured), and
 /// some that it does (so matching costs something).
@@ -34,7 +34,7 @@ fn rules_with(words: Vec<String>, regexes: usize) -> Rules {
             source: "generated".into(),
             words,
             ignore_diacritics: false,
-            action: crate::langs::rules::Action::Tag,
+            action: eurocurate::langs::rules::Action::Tag,
             min_count: 1_000_000,
             min_share: 0.0,
         });

@@ -4,10 +4,10 @@
 use std::path::Path;
 use std::time::Instant;
 
-use super::{cpu_seconds, peak_rss, reset_peak_rss};
-use crate::exec::local::{self, RunOptions};
-use crate::exec::progress::ProgressMode;
-use crate::pipeline::{plan, spec};
+use crate::common::{cpu_seconds, peak_rss, reset_peak_rss};
+use eurocurate::exec::local::{self, RunOptions};
+use eurocurate::exec::progress::ProgressMode;
+use eurocurate::pipeline::{plan, spec};
 
 /// Tokenizes `input` (JSONL with `lang`) into shards under `dir` on one
 /// worker and prints tokens/s per core and peak RSS.

@@ -16,12 +16,12 @@ use std::time::Instant;
 use anyhow::Context;
 use rayon::prelude::*;
 
-use super::textgen::{Rng, TextGen};
-use super::{cpu_seconds, peak_rss, reset_peak_rss};
-use crate::exec::local::{self, RunOptions};
-use crate::exec::progress::ProgressMode;
-use crate::pipeline::{plan, spec};
-use crate::stages::dedup::minhash::signature::{jaccard, shingle_set};
+use crate::common::{cpu_seconds, peak_rss, reset_peak_rss};
+use crate::textgen::{Rng, TextGen};
+use eurocurate::exec::local::{self, RunOptions};
+use eurocurate::exec::progress::ProgressMode;
+use eurocurate::pipeline::{plan, spec};
+use eurocurate::stages::dedup::minhash::signature::{jaccard, shingle_set};
 
 /// Target Jaccard levels of the copies; the first four are duplicates at
 /// the default threshold (0.8), the rest must survive.

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-pub use crate::rng::Rng;
+pub use eurocurate::rng::Rng;
 
 struct Chain {
     words: Vec<String>,
@@ -20,7 +20,7 @@ pub struct TextGen {
 impl TextGen {
     /// Chains built from the shipped fixture texts (run from the repository root).
     pub fn from_fixtures() -> anyhow::Result<Self> {
-        let docs = super::fixture_docs()?;
+        let docs = crate::common::fixture_docs()?;
         anyhow::ensure!(!docs.is_empty(), "no fixture texts found");
         let chains: Vec<Chain> = docs
             .iter()

@@ -1,16 +1,6 @@
-//! `eurocurate bench`: throughput and peak memory of the I/O path, measured
+//! What the benches share (peak RSS, CPU seconds, the fixture documents),
+//! and the I/O benches: throughput and peak memory of the I/O path, measured
 //! on one core against the machine's own decompression ceiling.
-//!
-//! Benchmarks print numbers; they never assert on time.
-
-pub mod html;
-pub mod lid;
-pub mod minhash;
-pub mod pii;
-pub mod quality;
-pub mod rules;
-pub mod textgen;
-pub mod tokenize;
 
 use std::io::{BufRead, Write};
 use std::path::Path;
@@ -20,12 +10,12 @@ use std::time::Instant;
 
 use anyhow::Context;
 
-use crate::exec::local::{self, RunOptions};
-use crate::exec::progress::ProgressMode;
-use crate::io::units::{Part, Unit};
-use crate::io::{DocReader, ReadItem};
-use crate::pipeline::{plan, spec};
-use crate::stats::ReaderStats;
+use eurocurate::exec::local::{self, RunOptions};
+use eurocurate::exec::progress::ProgressMode;
+use eurocurate::io::units::{Part, Unit};
+use eurocurate::io::{DocReader, ReadItem};
+use eurocurate::pipeline::{plan, spec};
+use eurocurate::stats::ReaderStats;
 
 /// Peak resident set size of this process, in bytes (Linux `VmHWM`).
 pub fn peak_rss() -> u64 {
@@ -69,10 +59,10 @@ fn proc_stat_seconds(first: usize) -> f64 {
 
 /// The shipped JSONL fixture documents, with `lang` taken from their ids
 /// (`udhr-<lang>-<n>`); real text in the 24 languages.
-pub fn fixture_docs() -> anyhow::Result<Vec<crate::document::Document>> {
+pub fn fixture_docs() -> anyhow::Result<Vec<eurocurate::document::Document>> {
     let mut docs = Vec::new();
     for f in ["fixtures/udhr-part1.jsonl.zst", "fixtures/udhr-part2.jsonl.gz"] {
-        let mut part = crate::io::jsonl::read_documents(Path::new(f), usize::MAX)
+        let mut part = eurocurate::io::jsonl::read_documents(Path::new(f), usize::MAX)
             .with_context(|| format!("bench needs the fixtures; run it from the repository root ({f})"))?;
         for d in &mut part {
             d.lang = d.id.split('-').nth(1).map(str::to_string);
@@ -94,7 +84,7 @@ pub fn pii_bench(dir: &Path, speed_mb: u64, _seed: u64, rounds: u64) -> anyhow::
     if !source.is_file() {
         make_jsonl(&source, speed_mb)?;
     }
-    let speed_docs = crate::io::jsonl::read_documents(&source, usize::MAX)?;
+    let speed_docs = eurocurate::io::jsonl::read_documents(&source, usize::MAX)?;
     let plain = dir.join("pii-speed.jsonl");
     let mut out = std::io::BufWriter::new(std::fs::File::create(&plain)?);
     for d in &speed_docs {
@@ -102,20 +92,20 @@ pub fn pii_bench(dir: &Path, speed_mb: u64, _seed: u64, rounds: u64) -> anyhow::
         out.write_all(b"\n")?;
     }
     out.flush()?;
-    pii::run(Path::new(pii::EVAL_SET), &speed_docs, rounds)
+    crate::pii::run(Path::new(crate::pii::EVAL_SET), &speed_docs, rounds)
 }
 
 /// Texts of the shipped fixtures, the seed of generated corpora.
 /// Writes about `size_mb` MB (uncompressed) of JSONL.zst of ~2 KB
-/// documents from [`textgen::TextGen`]; zstd sees a ratio (~3.4x at level
+/// documents from [`crate::textgen::TextGen`]; zstd sees a ratio (~3.4x at level
 /// 3) like real web text rather than the 100x of copied documents.
 fn make_jsonl(path: &Path, size_mb: u64) -> anyhow::Result<(u64, u64)> {
-    let gen = textgen::TextGen::from_fixtures()?;
+    let gen = crate::textgen::TextGen::from_fixtures()?;
     let file = std::fs::File::create(path)?;
     let mut enc = zstd::stream::write::Encoder::new(std::io::BufWriter::new(file), 3)?;
     let (mut bytes, mut docs) = (0u64, 0u64);
     let target = size_mb * 1_000_000;
-    let mut rng = textgen::Rng::new(1);
+    let mut rng = crate::textgen::Rng::new(1);
     while bytes < target {
         let text = gen.text(&mut rng, 2000);
         let line = serde_json::to_string(&serde_json::json!({
@@ -256,7 +246,7 @@ pub fn warc(dir: &Path, size_mb: u64) -> anyhow::Result<()> {
                 part: Part::Whole,
                 bytes: 1,
             };
-            let mut r = crate::io::warc::WarcReader::open(
+            let mut r = eurocurate::io::warc::WarcReader::open(
                 &unit,
                 vec!["response".into()],
                 spec::InvalidUtf8::Replace,
@@ -300,7 +290,7 @@ pub fn warc(dir: &Path, size_mb: u64) -> anyhow::Result<()> {
     };
     let cpu0 = cpu_seconds();
     let t0 = Instant::now();
-    let mut r = crate::io::warc::WarcReader::open(
+    let mut r = eurocurate::io::warc::WarcReader::open(
         &unit,
         vec!["response".into()],
         spec::InvalidUtf8::Replace,

@@ -10,11 +10,11 @@ use std::time::Instant;
 
 use anyhow::Context;
 
-use crate::document::Document;
-use crate::langs::EU24;
-use crate::stages::lid::{model, predict, prepare, LanguageIdConfig};
-use crate::stages::{StageConfig, TaskContext};
-use crate::stats::Counters;
+use eurocurate::document::Document;
+use eurocurate::langs::EU24;
+use eurocurate::stages::lid::{model, predict, prepare, LanguageIdConfig};
+use eurocurate::stages::{StageConfig, TaskContext};
+use eurocurate::stats::Counters;
 
 /// Pairs that language identifiers confuse, reported separately.
 const WEAK_PAIRS: &[(&str, &[&str])] = &[
@@ -165,7 +165,7 @@ fn speed(dir: &Path) -> anyhow::Result<()> {
     }
     f.flush()?;
     let bytes: usize = docs.iter().map(String::len).sum();
-    let cpu0 = super::cpu_seconds();
+    let cpu0 = crate::common::cpu_seconds();
     let t0 = Instant::now();
     for _ in 0..3 {
         for d in &docs {
@@ -173,7 +173,7 @@ fn speed(dir: &Path) -> anyhow::Result<()> {
             predict(&model, &line, 1)?;
         }
     }
-    let cpu = (super::cpu_seconds() - cpu0).max(1e-3);
+    let cpu = (crate::common::cpu_seconds() - cpu0).max(1e-3);
     let n = 3 * docs.len();
     println!(
         "  speed        {n} predictions on 1 KB documents in {:.2} s ({cpu:.2} s cpu): {:.0} predictions/s per core, {:.1} MB/s per core",

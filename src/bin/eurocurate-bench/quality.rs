@@ -12,12 +12,12 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
-use super::cpu_seconds;
-use crate::document::Document;
-use crate::stages::quality::{c4, fineweb, gopher_quality as gq, gopher_repetition as gr, PerLang};
-use crate::stats::Counters;
+use crate::common::cpu_seconds;
+use eurocurate::document::Document;
+use eurocurate::stages::quality::{c4, fineweb, gopher_quality as gq, gopher_repetition as gr, PerLang};
+use eurocurate::stats::Counters;
 
-fn per<T: crate::stages::quality::Layered>(langs: &Path) -> anyhow::Result<PerLang<T>>
+fn per<T: eurocurate::stages::quality::Layered>(langs: &Path) -> anyhow::Result<PerLang<T>>
 where
     T::Layer: Default,
 {
@@ -34,7 +34,7 @@ pub fn run(
     lang: Option<&str>,
     rounds: usize,
 ) -> anyhow::Result<()> {
-    let docs = crate::io::jsonl::read_documents(input, usize::MAX)?;
+    let docs = eurocurate::io::jsonl::read_documents(input, usize::MAX)?;
     let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
     let (gl, rl, c4l, fl) = (
         per::<gq::GopherQuality>(langs)?,

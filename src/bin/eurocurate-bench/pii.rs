@@ -14,10 +14,10 @@ use std::time::Instant;
 use anyhow::Context;
 use serde::Deserialize;
 
-use crate::document::Document;
-use crate::stages::pii::{PiiConfig, PiiStage, Signals};
-use crate::stages::{StageConfig, TaskContext};
-use crate::stats::Counters;
+use eurocurate::document::Document;
+use eurocurate::stages::pii::{PiiConfig, PiiStage, Signals};
+use eurocurate::stages::{StageConfig, TaskContext};
+use eurocurate::stats::Counters;
 
 /// The committed evaluation set.
 pub const EVAL_SET: &str = "fixtures/pii-eval/eval.jsonl";
@@ -41,7 +41,6 @@ pub struct LookAlike {
 /// One sentence of the evaluation set.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Item {
-    pub id: String,
     pub text: String,
     pub lang: String,
     pub html_lang: Option<String>,
@@ -215,7 +214,7 @@ pub fn evaluate(stage: &PiiStage, items: &[Item], with_lang: bool) -> Scores {
                 s.ungated.entry(item.category.clone()).or_default().add(hit);
             }
         }
-        let expected = |f: &crate::stages::pii::detect::Finding| {
+        let expected = |f: &eurocurate::stages::pii::detect::Finding| {
             item.spans.iter().any(|sp| sp.start == f.start && sp.end == f.end)
         };
         if let Some(la) = &item.lookalike {
@@ -236,6 +235,7 @@ pub fn evaluate(stage: &PiiStage, items: &[Item], with_lang: bool) -> Scores {
 }
 
 /// The default stage, as a pipeline would build it.
+#[cfg(test)]
 pub fn default_stage() -> anyhow::Result<PiiStage> {
     let cfg: PiiConfig = serde_json::from_str("{}")?;
     PiiStage::from_config(&cfg)
@@ -352,7 +352,7 @@ pub fn run(eval_set: &Path, speed_docs: &[Document], rounds: u64) -> anyhow::Res
     // Speed on dense text: real documents (the UDHR fixtures, 24 languages)
     // each carrying two to five sentences of the set, as the injected corpus
     // of earlier versions of this bench did.
-    let mut dense_docs = crate::bench::fixture_docs()?;
+    let mut dense_docs = crate::common::fixture_docs()?;
     for (n, d) in dense_docs.iter_mut().enumerate() {
         for k in 0..(2 + n % 4) {
             d.text.push('\n');
@@ -361,14 +361,14 @@ pub fn run(eval_set: &Path, speed_docs: &[Document], rounds: u64) -> anyhow::Res
     }
     let timed = |label: &str, texts: &[(&str, Signals)]| {
         let bytes: usize = texts.iter().map(|(t, _)| t.len()).sum::<usize>() * rounds.max(1) as usize;
-        let cpu0 = super::cpu_seconds();
+        let cpu0 = crate::common::cpu_seconds();
         let mut hits = 0;
         for _ in 0..rounds.max(1) {
             for (t, sig) in texts {
                 hits += stage.find_with(t, sig).len();
             }
         }
-        let cpu = (super::cpu_seconds() - cpu0).max(1e-3);
+        let cpu = (crate::common::cpu_seconds() - cpu0).max(1e-3);
         println!(
             "  {label:<12} {} docs x {} rounds, {:.1} MB, {hits} findings: {:.1} MB/s per core",
             texts.len(),
@@ -410,12 +410,12 @@ pub fn run(eval_set: &Path, speed_docs: &[Document], rounds: u64) -> anyhow::Res
     let bytes: usize = speed_docs.iter().map(|d| d.text.len()).sum();
     let mut counters = Counters::default();
     let t0 = Instant::now();
-    let cpu0 = super::cpu_seconds();
+    let cpu0 = crate::common::cpu_seconds();
     for d in speed_docs {
         let mut doc = d.clone();
         st.process(&mut doc, &mut counters)?;
     }
-    let cpu = (super::cpu_seconds() - cpu0).max(1e-3);
+    let cpu = (crate::common::cpu_seconds() - cpu0).max(1e-3);
     let wall = t0.elapsed().as_secs_f64();
     println!(
         "  speed        {} docs, {:.1} MB in {wall:.2} s ({cpu:.2} s cpu): {:.1} MB/s per core, {:.0} docs/s per core; {} documents with findings",
