@@ -6,18 +6,32 @@
 //! planner splits the pipeline into phases around it.
 
 pub mod contract;
+/// Families of stages that share a folder (one file per stage inside).
 pub mod dedup;
-pub mod html_extract;
-pub mod length_filter;
-pub mod lid;
-pub mod normalize;
-pub mod pii;
 pub mod quality;
 pub mod registry;
-pub mod rules;
-pub mod sample;
-pub mod tokenize;
-pub mod url_filter;
+
+// The registry: one line per stage, in the order `eurocurate stages` lists
+// them. `file::Config` also declares the stage's module.
+registry::stages![
+    html_extract::HtmlExtractConfig,
+    normalize::NormalizeConfig,
+    lid::LanguageIdConfig,
+    length_filter::LengthFilterConfig,
+    sample::SampleConfig,
+    url_filter::UrlFilterConfig,
+    rules::RulesConfig,
+    tokenize::TokenizeConfig,
+    pii::PiiConfig,
+    quality::gopher_quality::GopherQualityConfig,
+    quality::gopher_repetition::GopherRepetitionConfig,
+    quality::c4::C4QualityConfig,
+    quality::fineweb::FinewebQualityConfig,
+    dedup::exact::ExactDedupConfig,
+    dedup::minhash::MinhashDedupConfig,
+    dedup::url::UrlDedupConfig,
+    dedup::line::LineDedupConfig,
+];
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};

@@ -1,20 +1,48 @@
 //! Maps the YAML `kind:` of a stage to its typed config.
 //!
-//! Adding a stage is one file under `src/stages/` plus one line in
-//! [`stages!`] below. The config's `Deserialize` is driven straight from the
-//! YAML map, so its errors keep their file:line:column; its `JsonSchema`
-//! (from the same type) documents it.
-
-use serde::de::value::MapAccessDeserializer;
-use serde::de::MapAccess;
-use serde::Deserialize;
-use serde_json::Value;
+//! Adding a stage is one file under `src/stages/` plus one line in the
+//! `stages!` list of `stages/mod.rs` (which also declares the file's
+//! module). The config's `Deserialize` is driven straight from the YAML map,
+//! so its errors keep their file:line:column; its `JsonSchema` (from the
+//! same type) documents it.
 
 pub use super::contract::{Describe, ParamDoc, Produces, Role, StageDoc};
-use super::{self as stages, contract, StageConfig};
 
+/// Declares the stage modules and the registry. Each entry is one stage:
+/// `file::Config` declares the module `file` (the stage's own file) and
+/// registers `Config`; `family::file::Config` registers a stage of a
+/// family folder (`quality`, `dedup`) declared by hand in `stages`.
 macro_rules! stages {
-    ($($cfg:ty),* $(,)?) => {
+    ($($first:ident $(:: $rest:ident)* ),* $(,)?) => {
+        $( $crate::stages::registry::declare_module!($first $(:: $rest)*); )*
+        /// The stage registry, generated from the list in `stages/mod.rs`.
+        pub mod list {
+            use serde::de::value::MapAccessDeserializer;
+            use serde::de::MapAccess;
+            use serde::Deserialize;
+            use serde_json::Value;
+
+            use $crate::stages::contract::{self, Describe, StageDoc};
+            use $crate::stages::StageConfig;
+
+            $crate::stages::registry::registry_fns!($( super::$first $(:: $rest)* ),*);
+        }
+    };
+}
+pub(crate) use stages;
+
+/// `pub mod file;` for a one-file stage (`file::Config`); nothing for a
+/// family member (`family::file::Config`, declared with its family).
+macro_rules! declare_module {
+    ($file:ident :: $cfg:ident) => {
+        pub mod $file;
+    };
+    ($family:ident :: $file:ident :: $cfg:ident) => {};
+}
+pub(crate) use declare_module;
+
+macro_rules! registry_fns {
+    ($($cfg:path),* $(,)?) => {
         /// Every valid `kind:`, in registry order.
         pub const KINDS: &[&str] = &[$(<$cfg as Describe>::KIND),*];
 
@@ -41,26 +69,9 @@ macro_rules! stages {
         }
     };
 }
+pub(crate) use registry_fns;
 
-stages![
-    stages::html_extract::HtmlExtractConfig,
-    stages::normalize::NormalizeConfig,
-    stages::lid::LanguageIdConfig,
-    stages::length_filter::LengthFilterConfig,
-    stages::sample::SampleConfig,
-    stages::url_filter::UrlFilterConfig,
-    stages::rules::RulesConfig,
-    stages::tokenize::TokenizeConfig,
-    stages::pii::PiiConfig,
-    stages::quality::gopher_quality::GopherQualityConfig,
-    stages::quality::gopher_repetition::GopherRepetitionConfig,
-    stages::quality::c4::C4QualityConfig,
-    stages::quality::fineweb::FinewebQualityConfig,
-    stages::dedup::exact::ExactDedupConfig,
-    stages::dedup::minhash::MinhashDedupConfig,
-    stages::dedup::url::UrlDedupConfig,
-    stages::dedup::line::LineDedupConfig,
-];
+pub use super::list::{docs, parse, schemas, KINDS};
 
 /// Every `quality.<section>` some stage reads.
 pub fn quality_sections() -> Vec<&'static str> {
