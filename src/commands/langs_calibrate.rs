@@ -219,38 +219,19 @@ fn settings(dir: &Path, lang: &str) -> anyhow::Result<Settings> {
 }
 
 impl Settings {
-    /// The current threshold of `key`.
-    fn current(&self, key: &str) -> f64 {
-        let (g, r, f) = (&self.gq.thresholds, &self.gr.thresholds, &self.fw.thresholds);
-        match key {
-            "min_doc_words" => g.min_doc_words,
-            "max_doc_words" => g.max_doc_words,
-            "min_avg_word_length" => g.min_avg_word_length,
-            "max_avg_word_length" => g.max_avg_word_length,
-            "max_symbol_word_ratio" => g.max_symbol_word_ratio,
-            "max_bullet_lines_ratio" => g.max_bullet_lines_ratio,
-            "max_ellipsis_lines_ratio" => g.max_ellipsis_lines_ratio,
-            "max_non_alpha_words_ratio" => g.max_non_alpha_words_ratio,
-            "dup_line_frac" => r.dup_line_frac,
-            "dup_para_frac" => r.dup_para_frac,
-            "dup_line_char_frac" => r.dup_line_char_frac,
-            "dup_para_char_frac" => r.dup_para_char_frac,
-            "top_2_gram" => r.top_2_gram,
-            "top_3_gram" => r.top_3_gram,
-            "top_4_gram" => r.top_4_gram,
-            "dup_5_gram" => r.dup_5_gram,
-            "dup_6_gram" => r.dup_6_gram,
-            "dup_7_gram" => r.dup_7_gram,
-            "dup_8_gram" => r.dup_8_gram,
-            "dup_9_gram" => r.dup_9_gram,
-            "dup_10_gram" => r.dup_10_gram,
-            "min_num_sentences" => self.c4.thresholds.min_num_sentences,
-            "line_punct_thr" => f.line_punct_thr,
-            "short_line_thr" => f.short_line_thr,
-            "char_duplicates_ratio" => f.char_duplicates_ratio,
-            "new_line_ratio" => f.new_line_ratio,
-            _ => unreachable!("unknown metric {key}"),
-        }
+    /// The current threshold of `m`, read by name from its filter's
+    /// resolved thresholds (the filter declares them once).
+    fn current(&self, m: &Metric) -> f64 {
+        let value = match m.filter {
+            "gopher_quality" => serde_json::to_value(&self.gq.thresholds),
+            "gopher_repetition" => serde_json::to_value(&self.gr.thresholds),
+            "c4_quality" => serde_json::to_value(&self.c4.thresholds),
+            _ => serde_json::to_value(&self.fw.thresholds),
+        };
+        value
+            .ok()
+            .and_then(|v| v.get(m.key)?.as_f64())
+            .unwrap_or_else(|| unreachable!("{} has no numeric threshold {}", m.filter, m.key))
     }
 
     /// Every metric of one document, keyed like its threshold, plus the
@@ -468,13 +449,13 @@ pub fn run(o: &Options) -> anyhow::Result<String> {
             }
         }
         for m in METRICS.iter().filter(|m| m.filter == filter) {
-            let now = target.current(m.key);
+            let now = target.current(m);
             let mut values: Vec<f64> = measured.iter().map(|x| x[m.key]).collect();
             values.sort_by(f64::total_cmp);
             let here = share_dropped(&values, m.bound, now);
             let proposal = match &reference {
                 Some((rs, rm)) if wanted(m.key) && now != 0.0 => {
-                    let rt = rs.current(m.key);
+                    let rt = rs.current(m);
                     let rvals: Vec<f64> = rm.iter().map(|x| x[m.key]).collect();
                     let f = share_dropped(&rvals, m.bound, rt);
                     if f == 0.0 {
@@ -556,6 +537,19 @@ fn yaml_str(w: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_calibrated_metric_is_a_threshold_its_filter_declares() {
+        for m in METRICS {
+            let doc = crate::stages::registry::doc(m.filter).unwrap_or_else(|| panic!("no stage {}", m.filter));
+            assert!(
+                doc.params.iter().any(|p| p.name == m.key),
+                "{}.{} is not a parameter",
+                m.filter,
+                m.key
+            );
+        }
+    }
 
     #[test]
     fn thresholds_move_to_the_same_removed_share() {

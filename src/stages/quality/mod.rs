@@ -56,7 +56,7 @@ macro_rules! quality_filter {
         }
 
         /// The thresholds in force for one language.
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         pub struct $resolved {
             $( pub $field: $ty, )*
         }
