@@ -14,6 +14,7 @@ pub mod megatron;
 pub mod output;
 pub mod parquet_in;
 pub mod parquet_out;
+pub mod read_back;
 pub mod spec;
 pub mod units;
 pub mod warc;

@@ -12,10 +12,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use super::scan::{self, Which};
 use super::svg::{esc, hbars, histogram, short, Bar, Unit};
 use super::{load_run, RunOnDisk};
 use crate::exec::markers;
+use crate::io::read_back::{self as scan, Which};
 use crate::langs::EU24;
 use crate::pipeline::plan::human_bytes;
 

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::Path;
 
-use super::scan::{self, Which};
 use super::{load_run, RunOnDisk};
+use crate::io::read_back::{self as scan, Which};
 
 /// What `inspect` selects.
 #[derive(Debug, Clone, Default)]

@@ -3,7 +3,7 @@
 pub mod html;
 pub mod inspect;
 pub mod lang_stage;
-pub mod scan;
+
 pub mod svg;
 
 use std::fmt::Write;

@@ -1,5 +1,8 @@
-//! Streams the documents of a run folder (kept output or rejected/), JSONL
-//! or Parquet, files in parallel, for the report and `inspect`.
+//! Reads back what the output writers wrote: the documents of a run folder
+//! (kept output or rejected/), JSONL or Parquet, as the JSON records the
+//! writers produced (typed Parquet metadata and `metadata_extra` become one
+//! `metadata` object again), files in parallel. The report, `inspect` and
+//! `diff` read run folders only through here.
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -75,7 +78,7 @@ fn parquet_records(path: &Path, mut f: impl FnMut(serde_json::Value)) -> anyhow:
     for batch in reader {
         let batch = batch.with_context(|| format!("cannot read {}", path.display()))?;
         for row in 0..batch.num_rows() {
-            let mut m = crate::io::parquet_in::row_json(&batch, row);
+            let mut m = super::parquet_in::row_json(&batch, row);
             // Typed metadata and the undeclared rest become one object again.
             if let Some(serde_json::Value::String(extra)) = m.remove("metadata_extra") {
                 if let Ok(serde_json::Value::Object(extra)) = serde_json::from_str(&extra) {
