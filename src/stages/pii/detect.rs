@@ -23,6 +23,21 @@ pub struct DetectOptions {
     pub spare_private_ips: bool,
 }
 
+/// Steps of work done by [`find`] on this thread (bytes scanned by the
+/// regexes and the hand-written loops, candidates judged, spans compared):
+/// the linear-time test compares it for inputs of size n and 2n.
+#[cfg(test)]
+thread_local! {
+    pub static STEPS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts `n` steps of work (tests only; nothing in release builds).
+#[inline(always)]
+fn step(_n: usize) {
+    #[cfg(test)]
+    STEPS.with(|c| c.set(c.get() + _n as u64));
+}
+
 /// Every confirmed, non-overlapping finding in `text`, in order.
 pub fn find(rules: &RuleSet, text: &str, signals: &Signals, opts: DetectOptions) -> Vec<Finding> {
     // Candidates: (rule, start, end).
@@ -40,11 +55,14 @@ pub fn find(rules: &RuleSet, text: &str, signals: &Signals, opts: DetectOptions)
             _ => true,
         };
         if possible {
+            step(text.len());
             candidates.extend(rule.regex.find_iter(text).map(|m| (i, m.start(), m.end())));
         }
     }
+    step(text.len());
     for (ws, we) in number_runs(text) {
         let run = &text[ws..we];
+        step(run.len() * (1 + rules.number_rules.len()));
         let matched = rules.number_prefilter.matches(run);
         for (j, &i) in rules.number_rules.iter().enumerate() {
             if matched.matched(j) {
@@ -68,6 +86,7 @@ pub fn find(rules: &RuleSet, text: &str, signals: &Signals, opts: DetectOptions)
     // Phones right after a phone keyword: `Tlf. 90.12.34.56` is no address.
     let mut called: Vec<(usize, usize)> = Vec::new();
     for (i, m_start, m_end) in candidates {
+        step(1 + m_end - m_start);
         let rule = &rules.rules[i];
         let lang_ok = rule.languages.iter().any(|x| origin.langs.contains(&x.as_str()));
         let m_str = &text[m_start..m_end];
@@ -126,12 +145,31 @@ pub fn find(rules: &RuleSet, text: &str, signals: &Signals, opts: DetectOptions)
     }
     // (A run of digits with a trunk prefix, `0912123456`, is read as a
     // phone even where it also has the shape of a failed ID.)
+    // Containment in a claimed span by binary search over spans sorted by
+    // start with the running maximum of their ends: linear-logarithmic
+    // however many claimed spans and phones a text holds.
+    claimed.sort_unstable();
+    let mut reach = Vec::with_capacity(claimed.len());
+    let mut far = 0;
+    for &(_, e) in &claimed {
+        far = far.max(e);
+        reach.push(far);
+    }
+    let inside_claimed = |start: usize, end: usize| {
+        let n = claimed.partition_point(|&(s, _)| s <= start);
+        step(1 + (usize::BITS - claimed.len().leading_zeros()) as usize);
+        n > 0 && reach[n - 1] >= end
+    };
+    let called: std::collections::HashSet<(usize, usize)> = called.into_iter().collect();
     found.retain(|f| match rules.rules[f.rule].validator {
         Validator::Phone => {
             let compact = text[f.start..f.end].bytes().all(|c| c.is_ascii_digit());
-            (compact && text[f.start..].starts_with('0')) || !claimed.iter().any(|&(s, e)| s <= f.start && f.end <= e)
+            (compact && text[f.start..].starts_with('0')) || !inside_claimed(f.start, f.end)
         }
-        Validator::Ipv4 => !called.contains(&(f.start, f.end)),
+        Validator::Ipv4 => {
+            step(1);
+            !called.contains(&(f.start, f.end))
+        }
         _ => true,
     });
     // Earliest first; at the same start the longer span, then the rule listed first.
@@ -236,6 +274,7 @@ fn whole_token(text: &str, start: usize, end: usize) -> bool {
     let mut colon = false;
     let mut left_ok = true;
     for c in text[..start].chars().rev() {
+        step(1);
         if c.is_whitespace() {
             break;
         }
@@ -247,7 +286,12 @@ fn whole_token(text: &str, start: usize, end: usize) -> bool {
         left_ok = colon && c.is_alphabetic();
         break;
     }
-    left_ok && text[end..].chars().take_while(|c| !c.is_whitespace()).all(is_wrapper)
+    left_ok
+        && text[end..]
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .inspect(|_| step(1))
+            .all(is_wrapper)
 }
 
 /// An IPv4 address followed by `:port` is replaced with its port.

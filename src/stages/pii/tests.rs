@@ -212,11 +212,24 @@ fn actions_replace_mask_tag_and_drop() {
 
 #[test]
 fn pathological_inputs_run_in_linear_time() {
-    // Not timed: a quadratic matcher would not finish these 10 MB lines.
+    // Not timed: the work `find` counts for an input twice as long must be
+    // at most about twice as much (a quadratic step would give 4×).
     let st = stage("");
-    for unit in ["7", "@", ".", "1.", "a@", "+4", "DE89 ", "1:", "a@b.cc,", "0 ", "(0)"] {
-        let text = unit.repeat(10_000_000 / unit.len());
-        let _ = st.find(&text, Some("de"));
+    let steps = |text: &str| {
+        super::detect::STEPS.with(|c| c.set(0));
+        let _ = st.find(text, Some("de"));
+        super::detect::STEPS.with(|c| c.get())
+    };
+    let units = [
+        "7", "@", ".", "1.", "a@", "+4", "DE89 ", "1:", "a@b.cc,", "0 ", "(0)", "030 1234567 ", "((((1234 5678",
+        "DE89 3704 0044 0532 0130 00 ", "192.168.1.1:8080 ", "Tel. 0151 234567 ", "4111 1111 1111 1111 ",
+        "DE89 3704 0044 0532 0130 01 Tel. 0151 234567 ", "12.04.2023 10:15 ", "PL 44051401358 +48 601 234 567 ",
+    ];
+    for unit in units {
+        let n = unit.repeat(100_000 / unit.len());
+        let (one, two) = (steps(&n), steps(&n.repeat(2)));
+        assert!(one > 0, "{unit:?}: no work counted");
+        assert!(two <= one * 2 + one / 10, "{unit:?}: {one} steps for n, {two} for 2n");
     }
 }
 
