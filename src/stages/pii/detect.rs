@@ -23,9 +23,9 @@ pub struct DetectOptions {
     pub spare_private_ips: bool,
 }
 
-/// Steps of work done by [`find`] on this thread (bytes scanned by the
-/// regexes and the hand-written loops, candidates judged, spans compared):
-/// the linear-time test compares it for inputs of size n and 2n.
+// Steps of work done by [`find`] on this thread (bytes scanned by the
+// regexes and the hand-written loops, candidates judged, spans compared):
+// the linear-time test compares it for inputs of size n and 2n.
 #[cfg(test)]
 thread_local! {
     pub static STEPS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
