@@ -222,9 +222,7 @@ fn guess(body: &[u8], url: Option<&str>) -> &'static Encoding {
 
 /// The lower-case ASCII top-level domain of a URL's host.
 fn tld_of(url: &str) -> Option<String> {
-    let host = url.split("://").nth(1)?.split(['/', '?', '#', ':']).next()?;
-    let tld = host.rsplit('.').next()?.to_ascii_lowercase();
-    (!tld.is_empty() && tld.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')).then_some(tld)
+    crate::text::url::tld(url)
 }
 
 /// Decodes `body`: byte-order mark, then valid UTF-8, then the charset

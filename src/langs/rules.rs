@@ -298,7 +298,7 @@ impl Compiled {
         let mut domains = HashMap::new();
         for (i, u) in all.urls.iter().enumerate() {
             for d in &u.domains {
-                domains.insert(d.trim().trim_start_matches("*.").to_lowercase(), i);
+                domains.insert(crate::text::url::domain(d.trim().trim_start_matches("*.")), i);
             }
         }
         Ok(Compiled {

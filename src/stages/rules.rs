@@ -127,11 +127,7 @@ pub struct Outcome {
 }
 
 fn host(url: &str) -> Option<String> {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let host = rest.split(['/', '?', '#']).next()?;
-    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-    let host = host.split(':').next()?.trim_end_matches('.').to_lowercase();
-    (!host.is_empty()).then_some(host)
+    crate::text::url::host(url)
 }
 
 fn line_of(text: &str, byte: usize) -> usize {

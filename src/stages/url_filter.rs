@@ -91,10 +91,11 @@ impl UrlFilterConfig {
     }
 }
 
+/// A block-list entry (`example.com`, `*.example.com`, a URL) as a host in
+/// the one comparison form of `text::url`.
 fn normalize_domain(d: &str) -> String {
-    let d = d.trim().trim_start_matches("*.").trim_end_matches('.');
-    let d = d.split_once("://").map(|(_, rest)| rest).unwrap_or(d);
-    d.split('/').next().unwrap_or(d).to_ascii_lowercase()
+    let d = d.trim().trim_start_matches("*.");
+    crate::text::url::host(d).unwrap_or_default()
 }
 
 /// The entry of `domains` that covers `host`: `example.com` covers
@@ -123,18 +124,9 @@ pub fn read_domain_list(path: &std::path::Path) -> anyhow::Result<HashSet<String
         .collect())
 }
 
-/// The host of a URL, lower-cased, without port, user info or trailing dot.
+/// The host of a URL (lower case, IDNA, no port, user info or trailing dot).
 pub fn host_of(url: &str) -> Option<String> {
-    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host = authority.rsplit_once('@').map(|(_, h)| h).unwrap_or(authority);
-    let host = if host.starts_with('[') {
-        host.split(']').next().map(|h| &h[1..])?
-    } else {
-        host.split(':').next()?
-    };
-    let host = host.trim_end_matches('.');
-    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+    crate::text::url::host(url)
 }
 
 impl StageConfig for UrlFilterConfig {

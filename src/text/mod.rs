@@ -5,4 +5,5 @@ pub mod lang_code;
 pub mod nfc;
 pub mod punct;
 pub mod suggest;
+pub mod url;
 pub mod words;

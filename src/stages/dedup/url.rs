@@ -92,36 +92,11 @@ impl DedupKey for UrlDedupConfig {
     }
 }
 
-/// The comparison form of a URL: no scheme, lowercase host, no default
-/// port, no fragment, no trailing slash (and no query when asked).
+/// The comparison form of a URL (`text::url::comparison_form`): no scheme,
+/// the host in its one IDNA form, no default port, no fragment, no trailing
+/// slash (and no query when asked).
 pub fn normalize_url(url: &str, ignore_query: bool) -> String {
-    let rest = match url.split_once("://") {
-        Some((scheme, rest)) if scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)) => rest,
-        _ => url,
-    };
-    let rest = rest.split('#').next().unwrap_or("");
-    let (rest, query) = match rest.split_once('?') {
-        Some((r, q)) if !ignore_query && !q.is_empty() => (r, Some(q)),
-        Some((r, _)) => (r, None),
-        None => (rest, None),
-    };
-    let (host, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, ""),
-    };
-    let host = host.rsplit_once('@').map_or(host, |(_, h)| h).to_ascii_lowercase();
-    let host = host
-        .strip_suffix(":80")
-        .or_else(|| host.strip_suffix(":443"))
-        .unwrap_or(&host);
-    let mut out = String::with_capacity(url.len());
-    out.push_str(host.strip_suffix('.').unwrap_or(host));
-    out.push_str(path.trim_end_matches('/'));
-    if let Some(q) = query {
-        out.push('?');
-        out.push_str(q);
-    }
-    out
+    crate::text::url::comparison_form(url, ignore_query)
 }
 
 #[cfg(test)]

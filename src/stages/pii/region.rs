@@ -97,12 +97,9 @@ fn country_entry(cc: &str) -> Option<&'static (&'static str, &'static [&'static 
 
 /// The country of a URL's domain (`.de` -> DE, `.gr` -> GR, `.uk` -> GB).
 pub fn url_country(url: &str) -> Option<&'static str> {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let host = rest.split(['/', '?', '#']).next()?;
-    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-    let host = host.split(':').next()?.trim_end_matches('.');
-    let tld = host.rsplit('.').next()?;
-    if tld.eq_ignore_ascii_case("uk") {
+    let tld = crate::text::url::tld(url)?;
+    let tld = tld.as_str();
+    if tld == "uk" {
         return Some("GB");
     }
     if tld.len() != 2 {
