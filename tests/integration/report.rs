@@ -2,12 +2,11 @@
 //! rendered by headless Chromium (an ignored test with its reason; `.ci/run`
 //! installs Chromium and runs it).
 
-mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 fn report(out: &Path) -> String {
     let o = bin().args(["report"]).arg(out).output().unwrap();

@@ -2,11 +2,10 @@
 //! their langs file, tried with `langs test`, then a pipeline — and the rule
 //! ids show up in rejected/, stats, the report and `inspect --rule`.
 
-mod common;
 
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 /// A copy of the shipped langs/ whose mt.yaml has the partner's two rules.
 fn partner_langs(dir: &Path) -> std::path::PathBuf {

@@ -2,11 +2,10 @@
 //! run started — langs files, PII rules, block lists, tokenizer, model —
 //! naming the file; `--restart` starts over with the new contents.
 
-mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 
 /// Copies a shipped file or folder into `dir`, returns the copy.
 fn copy(dir: &Path, rel: &str) -> PathBuf {

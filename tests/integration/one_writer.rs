@@ -3,11 +3,10 @@
 //! Slurm requeue while the first still runs) leave exactly one committed
 //! result, byte-identical to a single attempt.
 
-mod common;
 
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 fn pipeline(dir: &Path, out: &Path) -> std::path::PathBuf {
     let p = dir.join(format!("{}.yaml", out.file_name().unwrap().to_string_lossy()));

@@ -1,12 +1,11 @@
 //! End-to-end runs of real pipelines on the fixtures: outputs, rejected,
 //! stats, resume, determinism and kill -9 recovery.
 
-mod common;
 
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 #[test]
 fn quickstart_writes_outputs_rejected_and_stats_and_reruns_do_no_work() {

@@ -3,18 +3,17 @@
 //! Needs python3 with venv and PyPI (it installs datatrove): ignored with
 //! that reason, run by `.ci/run` (`--run-ignored all`).
 
-mod common;
 
 #[test]
 #[ignore = "needs python3 with venv and PyPI (installs datatrove); .ci/run sets it up"]
 fn compare_harness_smoke() {
     let work = tempfile::tempdir().unwrap();
     let o = std::process::Command::new("bash")
-        .arg(common::root().join("benches/compare/run.sh"))
+        .arg(crate::common::root().join("benches/compare/run.sh"))
         .arg("--smoke")
         .env("EUROCURATE_BIN", env!("CARGO_BIN_EXE_eurocurate"))
         .env("EUROCURATE_COMPARE_WORK", work.path())
-        .current_dir(common::root())
+        .current_dir(crate::common::root())
         .output()
         .unwrap();
     let out = String::from_utf8_lossy(&o.stdout);

@@ -1,9 +1,8 @@
 //! The langs/ files as partners edit them: every key checked, every value
 //! traceable to its layer, every stop list made of the language's letters.
 
-mod common;
 
-use common::*;
+use crate::common::*;
 
 /// A copy of the shipped langs/ with `edit` applied to one file.
 fn langs_with(dir: &std::path::Path, file: &str, edit: impl Fn(&str) -> String) -> std::path::PathBuf {

@@ -1,12 +1,11 @@
 //! Tokenization into Megatron shards: ids equal the tokenizer's, shards and
 //! manifest agree, sharding, merging, dtype, validation, resume.
 
-mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use eurocurate::io::megatron::{ShardReader, TokenDtype};
 
 fn pipeline(out: &Path, output: &str, extra_stage: &str, max_tokens: u64) -> String {

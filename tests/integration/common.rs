@@ -1,5 +1,5 @@
 //! Helpers shared by the integration tests.
-#![allow(dead_code)]
+
 
 use std::collections::BTreeMap;
 use std::io::Read;

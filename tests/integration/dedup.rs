@@ -1,13 +1,12 @@
 //! Dedup barriers end to end: phases planned from one YAML entry, same
 //! result for any number of tasks, resumable reduce phases.
 
-mod common;
 
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use eurocurate::exec::local;
 use eurocurate::pipeline::{plan, spec};
 

@@ -1,12 +1,11 @@
 //! Quality filters in pipelines: per-language thresholds from langs/,
 //! pipeline overrides, fallbacks counted, audit details in rejected/.
 
-mod common;
 
 use std::io::Write;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 const DE: &str = "Die Kommission hat am Montag einen Vorschlag vorgelegt, der die Regeln für den Binnenmarkt \
 vereinfachen soll. Nach Angaben der Behörde sollen kleine Unternehmen von weniger Berichtspflichten profitieren. \

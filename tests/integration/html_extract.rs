@@ -2,9 +2,8 @@
 //! charsets out of a WARC, every text-and-data-mining signal, non-HTML
 //! media, a truncated record, binary garbage, and hostile markup.
 
-mod common;
 
-use common::{fixture, phase_stats, read_records, run_yaml};
+use crate::common::{fixture, phase_stats, read_records, run_yaml};
 use serde_json::Value;
 
 fn norm(s: &str) -> String {
@@ -15,7 +14,7 @@ fn norm(s: &str) -> String {
 fn warc_to_text_on_real_pages() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let yaml = std::fs::read_to_string(common::root().join("pipelines/warc-to-text.yaml"))
+    let yaml = std::fs::read_to_string(crate::common::root().join("pipelines/warc-to-text.yaml"))
         .unwrap()
         .replace(
             "${CRAWL:-fixtures/web-pages.warc.gz}",

@@ -1,12 +1,11 @@
 //! Bad input gets a clear message and nothing good is lost: each kind of
 //! damage is made here from the real fixtures, so the test shows it.
 
-mod common;
 
 use std::io::{Read, Write};
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 /// The decompressed records of a fixture WARC, each starting at `WARC/1.0`.

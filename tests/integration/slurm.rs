@@ -4,13 +4,12 @@
 //! machine without Slurm reports them as skipped, never as passed; `.ci/run`
 //! starts Slurm and runs them (`--run-ignored all`).
 
-mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 fn require_slurm() {
     let ok = Command::new("sinfo")
