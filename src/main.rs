@@ -120,6 +120,10 @@ enum Command {
         /// Number of tasks the launcher runs for this phase; checked against the plan.
         #[arg(long)]
         tasks: Option<usize>,
+        /// Start over when the output holds a run of another configuration (a file it
+        /// reads changed): the first task to see it clears the earlier run, the others wait.
+        #[arg(long)]
+        restart: bool,
     },
     /// Submit a pipeline to Slurm: one job array per phase, chained by dependencies.
     Submit {
@@ -261,7 +265,8 @@ fn main() -> ExitCode {
             phase,
             task,
             tasks,
-        } => commands::task(&pipeline, phase, task, tasks),
+            restart,
+        } => commands::task(&pipeline, phase, task, tasks, restart),
         Command::Submit {
             pipeline,
             dry_run,

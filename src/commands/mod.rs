@@ -166,9 +166,9 @@ pub fn stats(outdir: &Path, json: bool) -> anyhow::Result<()> {
 }
 
 /// `eurocurate task`.
-pub fn task(pipeline: &Path, phase: usize, task: usize, tasks: Option<usize>) -> anyhow::Result<()> {
+pub fn task(pipeline: &Path, phase: usize, task: usize, tasks: Option<usize>, restart: bool) -> anyhow::Result<()> {
     let plan = load_plan(pipeline)?;
-    let stats = local::run_one(&plan, phase, task, tasks)?;
+    let stats = local::run_one(&plan, phase, task, tasks, restart)?;
     say(&format!(
         "phase {phase} task {task}: {} docs out, {} rejected, {:.1}s",
         stats.output.docs, stats.rejected.docs, stats.seconds

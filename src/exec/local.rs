@@ -135,7 +135,16 @@ pub fn run(plan: &Plan, opts: RunOptions) -> anyhow::Result<RunSummary> {
 
 /// Runs one task (for Slurm arrays and other launchers). Upstream phases must
 /// be complete; when this was the phase's last task, its stats are merged.
-pub fn run_one(plan: &Plan, phase_index: usize, task: usize, tasks: Option<usize>) -> anyhow::Result<TaskStats> {
+///
+/// With `restart`, an output holding a run of another configuration is
+/// cleared first ([`restart_once`]) instead of refused.
+pub fn run_one(
+    plan: &Plan,
+    phase_index: usize,
+    task: usize,
+    tasks: Option<usize>,
+    restart: bool,
+) -> anyhow::Result<TaskStats> {
     let phase = plan
         .phases
         .get(phase_index)
@@ -156,7 +165,12 @@ pub fn run_one(plan: &Plan, phase_index: usize, task: usize, tasks: Option<usize
         );
     }
     std::fs::create_dir_all(&plan.out)?;
-    markers::check_identity(&plan.out, &identity(plan))?;
+    if let Err(refused) = markers::check_identity(&plan.out, &identity(plan)) {
+        if !restart {
+            return Err(refused);
+        }
+        restart_once(plan)?;
+    }
     // The first task of a run started by another launcher records the plan.
     if !markers::plan_summary_path(&plan.out).is_file() {
         markers::write_plan_summary(plan)?;
@@ -184,4 +198,38 @@ pub fn run_one(plan: &Plan, phase_index: usize, task: usize, tasks: Option<usize
     }
     check_losses(plan.spec.input.on_error, phase, &stats)?;
     Ok(stats)
+}
+
+/// `task --restart` when the output holds a run of another configuration:
+/// a launcher starts many tasks at once, so exactly one of them (the one
+/// that creates the claim file for this configuration) clears the earlier
+/// run and records the new identity; the others wait until it has.
+fn restart_once(plan: &Plan) -> anyhow::Result<()> {
+    let id = identity(plan);
+    let key = xxhash_rust::xxh3::xxh3_64(serde_json::to_string(&id)?.as_bytes());
+    let claim = plan.out.join(format!("_restart-{key:016x}"));
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(&claim) {
+        Ok(_) => {
+            super::clear_previous_run(plan)?;
+            markers::check_identity(&plan.out, &id)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let started = std::time::Instant::now();
+            loop {
+                if markers::check_identity(&plan.out, &id).is_ok() {
+                    return Ok(());
+                }
+                if started.elapsed() > std::time::Duration::from_secs(600) {
+                    bail!(
+                        "another task claimed the restart of {} ({}) but has not cleared it in 10 minutes; \
+                         if it died, remove that file and start again",
+                        plan.out.display(),
+                        claim.display()
+                    );
+                }
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot create {}", claim.display())),
+    }
 }

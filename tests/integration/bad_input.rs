@@ -1,7 +1,6 @@
 //! Bad input gets a clear message and nothing good is lost: each kind of
 //! damage is made here from the real fixtures, so the test shows it.
 
-
 use std::io::{Read, Write};
 use std::path::Path;
 

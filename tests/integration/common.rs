@@ -1,6 +1,5 @@
 //! Helpers shared by the integration tests.
 
-
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};

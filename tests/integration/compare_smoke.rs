@@ -3,7 +3,6 @@
 //! Needs python3 with venv and PyPI (it installs datatrove): ignored with
 //! that reason, run by `.ci/run` (`--run-ignored all`).
 
-
 #[test]
 #[ignore = "needs python3 with venv and PyPI (installs datatrove); .ci/run sets it up"]
 fn compare_harness_smoke() {

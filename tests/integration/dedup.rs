@@ -1,7 +1,6 @@
 //! Dedup barriers end to end: phases planned from one YAML entry, same
 //! result for any number of tasks, resumable reduce phases.
 
-
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
@@ -129,10 +128,10 @@ fn interrupted_bucket_and_cluster_phases_resume_without_redoing_tasks() {
     // Phase 0 whole, 5 of 14 bucket tasks, then a crash: a cluster task that
     // died after writing part of its output leaves only a temp file behind.
     for t in 0..2 {
-        local::run_one(&plan, 0, t, None).unwrap();
+        local::run_one(&plan, 0, t, None, false).unwrap();
     }
     for t in [0, 3, 6, 9, 13] {
-        local::run_one(&plan, 1, t, None).unwrap();
+        local::run_one(&plan, 1, t, None, false).unwrap();
     }
     let work = out.join("_work/stage-01-minhash_dedup/remove");
     std::fs::create_dir_all(&work).unwrap();

@@ -2,7 +2,6 @@
 //! charsets out of a WARC, every text-and-data-mining signal, non-HTML
 //! media, a truncated record, binary garbage, and hostile markup.
 
-
 use crate::common::{fixture, phase_stats, read_records, run_yaml};
 use serde_json::Value;
 

@@ -1,7 +1,6 @@
 //! The langs/ files as partners edit them: every key checked, every value
 //! traceable to its layer, every stop list made of the language's letters.
 
-
 use crate::common::*;
 
 /// A copy of the shipped langs/ with `edit` applied to one file.

@@ -3,7 +3,6 @@
 //! Slurm requeue while the first still runs) leave exactly one committed
 //! result, byte-identical to a single attempt.
 
-
 use std::path::Path;
 
 use crate::common::*;

@@ -7,12 +7,11 @@
 //! the Python script tests/py/parquet_readers.py and is ignored unless its
 //! venv exists (`.ci/run` makes it).
 
-
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
 use crate::common::*;
+use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{BrotliLevel, Compression, GzipLevel, ZstdLevel};
 use parquet::file::metadata::{ParquetMetaDataReader, ParquetMetaDataWriter};

@@ -1,7 +1,6 @@
 //! Quality filters in pipelines: per-language thresholds from langs/,
 //! pipeline overrides, fallbacks counted, audit details in rejected/.
 
-
 use std::io::Write;
 use std::path::Path;
 

@@ -2,7 +2,6 @@
 //! rendered by headless Chromium (an ignored test with its reason; `.ci/run`
 //! installs Chromium and runs it).
 
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -2,7 +2,6 @@
 //! run started — langs files, PII rules, block lists, tokenizer, model —
 //! naming the file; `--restart` starts over with the new contents.
 
-
 use std::path::{Path, PathBuf};
 
 use crate::common::*;
@@ -50,6 +49,27 @@ fn refuses_after_change(dir: &Path, stages: &str, changed: &Path, edit: impl Fn(
     assert!(
         e.contains(&format!("{} changed", changed.display())) && e.contains("--restart"),
         "{e}"
+    );
+    // A launcher's single task refuses the same way, and `task --restart` clears and reruns.
+    let task = |extra: &[&str]| {
+        bin()
+            .args(["--quiet", "task"])
+            .arg(&p)
+            .args(["--phase", "0", "--task", "0"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    assert!(
+        !task(&[]).status.success(),
+        "a task after {} changed must refuse",
+        changed.display()
+    );
+    let o = task(&["--restart"]);
+    assert!(
+        o.status.success(),
+        "task --restart: {}",
+        String::from_utf8_lossy(&o.stderr)
     );
     let o = run(&["--restart"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

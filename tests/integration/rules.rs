@@ -2,7 +2,6 @@
 //! their langs file, tried with `langs test`, then a pipeline — and the rule
 //! ids show up in rejected/, stats, the report and `inspect --rule`.
 
-
 use std::path::Path;
 
 use crate::common::*;

@@ -1,7 +1,6 @@
 //! End-to-end runs of real pipelines on the fixtures: outputs, rejected,
 //! stats, resume, determinism and kill -9 recovery.
 
-
 use std::io::Write;
 use std::time::{Duration, Instant};
 

@@ -4,7 +4,6 @@
 //! machine without Slurm reports them as skipped, never as passed; `.ci/run`
 //! starts Slurm and runs them (`--run-ignored all`).
 
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};

@@ -1,7 +1,6 @@
 //! Tokenization into Megatron shards: ids equal the tokenizer's, shards and
 //! manifest agree, sharding, merging, dtype, validation, resume.
 
-
 use std::collections::BTreeMap;
 use std::path::Path;
 

@@ -378,7 +378,7 @@ fn scale(dir: &Path, gen: &TextGen, n: u64) -> anyhow::Result<()> {
         pool.install(|| {
             (0..phase.tasks)
                 .into_par_iter()
-                .try_for_each(|t| local::run_one(&plan, phase.index, t, Some(phase.tasks)).map(|_| ()))
+                .try_for_each(|t| local::run_one(&plan, phase.index, t, Some(phase.tasks), false).map(|_| ()))
         })?;
         let (wall, cpu) = (t0.elapsed().as_secs_f64(), cpu_seconds() - cpu0);
         total_wall += wall;
