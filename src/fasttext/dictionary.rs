@@ -44,15 +44,23 @@ pub fn hash(word: &[u8]) -> u32 {
 }
 
 /// Where the n-gram rows of a pruned model are: fastText keeps a hash map
-/// from bucket to row, looked up once per n-gram of every word. Here a
-/// bit per bucket, a running count per 64 buckets and the rows in bucket
-/// order answer the same question with two array reads and a popcount, in
-/// about a fifth of a byte per bucket plus four per kept n-gram.
+/// from bucket to row, looked up once per n-gram of every word (most of its
+/// language-ID time). Here each 64 buckets get a bit mask and the count of
+/// kept buckets before them, side by side in one 16-byte block, and the
+/// rows follow in bucket order: one block read, a popcount and one row read,
+/// about a quarter of a byte per bucket plus four per kept n-gram (0.7 MB
+/// for lid.176's 2M buckets, which fits the L2 cache).
 #[derive(Debug, Clone)]
 pub struct PrunedIndex {
-    bits: Vec<u64>,
-    ranks: Vec<u32>,
+    blocks: Vec<Block>,
     rows: Vec<i32>,
+}
+
+/// 64 buckets: which are kept, and how many were kept before them.
+#[derive(Debug, Clone, Copy)]
+struct Block {
+    bits: u64,
+    before: u32,
 }
 
 impl PrunedIndex {
@@ -75,20 +83,17 @@ impl PrunedIndex {
                 _ => kept.push(p),
             }
         }
-        let words = (bucket as usize).div_ceil(64);
-        let mut bits = vec![0u64; words];
+        let mut blocks = vec![Block { bits: 0, before: 0 }; (bucket as usize).div_ceil(64)];
         for &(b, _) in &kept {
-            bits[b as usize / 64] |= 1 << (b % 64);
+            blocks[b as usize / 64].bits |= 1 << (b % 64);
         }
-        let mut ranks = Vec::with_capacity(words);
         let mut seen = 0u32;
-        for w in &bits {
-            ranks.push(seen);
-            seen += w.count_ones();
+        for block in &mut blocks {
+            block.before = seen;
+            seen += block.bits.count_ones();
         }
         Ok(PrunedIndex {
-            bits,
-            ranks,
+            blocks,
             rows: kept.into_iter().map(|(_, r)| r).collect(),
         })
     }
@@ -96,13 +101,13 @@ impl PrunedIndex {
     /// The n-gram row of `bucket`, if the model kept it.
     #[inline]
     fn get(&self, bucket: u32) -> Option<i32> {
-        let (w, b) = ((bucket / 64) as usize, bucket % 64);
-        let word = self.bits[w];
-        if word & (1 << b) == 0 {
+        let block = self.blocks[(bucket / 64) as usize];
+        let bit = bucket % 64;
+        if block.bits & (1 << bit) == 0 {
             return None;
         }
-        let below = (word & ((1u64 << b) - 1)).count_ones();
-        Some(self.rows[(self.ranks[w] + below) as usize])
+        let below = (block.bits & ((1u64 << bit) - 1)).count_ones();
+        Some(self.rows[(block.before + below) as usize])
     }
 
     /// The largest row it maps to.
@@ -142,7 +147,33 @@ pub struct Dictionary {
     minn: i32,
     maxn: i32,
     bucket: i32,
+    /// `% bucket` for 32-bit n-gram hashes without a division.
+    bucket_mod: FastMod,
     word_ngrams: i32,
+}
+
+/// Lemire's "faster remainder by direct computation" (`fastmod_u32`):
+/// `a % d` for any 32-bit `a` and `d > 0` from two multiplications; exact.
+#[derive(Debug, Clone, Copy)]
+struct FastMod {
+    d: u32,
+    m: u64,
+}
+
+impl FastMod {
+    fn new(d: u32) -> FastMod {
+        let d = d.max(1);
+        FastMod {
+            d,
+            m: (u64::MAX / d as u64).wrapping_add(1),
+        }
+    }
+
+    #[inline]
+    fn rem(self, a: u32) -> u32 {
+        let low = self.m.wrapping_mul(a as u64);
+        ((low as u128 * self.d as u128) >> 64) as u32
+    }
 }
 
 /// Reusable buffers for turning a line into rows.
@@ -235,6 +266,7 @@ impl Dictionary {
             minn: args.minn,
             maxn: args.maxn,
             bucket: args.bucket,
+            bucket_mod: FastMod::new(args.bucket.max(1) as u32),
             word_ngrams: args.word_ngrams,
         };
         d.eos = d.find(EOS, d.eos_hash);
@@ -322,7 +354,6 @@ impl Dictionary {
         if self.maxn <= 0 || self.bucket <= 0 {
             return;
         }
-        let bucket = self.bucket as u32;
         let (minn, maxn) = (self.minn, self.maxn);
         for i in 0..w.len() {
             if w[i] & 0xC0 == 0x80 {
@@ -339,7 +370,7 @@ impl Dictionary {
                     j += 1;
                 }
                 if n >= minn && !(n == 1 && (i == 0 || j == w.len())) {
-                    self.push_bucket(rows, h % bucket);
+                    self.push_bucket(rows, self.bucket_mod.rem(h));
                 }
                 n += 1;
             }
@@ -441,4 +472,26 @@ fn probe(table: &[i32], words: &[Box<[u8]>], word: &[u8], h: u32) -> usize {
         id = (id + 1) % len;
     }
     id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FastMod;
+
+    #[test]
+    fn fast_remainder_equals_the_remainder() {
+        let mut x = 0x9E37_79B9u32;
+        for d in [1u32, 2, 3, 7, 2_000, 2_000_000, 10_000_019, u32::MAX - 1, u32::MAX] {
+            let f = FastMod::new(d);
+            for a in [0u32, 1, d - 1, d, d.wrapping_add(1), u32::MAX, u32::MAX - 1] {
+                assert_eq!(f.rem(a), a % d, "{a} % {d}");
+            }
+            for _ in 0..10_000 {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                assert_eq!(f.rem(x), x % d, "{x} % {d}");
+            }
+        }
+    }
 }

@@ -60,6 +60,18 @@ impl ProductQuantizer {
     /// `x += alpha * decode(code)` (`addcode`).
     #[inline]
     fn add_code(&self, x: &mut [f32], code: &[u8], alpha: f32) {
+        if self.lastdsub == self.dsub {
+            // Every sub-vector the same size: centroid (m, c) is at
+            // (m * 256 + c) * dsub, no special last one.
+            let d = self.dsub;
+            for (m, (&c, xs)) in code.iter().zip(x.chunks_exact_mut(d)).enumerate() {
+                let cent = &self.centroids[(m * KSUB + c as usize) * d..][..d];
+                for (xi, ci) in xs.iter_mut().zip(cent) {
+                    *xi += alpha * ci;
+                }
+            }
+            return;
+        }
         for (m, &c) in code.iter().enumerate() {
             let cent = self.centroid(m, c);
             let at = m * self.dsub;
@@ -163,22 +175,6 @@ impl Matrix {
         }
     }
 
-    /// `x += row i` (`addRowToVector`).
-    #[inline]
-    pub fn add_row(&self, x: &mut [f32], i: usize) {
-        match self {
-            Matrix::Dense { cols, data, .. } => {
-                for (xi, v) in x.iter_mut().zip(&data[i * cols..(i + 1) * cols]) {
-                    *xi += v;
-                }
-            }
-            Matrix::Quantized { codes, pq, norms, .. } => {
-                let n = pq.nsubq;
-                pq.add_code(x, &codes[i * n..(i + 1) * n], Self::norm(norms, i));
-            }
-        }
-    }
-
     /// `dot(row i, x)` (`dotRow`).
     #[inline]
     pub fn dot_row(&self, x: &[f32], i: usize) -> f32 {
@@ -200,8 +196,22 @@ impl Matrix {
     /// `x = mean of rows` (`averageRowsToVector`); `rows` is not empty.
     pub fn average_rows(&self, x: &mut [f32], rows: &[i32]) {
         x.fill(0.0);
-        for &r in rows {
-            self.add_row(x, r as usize);
+        match self {
+            Matrix::Dense { cols, data, .. } => {
+                for &r in rows {
+                    let row = &data[r as usize * cols..][..*cols];
+                    for (xi, v) in x.iter_mut().zip(row) {
+                        *xi += v;
+                    }
+                }
+            }
+            Matrix::Quantized { codes, pq, norms, .. } => {
+                let n = pq.nsubq;
+                for &r in rows {
+                    let r = r as usize;
+                    pq.add_code(x, &codes[r * n..][..n], Self::norm(norms, r));
+                }
+            }
         }
         let scale = (1.0 / rows.len() as f64) as f32;
         for v in x.iter_mut() {

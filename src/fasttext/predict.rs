@@ -11,6 +11,8 @@ use super::reader::{damaged, FormatError};
 
 const SIGMOID_TABLE_SIZE: usize = 512;
 const MAX_SIGMOID: f32 = 8.0;
+/// The deepest Huffman tree accepted (the search recurses once per level).
+const MAX_DEPTH: usize = 1000;
 
 /// fastText's `std_log`: `ln(x + 1e-5)` in double, stored as `f32`.
 #[inline]
@@ -169,6 +171,21 @@ fn huffman(counts: &[i64]) -> Result<Vec<Node>, FormatError> {
             right: mini[1] as i32,
         };
         count[i] = count[mini[0]].saturating_add(count[mini[1]]);
+    }
+    // Counts sorted as fastText writes them give depths under 100; a damaged
+    // file could give a chain as deep as the labels, too deep to search.
+    let mut depth = vec![0usize; n];
+    for i in (osz..n).rev() {
+        let node = tree[i];
+        for child in [node.left, node.right] {
+            depth[child as usize] = depth[i] + 1;
+        }
+    }
+    let deepest = depth.iter().copied().max().unwrap_or(0);
+    if deepest > MAX_DEPTH {
+        return Err(damaged(format!(
+            "the label counts give a tree {deepest} deep (at most {MAX_DEPTH} expected)"
+        )));
     }
     Ok(tree)
 }
