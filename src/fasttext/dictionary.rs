@@ -418,10 +418,7 @@ impl Dictionary {
         s.hashes.clear();
         let end = memchr::memchr(b'\n', text).unwrap_or(text.len());
         let mut rest = &text[..end];
-        loop {
-            let Some(start) = rest.iter().position(|&b| !SPACE[b as usize]) else {
-                break;
-            };
+        while let Some(start) = rest.iter().position(|&b| !SPACE[b as usize]) {
             let stop = rest[start..]
                 .iter()
                 .position(|&b| SPACE[b as usize])

@@ -149,7 +149,7 @@ impl Matrix {
             rows,
             cols,
             codes,
-            pq: pq,
+            pq,
             norms,
         })
     }
