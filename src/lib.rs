@@ -11,6 +11,7 @@ pub mod commands;
 pub mod digest;
 pub mod document;
 pub mod exec;
+pub mod fasttext;
 pub mod html;
 pub mod io;
 pub mod langs;

@@ -7,12 +7,12 @@ pub mod model;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use fasttext::FastText;
 use serde::{Deserialize, Deserializer};
 use serde_json::{json, Value};
 
 use super::{BuiltOnce, Stage, StageConfig, TaskContext, ValidateContext, Verdict};
 use crate::document::Document;
+use crate::fasttext::{Model, Scratch};
 use crate::langs::{Langs, EU24};
 use crate::meta_schema::{list_of, MetaField, MetaType};
 use crate::stages::contract::Describe;
@@ -211,6 +211,7 @@ impl StageConfig for LanguageIdConfig {
                 .unwrap_or_else(|| model::EMBEDDED_NAME.into()),
             cfg: self.clone(),
             line: String::new(),
+            scratch: Scratch::default(),
         }))
     }
 }
@@ -236,27 +237,27 @@ pub fn prepare(text: &str, max_chars: usize, out: &mut String) {
     out.push('\n');
 }
 
-/// Top-`k` predictions for `text` (already prepared).
-pub fn predict(model: &FastText, prepared: &str, k: usize) -> anyhow::Result<Vec<Prediction>> {
-    let preds = model
-        .predict(prepared, k.max(1) as i32, 0.0)
-        .map_err(|e| anyhow::anyhow!("fastText: {e}"))?;
-    Ok(preds
+/// Top-`k` predictions for `text` (already prepared); `scratch` holds the
+/// buffers reused between calls.
+pub fn predict(model: &Model, scratch: &mut Scratch, prepared: &str, k: usize) -> Vec<Prediction> {
+    model
+        .predict_with(scratch, prepared, k.max(1), 0.0)
         .into_iter()
-        .map(|p| Prediction {
-            label: labels::decode(&p.label),
-            score: p.prob.min(1.0),
+        .map(|(label, prob)| Prediction {
+            label: labels::decode(label),
+            score: prob.min(1.0),
         })
-        .collect())
+        .collect()
 }
 
 /// The per-task stage.
 pub struct LanguageId {
-    model: Arc<FastText>,
+    model: Arc<Model>,
     langs: Arc<Langs>,
     model_name: String,
     cfg: LanguageIdConfig,
     line: String,
+    scratch: Scratch,
 }
 
 impl Stage for LanguageId {
@@ -276,7 +277,7 @@ impl Stage for LanguageId {
         } else {
             self.cfg.keep_top_k.max(1)
         };
-        let mut preds = predict(&self.model, &self.line, k)?;
+        let mut preds = predict(&self.model, &mut self.scratch, &self.line, k);
         if self.cfg.closed_set {
             // The model's top label is outside the set: take the best kept
             // language instead, if it clears its own threshold.

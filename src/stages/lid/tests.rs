@@ -11,6 +11,7 @@ fn stage(yaml: &str) -> LanguageId {
         model_name: "test".into(),
         cfg,
         line: String::new(),
+        scratch: Scratch::default(),
     }
 }
 
@@ -21,29 +22,41 @@ fn run(st: &mut LanguageId, text: &str) -> (Verdict, Document) {
 }
 
 #[test]
-fn agrees_with_the_reference_fasttext_on_the_multilingual_sample() {
+fn equals_the_reference_fasttext_on_the_multilingual_sample() {
+    // Reference: the C++ fastText (PyPI fasttext-predict, scripts/lid_reference.py).
     let sample =
         crate::io::jsonl::read_documents(std::path::Path::new("fixtures/lid-reference.jsonl.zst"), usize::MAX).unwrap();
     let model = model::load(None).unwrap();
-    let (mut total, mut agree, mut worst) = (0usize, 0usize, 0f32);
-    let mut line = String::new();
+    let (mut total, mut worst) = (0usize, 0f32);
+    let mut failures = Vec::new();
+    let (mut line, mut scratch) = (String::new(), Scratch::default());
     for d in sample {
         let labels: Vec<String> = serde_json::from_value(d.meta["labels"].clone()).unwrap();
         let probs: Vec<f32> = serde_json::from_value(d.meta["probs"].clone()).unwrap();
         prepare(&d.text, usize::MAX, &mut line);
-        let ours = predict(&model, &line, 3).unwrap();
+        let ours = predict(&model, &mut scratch, &line, 3);
         total += 1;
-        let diff = (ours[0].score - probs[0]).abs();
+        let got: Vec<&str> = ours.iter().map(|p| p.label.raw.as_str()).collect();
+        let diff = ours
+            .iter()
+            .zip(&probs)
+            .map(|(p, q)| (p.score - q).abs())
+            .fold(0f32, f32::max);
         worst = worst.max(diff);
-        if ours[0].label.raw == labels[0] && diff <= 1e-4 {
-            agree += 1;
+        if got != labels || diff > 1e-4 {
+            failures.push(format!("{:?}: {got:?} vs {labels:?} {probs:?}", d.text));
         }
     }
-    eprintln!("reference agreement: {agree}/{total}, worst top-1 score difference {worst:e}");
+    eprintln!(
+        "reference: {total} texts, {} differ, worst score difference {worst:e}",
+        failures.len()
+    );
     assert!(total > 2500, "{total}");
     assert!(
-        agree as f64 >= 0.999 * total as f64,
-        "{agree}/{total} agree (worst score difference {worst})"
+        failures.is_empty(),
+        "{} of {total} differ: {:?}",
+        failures.len(),
+        &failures[..failures.len().min(5)]
     );
 }
 
@@ -154,42 +167,19 @@ fn missing_or_damaged_models_fail_validation_clearly() {
 
 #[test]
 fn glotlid_style_models_load_by_path_and_labels_map_to_iso_639_1() {
-    // A small supervised model with GlotLID/OpenLID labels, trained here.
+    // A small supervised model with GlotLID/OpenLID labels, trained by the
+    // official fastText (scripts/fasttext_fixtures.py).
     let dir = tempfile::tempdir().unwrap();
-    let train = dir.path().join("train.txt");
-    let mut lines = String::new();
-    for _ in 0..200 {
-        lines.push_str("__label__mlt_Latn il-bnedmin kollha jitwieldu ħielsa u ugwali fid-dinjità u d-drittijiet\n");
-        lines.push_str("__label__deu_Latn alle menschen sind frei und gleich an würde und rechten geboren\n");
-        lines
-            .push_str("__label__ekk_Latn kõik inimesed sünnivad vabadena ja võrdsetena oma väärikuselt ja õigustelt\n");
-    }
-    std::fs::write(&train, lines).unwrap();
-    let mut args = fasttext::Args::new();
-    args.set_input(train.to_str().unwrap()).unwrap();
-    args.set_model(fasttext::ModelName::SUP);
-    args.set_loss(fasttext::LossName::SOFTMAX);
-    args.set_dim(16);
-    args.set_epoch(25);
-    args.set_minn(2);
-    args.set_maxn(4);
-    args.set_bucket(20_000);
-    args.set_thread(1);
-    let mut ft = FastText::new();
-    ft.train(&args).unwrap();
-    let bin = dir.path().join("glot-mini.bin");
-    ft.save_model(bin.to_str().unwrap()).unwrap();
     let ctx = ValidateContext {
         pipeline_file: std::path::Path::new("p.yaml"),
     };
     // No langs/ files here: min_score applies to every language.
     let cfg: LanguageIdConfig = serde_saphyr::from_str(&format!(
-        "model: {}\nmin_score: 0.1\nlangs_dir: {}",
-        bin.display(),
+        "model: fixtures/fasttext/softmax.bin\nmin_score: 0.1\nlangs_dir: {}",
         dir.path().display()
     ))
     .unwrap();
-    cfg.validate(&ctx).expect("a dense .bin passes the structure check");
+    cfg.validate(&ctx).expect("a dense .bin loads");
     let mut st = cfg
         .build(&TaskContext {
             work_dir: dir.path().into(),
@@ -198,7 +188,9 @@ fn glotlid_style_models_load_by_path_and_labels_map_to_iso_639_1() {
             tasks: 1,
         })
         .unwrap();
-    let mut doc = Document::new("d", "kõik inimesed sünnivad vabadena");
+    // The official fastText gives this line __label__ekk_Latn at 0.9996
+    // (fixtures/fasttext/reference.jsonl.zst).
+    let mut doc = Document::new("d", "Igal inimesel on õigus kodakondusele.");
     assert_eq!(st.process(&mut doc, &mut Counters::default()).unwrap(), Verdict::Keep);
     assert_eq!(doc.lang.as_deref(), Some("et"));
     assert_eq!(doc.meta["lid_label"], "__label__ekk_Latn");
