@@ -8,6 +8,7 @@
 //! [`stats`] records what every stage kept and removed.
 
 pub mod bench;
+pub mod bpe;
 pub mod commands;
 pub mod document;
 pub mod exec;
