@@ -9,6 +9,7 @@
 
 mod added;
 mod cache;
+mod engine;
 mod merges;
 mod pattern;
 mod spec;
@@ -22,6 +23,7 @@ use merges::{Model, Work};
 use pattern::Splitter;
 use spec::{Prefix, Spec};
 
+pub use engine::{parse_tokenizer, Engine, WORD_CACHE};
 pub use pattern::{CL100K, GPT2};
 
 /// A tokenizer.json the fast path encodes exactly.
