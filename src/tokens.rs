@@ -147,7 +147,7 @@ pub fn train(o: &TrainOptions) -> anyhow::Result<Vec<Fertility>> {
     tokenizer
         .save(&o.out, false)
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", o.out.display()))?;
-    let engine = crate::bpe::Engine::load(&o.out)?;
+    let engine = crate::bpe::Engine::load(&o.out, true)?;
     let mut scratch = crate::bpe::Scratch::new(crate::bpe::WORD_CACHE);
     let mut ids = Vec::new();
     by_lang

@@ -81,11 +81,17 @@ fn adversarial() -> Vec<String> {
 fn random(n: usize, seed: u64) -> Vec<String> {
     let mut rng = eurocurate::rng::Rng::new(seed);
     let pools: [&[char]; 6] = [
-        &[' ', ' ', ' ', '\t', '\n', '\r', '\u{a0}', '\u{3000}', '\u{2028}', '\u{85}', '\u{b}'],
-        &['\'', '’', 's', 'S', 't', 'r', 'e', 'v', 'm', 'l', 'L', 'd', 'ſ', 'R', 'E'],
+        &[
+            ' ', ' ', ' ', '\t', '\n', '\r', '\u{a0}', '\u{3000}', '\u{2028}', '\u{85}', '\u{b}',
+        ],
+        &[
+            '\'', '’', 's', 'S', 't', 'r', 'e', 'v', 'm', 'l', 'L', 'd', 'ſ', 'R', 'E',
+        ],
         &['0', '7', '٣', '½', 'Ⅻ', '²', '𝟙'],
         &['a', 'z', 'é', 'ß', 'Ω', 'ж', 'ع', '中', 'ə', 'ł', 'İ', 'ı'],
-        &['.', ',', '!', '-', '<', '>', '/', '(', '€', '😀', '\u{301}', '\u{200d}', '\u{fe0f}', '\u{0}'],
+        &[
+            '.', ',', '!', '-', '<', '>', '/', '(', '€', '😀', '\u{301}', '\u{200d}', '\u{fe0f}', '\u{0}',
+        ],
         &['<', 's', '>', '/', '|'],
     ];
     (0..n)
@@ -112,8 +118,18 @@ fn random(n: usize, seed: u64) -> Vec<String> {
 
 fn all_texts() -> Vec<(String, String)> {
     let mut t = udhr();
-    t.extend(adversarial().into_iter().enumerate().map(|(i, s)| (format!("adversarial-{i}"), s)));
-    t.extend(random(3000, 20).into_iter().enumerate().map(|(i, s)| (format!("random-{i}"), s)));
+    t.extend(
+        adversarial()
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| (format!("adversarial-{i}"), s)),
+    );
+    t.extend(
+        random(3000, 20)
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| (format!("random-{i}"), s)),
+    );
     t
 }
 
@@ -146,7 +162,11 @@ fn check(name: &str, json: &[u8], texts: &[(String, String)]) {
             }
         }
     }
-    assert!(bad.is_empty(), "{name}: differing texts per group {bad:?}\n{}", first.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "{name}: differing texts per group {bad:?}\n{}",
+        first.join("\n")
+    );
 }
 
 fn fixture_json() -> Value {
@@ -182,10 +202,22 @@ fn variants_of_the_fixture_pipeline_give_the_librarys_ids() {
         "special_tokens": {"<s>": {"id": "<s>", "ids": [0], "tokens": ["<s>"]},
                            "</s>": {"id": "</s>", "ids": [1], "tokens": ["</s>"]}}});
     let variants: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
-        ("prefix space", Box::new(|j| j["pre_tokenizer"] = byte_level(true, true))),
-        ("split gpt2", Box::new(|j| j["pre_tokenizer"] = split_then_byte_level(GPT2, false))),
-        ("split gpt2, prefix per word", Box::new(|j| j["pre_tokenizer"] = split_then_byte_level(GPT2, true))),
-        ("split cl100k", Box::new(|j| j["pre_tokenizer"] = split_then_byte_level(CL100K, false))),
+        (
+            "prefix space",
+            Box::new(|j| j["pre_tokenizer"] = byte_level(true, true)),
+        ),
+        (
+            "split gpt2",
+            Box::new(|j| j["pre_tokenizer"] = split_then_byte_level(GPT2, false)),
+        ),
+        (
+            "split gpt2, prefix per word",
+            Box::new(|j| j["pre_tokenizer"] = split_then_byte_level(GPT2, true)),
+        ),
+        (
+            "split cl100k",
+            Box::new(|j| j["pre_tokenizer"] = split_then_byte_level(CL100K, false)),
+        ),
         ("ignore_merges", Box::new(|j| j["model"]["ignore_merges"] = json!(true))),
         ("template", {
             let t = template.clone();
@@ -206,7 +238,10 @@ fn variants_of_the_fixture_pipeline_give_the_librarys_ids() {
                     .into_iter()
                     .enumerate()
                 {
-                    j["added_tokens"].as_array_mut().unwrap().push(json!({"id": n + i, "content": content,
+                    j["added_tokens"]
+                        .as_array_mut()
+                        .unwrap()
+                        .push(json!({"id": n + i, "content": content,
                         "single_word": false, "lstrip": false, "rstrip": false,
                         "normalized": normalized, "special": false}));
                 }
@@ -223,20 +258,41 @@ fn variants_of_the_fixture_pipeline_give_the_librarys_ids() {
 #[test]
 fn pipelines_outside_the_fast_path_are_refused_with_the_reason() {
     let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
-        ("normalizer", Box::new(|j| j["normalizer"] = json!({"type": "Lowercase"}))),
-        ("pattern", Box::new(|j| j["pre_tokenizer"] = split_then_byte_level(r"\p{L}+|\s+", false))),
-        ("pre-tokenizer", Box::new(|j| j["pre_tokenizer"] = json!({"type": "Whitespace"}))),
+        (
+            "normalizer",
+            Box::new(|j| j["normalizer"] = json!({"type": "Lowercase"})),
+        ),
+        (
+            "pattern",
+            Box::new(|j| j["pre_tokenizer"] = split_then_byte_level(r"\p{L}+|\s+", false)),
+        ),
+        (
+            "pre-tokenizer",
+            Box::new(|j| j["pre_tokenizer"] = json!({"type": "Whitespace"})),
+        ),
         ("lstrip", Box::new(|j| j["added_tokens"][0]["lstrip"] = json!(true))),
         ("dropout", Box::new(|j| j["model"]["dropout"] = json!(0.1))),
-        ("truncation", Box::new(|j| j["truncation"] = json!({"max_length": 8, "stride": 0,
-            "strategy": "LongestFirst", "direction": "Right"}))),
-        ("post-processor", Box::new(|j| j["post_processor"] = json!({"type": "BertProcessing",
-            "sep": ["</s>", 1], "cls": ["<s>", 0]}))),
+        (
+            "truncation",
+            Box::new(|j| {
+                j["truncation"] = json!({"max_length": 8, "stride": 0,
+            "strategy": "LongestFirst", "direction": "Right"})
+            }),
+        ),
+        (
+            "post-processor",
+            Box::new(|j| {
+                j["post_processor"] = json!({"type": "BertProcessing",
+            "sep": ["</s>", 1], "cls": ["<s>", 0]})
+            }),
+        ),
     ];
     for (what, change) in cases {
         let mut j = fixture_json();
         change(&mut j);
-        let err = FastBpe::from_json(&bytes(&j)).err().unwrap_or_else(|| panic!("{what}: accepted"));
+        let err = FastBpe::from_json(&bytes(&j))
+            .err()
+            .unwrap_or_else(|| panic!("{what}: accepted"));
         assert!(err.contains(what), "{what}: {err}");
         // The library still takes it: that is the fallback.
         Tokenizer::from_bytes(bytes(&j)).unwrap();

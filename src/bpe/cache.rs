@@ -48,7 +48,6 @@ impl WordCache {
     pub fn len(&self) -> usize {
         self.map.len()
     }
-
 }
 
 #[cfg(test)]

@@ -27,18 +27,26 @@ pub fn parse_tokenizer(path: &Path, bytes: &[u8]) -> anyhow::Result<Tokenizer> {
 }
 
 impl Engine {
-    /// The fast path when it implements `path`'s pipeline exactly, else the
-    /// library (and a note on stderr saying why, since it is slower).
-    pub fn load(path: &Path) -> anyhow::Result<Engine> {
+    /// The fast path when it implements `path`'s pipeline exactly (and
+    /// `fast` allows it), else the library (with a note on stderr saying
+    /// why, since it is slower).
+    pub fn load(path: &Path, fast: bool) -> anyhow::Result<Engine> {
         let bytes = std::fs::read(path).with_context(|| format!("cannot read tokenizer {}", path.display()))?;
-        Ok(match FastBpe::from_json(&bytes) {
-            Ok(fast) => Engine::Fast(fast),
+        let chosen = if fast {
+            FastBpe::from_json(&bytes)
+        } else {
+            Err("`fast_path: false`".to_string())
+        };
+        Ok(match chosen {
+            Ok(f) => Engine::Fast(f),
             Err(why) => {
                 let mut tokenizer = parse_tokenizer(path, &bytes)?;
-                eprintln!(
+                if fast {
+                    eprintln!(
                     "note: {} goes through the tokenizers crate, not the faster byte-level BPE path, as it has {why}",
                     path.display()
-                );
+                    );
+                }
                 // BPE remembers how it split a word, but only its first
                 // 10,000 words: too few for 24 languages. A larger, still
                 // bounded cache (per worker thread) skips most merges.
@@ -51,7 +59,13 @@ impl Engine {
     }
 
     /// Appends the ids of `text` to `out`.
-    pub fn encode(&self, text: &str, add_special: bool, scratch: &mut Scratch, out: &mut Vec<u32>) -> anyhow::Result<()> {
+    pub fn encode(
+        &self,
+        text: &str,
+        add_special: bool,
+        scratch: &mut Scratch,
+        out: &mut Vec<u32>,
+    ) -> anyhow::Result<()> {
         match self {
             Engine::Fast(f) => f.encode(text, add_special, scratch, out),
             Engine::Library(t, _) => out.extend_from_slice(

@@ -138,7 +138,11 @@ impl Model {
             let next_pos = cur.next as usize;
             let right = syms[next_pos];
             // A stale entry: the pair at `pos` is no longer the one queued.
-            if self.merges.get(&key(cur.id, right.id)).is_none_or(|&(_, m)| m != new_id) {
+            if self
+                .merges
+                .get(&key(cur.id, right.id))
+                .is_none_or(|&(_, m)| m != new_id)
+            {
                 continue;
             }
             syms[pos].id = new_id;

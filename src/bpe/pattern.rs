@@ -10,8 +10,7 @@ use super::unicode::{ranges, Classes, Cls};
 /// `'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+`
 pub const GPT2: &str = r"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
 /// The cl100k_base pattern, which Llama 3 uses too.
-pub const CL100K: &str =
-    r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
+pub const CL100K: &str = r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
 
 /// Which pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,7 +202,10 @@ impl Splitter {
         };
         if let Some(from) = other {
             let j = self.run(s, from, Cls::Other);
-            return j + s.as_bytes()[j..].iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
+            return j + s.as_bytes()[j..]
+                .iter()
+                .take_while(|&&b| b == b'\r' || b == b'\n')
+                .count();
         }
         // White space. `\s*[\r\n]+`: the greedy `\s*` backs off to the last
         // CR or LF of the run, which `[\r\n]+` then takes.

@@ -108,11 +108,17 @@ fn flag(v: &Value, name: &str) -> Result<bool, String> {
 
 /// The pattern and prefix of a supported pre-tokenizer.
 fn pre_tokenizer(v: &Value) -> Result<(Kind, Prefix), String> {
-    let prefix = |b: &Value, p: Prefix| -> Result<Prefix, String> { Ok(if flag(b, "add_prefix_space")? { p } else { Prefix::None }) };
+    let prefix = |b: &Value, p: Prefix| -> Result<Prefix, String> {
+        Ok(if flag(b, "add_prefix_space")? { p } else { Prefix::None })
+    };
     match ty(v) {
         "ByteLevel" if flag(v, "use_regex")? => Ok((Kind::Gpt2, prefix(v, Prefix::Piece)?)),
         "Sequence" => {
-            let steps = v.get("pretokenizers").and_then(Value::as_array).cloned().unwrap_or_default();
+            let steps = v
+                .get("pretokenizers")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
             let [split, bl] = &steps[..] else {
                 return Err(format!("a pre-tokenizer Sequence of {} steps", steps.len()));
             };
@@ -166,7 +172,10 @@ fn post_processor(v: &Value) -> Result<(Vec<u32>, Vec<u32>), String> {
                     seq += 1;
                 } else if let Some(name) = piece.pointer("/SpecialToken/id").and_then(Value::as_str) {
                     let ids = v
-                        .pointer(&format!("/special_tokens/{}/ids", name.replace('~', "~0").replace('/', "~1")))
+                        .pointer(&format!(
+                            "/special_tokens/{}/ids",
+                            name.replace('~', "~0").replace('/', "~1")
+                        ))
                         .and_then(Value::as_array)
                         .ok_or_else(|| format!("template token {name} without ids"))?;
                     let ids: Option<Vec<u32>> = ids.iter().map(|i| i.as_u64().map(|i| i as u32)).collect();
@@ -220,7 +229,10 @@ impl Spec {
         let mut next_id = m.vocab.len() as u32;
         for t in j.added_tokens {
             if t.single_word || t.lstrip || t.rstrip {
-                return Err(format!("added token {:?} with single_word, lstrip or rstrip", t.content));
+                return Err(format!(
+                    "added token {:?} with single_word, lstrip or rstrip",
+                    t.content
+                ));
             }
             if t.content.is_empty() || !seen.insert(t.content.clone()) {
                 return Err(format!("added token {:?} empty or repeated", t.content));

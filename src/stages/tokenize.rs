@@ -37,6 +37,10 @@ pub struct TokenizeConfig {
     /// Let the tokenizer's own post-processor add its special tokens.
     #[serde(default)]
     pub add_special_tokens: bool,
+    /// Use the fast byte-level BPE path when the tokenizer.json is one it
+    /// implements (same ids); `false` forces the `tokenizers` crate.
+    #[serde(default = "yes")]
+    pub fast_path: bool,
     /// Drop documents that give no tokens (empty text).
     #[serde(default = "yes")]
     pub drop_empty: bool,
@@ -88,6 +92,12 @@ impl Describe for TokenizeConfig {
                 doc: "apply the tokenizer's own post-processor",
             },
             ParamDoc {
+                name: "fast_path",
+                ty: "bool",
+                default: "true",
+                doc: "byte-level BPE through eurocurate's own encoder (same ids); false: the tokenizers crate",
+            },
+            ParamDoc {
                 name: "drop_empty",
                 ty: "bool",
                 default: "true",
@@ -103,19 +113,18 @@ pub fn load_tokenizer(path: &std::path::Path) -> anyhow::Result<Tokenizer> {
     parse_tokenizer(path, &bytes)
 }
 
-
 impl TokenizeConfig {
     /// The tokenizer, loaded once per process.
     pub fn loaded(&self) -> anyhow::Result<Arc<Loaded>> {
         self.loaded.get_or_build(|| {
             let path = &self.tokenizer;
-            let engine = Engine::load(path)?;
+            let engine = Engine::load(path, self.fast_path)?;
             let id = |t: &Option<String>, what: &str| -> anyhow::Result<Option<u32>> {
                 t.as_ref()
                     .map(|t| {
-                        engine.token_to_id(t).with_context(|| {
-                            format!("tokenize: `{what}: {t}` is not a token of {}", path.display())
-                        })
+                        engine
+                            .token_to_id(t)
+                            .with_context(|| format!("tokenize: `{what}: {t}` is not a token of {}", path.display()))
                     })
                     .transpose()
             };
