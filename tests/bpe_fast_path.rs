@@ -169,6 +169,9 @@ fn check(name: &str, json: &[u8], texts: &[(String, String)]) {
     );
 }
 
+/// An edit of the fixture's tokenizer.json.
+type Change = Box<dyn Fn(&mut Value)>;
+
 fn fixture_json() -> Value {
     serde_json::from_slice(&std::fs::read(fixture("tokenizer.json")).unwrap()).unwrap()
 }
@@ -201,7 +204,7 @@ fn variants_of_the_fixture_pipeline_give_the_librarys_ids() {
         "pair": [{"Sequence": {"id": "A", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 1}}],
         "special_tokens": {"<s>": {"id": "<s>", "ids": [0], "tokens": ["<s>"]},
                            "</s>": {"id": "</s>", "ids": [1], "tokens": ["</s>"]}}});
-    let variants: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    let variants: Vec<(&str, Change)> = vec![
         (
             "prefix space",
             Box::new(|j| j["pre_tokenizer"] = byte_level(true, true)),
@@ -257,7 +260,7 @@ fn variants_of_the_fixture_pipeline_give_the_librarys_ids() {
 
 #[test]
 fn pipelines_outside_the_fast_path_are_refused_with_the_reason() {
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    let cases: Vec<(&str, Change)> = vec![
         (
             "normalizer",
             Box::new(|j| j["normalizer"] = json!({"type": "Lowercase"})),

@@ -31,7 +31,11 @@ fn run_child(pipeline: &Path) -> anyhow::Result<Measured> {
     let pid = child.id() as libc::pid_t;
     // SAFETY: `pid` is our child, not yet waited for; the pointers are live.
     let r = unsafe { libc::wait4(pid, &mut status, 0, &mut ru) };
-    anyhow::ensure!(r == pid, "waiting for the benchmark run: {}", std::io::Error::last_os_error());
+    anyhow::ensure!(
+        r == pid,
+        "waiting for the benchmark run: {}",
+        std::io::Error::last_os_error()
+    );
     anyhow::ensure!(
         libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
         "the benchmark run of {} failed (status {status})",
@@ -83,7 +87,10 @@ pub fn run(input: &Path, tokenizer: &Path, eos: &str, dir: &Path) -> anyhow::Res
         shards[0] == shards[1],
         "the fast path's shards differ from the tokenizers crate's: report this with the tokenizer.json"
     );
-    println!("  same shards from both engines; fast path / tokenizers crate: {:.2}x", per_core[0] / per_core[1]);
+    println!(
+        "  same shards from both engines; fast path / tokenizers crate: {:.2}x",
+        per_core[0] / per_core[1]
+    );
     println!("RESULT eurocurate_tokens_per_core={:.3}", per_core[0]);
     println!("RESULT eurocurate_crate_tokens_per_core={:.3}", per_core[1]);
     Ok(())

@@ -11,7 +11,7 @@ use super::{FastBpe, Scratch};
 
 /// Which code encodes.
 pub enum Engine {
-    Fast(FastBpe),
+    Fast(Box<FastBpe>),
     /// The `tokenizers` crate, and why the fast path does not apply.
     Library(Box<Tokenizer>, String),
 }
@@ -38,7 +38,7 @@ impl Engine {
             Err("`fast_path: false`".to_string())
         };
         Ok(match chosen {
-            Ok(f) => Engine::Fast(f),
+            Ok(f) => Engine::Fast(Box::new(f)),
             Err(why) => {
                 let mut tokenizer = parse_tokenizer(path, &bytes)?;
                 if fast {

@@ -49,9 +49,7 @@ impl Classes {
         let mut all = vec![Cls::Other; 0x11_0000];
         for (pattern, cls) in [(r"\p{L}", Cls::Letter), (r"\p{N}", Cls::Number), (r"\s", Cls::Space)] {
             for (a, b) in ranges(pattern) {
-                for c in a as usize..=b as usize {
-                    all[c] = cls;
-                }
+                all[a as usize..=b as usize].fill(cls);
             }
         }
         let mut ascii = [Cls::Other; 128];
