@@ -74,8 +74,6 @@ struct ModelJson {
     #[serde(default)]
     dropout: Option<f32>,
     #[serde(default)]
-    unk_token: Option<String>,
-    #[serde(default)]
     continuing_subword_prefix: Option<String>,
     #[serde(default)]
     end_of_word_suffix: Option<String>,
@@ -216,9 +214,8 @@ impl Spec {
         {
             return Err("a subword prefix or suffix".into());
         }
-        // Every byte has a token (checked by the model), so `unk_token` is
-        // never used; it must still be a token for the library to load.
-        let _ = m.unk_token;
+        // `unk_token` and `fuse_unk` never apply: every byte has a token
+        // (the model checks), so no character is unknown.
         let (pattern, prefix) = pre_tokenizer(&j.pre_tokenizer)?;
         let template = post_processor(&j.post_processor)?;
         let mut seen = rustc_hash::FxHashSet::default();
