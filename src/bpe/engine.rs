@@ -43,7 +43,7 @@ impl Engine {
                 let mut tokenizer = parse_tokenizer(path, &bytes)?;
                 if fast {
                     eprintln!(
-                    "note: {} goes through the tokenizers crate, not the faster byte-level BPE path, as it has {why}",
+                    "note: {} goes through the tokenizers crate, not the faster byte-level BPE path, which does not implement {why}",
                     path.display()
                     );
                 }

@@ -72,13 +72,13 @@ impl Model {
         for (b, c) in chars.iter().enumerate() {
             byte_ids[b] = *vocab
                 .get(&*c.encode_utf8(&mut buf))
-                .ok_or_else(|| format!("the vocabulary lacks byte {b:#04x} ({c:?})"))?;
+                .ok_or_else(|| format!("a vocabulary without byte {b:#04x} ({c:?})"))?;
         }
         let mut map = FxHashMap::default();
         map.reserve(merges.len());
         let mut joined = String::new();
         for (rank, (a, b)) in merges.iter().enumerate() {
-            let missing = |t: &str| format!("merge `{a} {b}`: `{t}` is not in the vocabulary");
+            let missing = |t: &str| format!("a merge (`{a} {b}`) with `{t}` outside the vocabulary");
             let ia = *vocab.get(a).ok_or_else(|| missing(a))?;
             let ib = *vocab.get(b).ok_or_else(|| missing(b))?;
             joined.clear();

@@ -56,8 +56,9 @@ impl Scratch {
 }
 
 impl FastBpe {
-    /// The fast path for this tokenizer.json, or why it has none (a reason
-    /// to show the user, e.g. "the normalizer {...}").
+    /// The fast path for this tokenizer.json, or what in it the fast path
+    /// does not implement (a noun phrase for the user, e.g. "the normalizer
+    /// {...}").
     pub fn from_json(bytes: &[u8]) -> Result<FastBpe, String> {
         let s = Spec::parse(bytes)?;
         let model = Model::new(&s.vocab, &s.merges, s.ignore_merges)?;

@@ -124,7 +124,8 @@ fn pre_tokenizer(v: &Value) -> Result<(Kind, Prefix), String> {
                 return Err("a pre-tokenizer Sequence other than Split then ByteLevel (no regex)".into());
             }
             let re = split.pointer("/pattern/Regex").and_then(Value::as_str).unwrap_or("");
-            let kind = Kind::of_regex(re).ok_or_else(|| format!("the split pattern {:?}", split.get("pattern")))?;
+            let kind = Kind::of_regex(re)
+                .ok_or_else(|| format!("the split pattern {}", split.get("pattern").unwrap_or(&Value::Null)))?;
             // Both patterns match every character, so keeping the matches
             // (Isolated) and removing the gaps between them (inverted
             // Removed) give the same words.
@@ -195,7 +196,7 @@ fn post_processor(v: &Value) -> Result<(Vec<u32>, Vec<u32>), String> {
 impl Spec {
     /// `Err`: the part of the pipeline the fast path does not implement.
     pub fn parse(bytes: &[u8]) -> Result<Spec, String> {
-        let j: Json = serde_json::from_slice(bytes).map_err(|e| format!("reading it: {e}"))?;
+        let j: Json = serde_json::from_slice(bytes).map_err(|e| format!("a file it cannot parse ({e})"))?;
         if !j.truncation.is_null() || !j.padding.is_null() {
             return Err("truncation or padding".into());
         }
