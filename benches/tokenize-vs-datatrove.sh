@@ -21,9 +21,12 @@ mkdir -p $B
 python3 benches/tokenize_datatrove.py corpus target/lid-heldout $B/tok-corpus.jsonl "$MB"
 ./target/release/eurocurate tokenizer train $B/tok-corpus.jsonl --out $B/tok32k.json --vocab-size 32000 | head -1
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-OURS=$(./target/release/eurocurate-bench tokenize $B/tok-corpus.jsonl --tokenizer $B/tok32k.json --eos "</s>" \
-  | tee /dev/stderr | sed -n 's/^RESULT eurocurate_tokens_per_core=//p')
+# Both eurocurate engines: the fast byte-level BPE path and the tokenizers crate.
+EC=$(./target/release/eurocurate-bench tokenize $B/tok-corpus.jsonl --tokenizer $B/tok32k.json --eos "</s>" \
+  | tee /dev/stderr)
+OURS=$(echo "$EC" | sed -n 's/^RESULT eurocurate_tokens_per_core=//p')
+CRATE=$(echo "$EC" | sed -n 's/^RESULT eurocurate_crate_tokens_per_core=//p')
 THEIRS=$("$VENV/bin/python" benches/tokenize_datatrove.py run $B/tok-corpus.jsonl $B/tok32k.json "</s>" $B/tok-datatrove 2>/dev/null \
   | tee /dev/stderr | sed -n 's/^RESULT datatrove_tokens_per_core=//p')
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-python3 -c "print(f'eurocurate / datatrove per core: {float($OURS) / float($THEIRS):.2f}x')"
+python3 -c "print(f'eurocurate / datatrove per core: {float($OURS) / float($THEIRS):.2f}x (tokenizers crate path: {float($CRATE) / float($THEIRS):.2f}x)')"

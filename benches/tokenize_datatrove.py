@@ -40,6 +40,14 @@ def cpu():
     return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
 
 
+def peak_rss_mb():
+    """Largest peak RSS of this process and its waited-for children (the
+    forked worker), in MB (ru_maxrss is in KiB on Linux)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, kids) * 1024 / 1e6
+
+
 def run(corpus_path, tok, eos, work):
     from datatrove.executor import LocalPipelineExecutor
     from datatrove.pipeline.readers import JsonlReader
@@ -70,7 +78,7 @@ def run(corpus_path, tok, eos, work):
         tokens = sum(os.path.getsize(f) for f in glob.glob(os.path.join(work, "out", "*.ds"))) // 2
     print(
         f"  datatrove   DocumentTokenizer, 1 worker: {wall:.2f}s wall, {c:.2f}s cpu: {tokens / c:,.0f} tokens/s per core, "
-        f"{size / 1e6 / c:.2f} MB/s per core; {tokens} tokens"
+        f"{size / 1e6 / c:.2f} MB/s per core; {tokens} tokens; peak RSS {peak_rss_mb():.0f} MB"
     )
     print(f"RESULT datatrove_tokens_per_core={tokens / c:.3f}")
 

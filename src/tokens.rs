@@ -147,7 +147,9 @@ pub fn train(o: &TrainOptions) -> anyhow::Result<Vec<Fertility>> {
     tokenizer
         .save(&o.out, false)
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", o.out.display()))?;
-    let tokenizer = crate::stages::tokenize::load_tokenizer(&o.out)?;
+    let engine = crate::bpe::Engine::load(&o.out, true)?;
+    let mut scratch = crate::bpe::Scratch::new(crate::bpe::WORD_CACHE);
+    let mut ids = Vec::new();
     by_lang
         .iter()
         .map(|(lang, docs)| {
@@ -160,10 +162,11 @@ pub fn train(o: &TrainOptions) -> anyhow::Result<Vec<Fertility>> {
             };
             for d in docs {
                 f.words += d.text.split_whitespace().count() as u64;
-                let enc = tokenizer
-                    .encode_fast(d.text.as_str(), false)
-                    .map_err(|e| anyhow::anyhow!("encoding {}: {e}", d.id))?;
-                f.tokens += enc.get_ids().len() as u64;
+                ids.clear();
+                engine
+                    .encode(&d.text, false, &mut scratch, &mut ids)
+                    .with_context(|| format!("encoding {}", d.id))?;
+                f.tokens += ids.len() as u64;
             }
             Ok(f)
         })

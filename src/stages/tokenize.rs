@@ -1,8 +1,12 @@
 //! `tokenize`: turns text into token ids with a Hugging Face
-//! `tokenizer.json` (the `tokenizers` crate, the same Rust code the Python
-//! library runs), optionally between BOS and EOS tokens. It is the last stage
-//! of a pipeline; the `megatron` output writes the ids as shards. Tasks run
-//! in parallel on all cores, each with the tokenizer loaded once per process.
+//! `tokenizer.json`, optionally between BOS and EOS tokens. Byte-level BPE
+//! tokenizers (GPT-2, Llama 3, those `tokenizer train` writes) go through
+//! [`crate::bpe`], several times faster with the same ids; any other
+//! pipeline through the `tokenizers` crate (the same Rust code the Python
+//! library runs). The stage counts the documents of each path
+//! (`docs_fast_path`, `docs_tokenizers_crate`). It is the last stage of a
+//! pipeline; the `megatron` output writes the ids as shards. Tasks run in
+//! parallel on all cores, each with the tokenizer loaded once per process.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -10,6 +14,8 @@ use std::sync::Arc;
 use anyhow::Context;
 use serde::Deserialize;
 use tokenizers::Tokenizer;
+
+use crate::bpe::{parse_tokenizer, Engine, Scratch, WORD_CACHE};
 
 use super::{BuiltOnce, Stage, StageConfig, TaskContext, ValidateContext, Verdict};
 use crate::document::Document;
@@ -32,6 +38,10 @@ pub struct TokenizeConfig {
     /// Let the tokenizer's own post-processor add its special tokens.
     #[serde(default)]
     pub add_special_tokens: bool,
+    /// Use the fast byte-level BPE path when the tokenizer.json is one it
+    /// implements (same ids); `false` forces the `tokenizers` crate.
+    #[serde(default = "yes")]
+    pub fast_path: bool,
     /// Drop documents that give no tokens (empty text).
     #[serde(default = "yes")]
     pub drop_empty: bool,
@@ -43,12 +53,9 @@ fn yes() -> bool {
     true
 }
 
-/// Words whose BPE split each worker keeps (about 100 B each).
-const WORD_CACHE: usize = 250_000;
-
 /// The tokenizer and the ids of the configured BOS/EOS.
 pub struct Loaded {
-    pub tokenizer: Tokenizer,
+    pub engine: Engine,
     pub bos: Option<u32>,
     pub eos: Option<u32>,
     pub vocab_size: usize,
@@ -62,35 +69,29 @@ impl Describe for TokenizeConfig {
 /// Loads `path` with a message that names the file and what is wrong.
 pub fn load_tokenizer(path: &std::path::Path) -> anyhow::Result<Tokenizer> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read tokenizer {}", path.display()))?;
-    Tokenizer::from_bytes(&bytes)
-        .map_err(|e| anyhow::anyhow!("{} is not a valid Hugging Face tokenizer.json: {e}", path.display()))
+    parse_tokenizer(path, &bytes)
 }
 
 impl TokenizeConfig {
     /// The tokenizer, loaded once per process.
     pub fn loaded(&self) -> anyhow::Result<Arc<Loaded>> {
         self.loaded.get_or_build(|| {
-            let mut tokenizer = load_tokenizer(&self.tokenizer)?;
-            // BPE remembers how it split a word, but only its first 10,000
-            // words: too few for 24 languages. A larger, still bounded cache
-            // (per worker thread) skips most merges on real text.
-            let mut model = tokenizer.get_model().clone();
-            model.resize_cache(WORD_CACHE);
-            tokenizer.with_model(model);
+            let path = &self.tokenizer;
+            let engine = Engine::load(path, self.fast_path)?;
             let id = |t: &Option<String>, what: &str| -> anyhow::Result<Option<u32>> {
                 t.as_ref()
                     .map(|t| {
-                        tokenizer.token_to_id(t).with_context(|| {
-                            format!("tokenize: `{what}: {t}` is not a token of {}", self.tokenizer.display())
-                        })
+                        engine
+                            .token_to_id(t)
+                            .with_context(|| format!("tokenize: `{what}: {t}` is not a token of {}", path.display()))
                     })
                     .transpose()
             };
             Ok(Loaded {
                 bos: id(&self.bos, "bos")?,
                 eos: id(&self.eos, "eos")?,
-                vocab_size: tokenizer.get_vocab_size(true),
-                tokenizer,
+                vocab_size: engine.vocab_size(),
+                engine,
             })
         })
     }
@@ -119,6 +120,9 @@ impl StageConfig for TokenizeConfig {
             loaded: self.loaded()?,
             add_special: self.add_special_tokens,
             drop_empty: self.drop_empty,
+            scratch: Scratch::new(WORD_CACHE),
+            ids: Vec::new(),
+            docs: 0,
         }))
     }
 
@@ -131,16 +135,22 @@ struct TokenizeStage {
     loaded: Arc<Loaded>,
     add_special: bool,
     drop_empty: bool,
+    /// The fast path's word cache and buffers, for this task.
+    scratch: Scratch,
+    /// The body's ids, reused across documents.
+    ids: Vec<u32>,
+    docs: u64,
 }
 
 impl Stage for TokenizeStage {
     fn process(&mut self, doc: &mut Document, counters: &mut Counters) -> anyhow::Result<Verdict> {
-        let enc = self
-            .loaded
-            .tokenizer
-            .encode_fast(doc.text.as_str(), self.add_special)
-            .map_err(|e| anyhow::anyhow!("tokenizing {}: {e}", doc.id))?;
-        let body = enc.get_ids();
+        let body = &mut self.ids;
+        body.clear();
+        self.loaded
+            .engine
+            .encode(&doc.text, self.add_special, &mut self.scratch, body)
+            .with_context(|| format!("tokenizing {}", doc.id))?;
+        self.docs += 1;
         if body.is_empty() && self.drop_empty {
             return Ok(Verdict::drop("no_tokens"));
         }
@@ -155,5 +165,10 @@ impl Stage for TokenizeStage {
         doc.meta.insert("tokens".into(), ids.len().into());
         doc.tokens = Some(ids);
         Ok(Verdict::Keep)
+    }
+
+    fn finish(&mut self, counters: &mut Counters) -> anyhow::Result<()> {
+        counters.add(self.loaded.engine.counter(), self.docs);
+        Ok(())
     }
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 /// Bottom to top; a module may name modules of its own layer or below.
 const LAYERS: &[&[&str]] = &[
     &["document", "digest", "rng", "text", "meta_schema", "stats"],
-    &["langs", "html", "io", "fasttext"],
+    &["langs", "html", "io", "fasttext", "bpe"],
     &["stages"],
     &["pipeline", "tokens"],
     &["exec"],

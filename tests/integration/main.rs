@@ -3,6 +3,7 @@
 //! saves most of the link time of a CI run.
 
 mod bad_input;
+mod bpe_fast_path;
 mod charset;
 mod common;
 mod compare_smoke;

@@ -67,6 +67,13 @@ fn shards_hold_the_tokenizers_ids_and_the_manifest_counts_them() {
     assert_eq!(manifest["languages"]["mt"]["documents"], got["mt"].len() as u64);
     let stats = phase_stats(&shards, 0);
     assert_eq!(stats["stages"][2]["counters"]["tokens"], total as u64);
+    // the fixture (a byte-level BPE) took the fast path, every document
+    let docs: usize = got.values().map(Vec::len).sum();
+    assert_eq!(stats["stages"][2]["counters"]["docs_fast_path"], docs as u64);
+    assert_eq!(
+        stats["stages"][2]["counters"]["docs_tokenizers_crate"],
+        serde_json::Value::Null
+    );
     // the report shows tokens per language from the same counters
     let o = bin().arg("report").arg(&shards).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -170,6 +177,11 @@ fn a_vocabulary_over_65500_writes_int32() {
     let r = ShardReader::open(&shards[0]).unwrap();
     assert_eq!(r.dtype, TokenDtype::Int32);
     assert_eq!(r.get(0).unwrap(), vec![1, 69_999, 0, 70_000]);
+    // a WordLevel model is outside the fast path: the tokenizers crate
+    assert_eq!(
+        phase_stats(&out, 0)["stages"][0]["counters"]["docs_tokenizers_crate"],
+        1
+    );
 }
 
 #[test]

@@ -17,6 +17,19 @@ use eurocurate::io::{DocReader, ReadItem};
 use eurocurate::pipeline::{plan, spec};
 use eurocurate::stats::ReaderStats;
 
+/// The `eurocurate` binary next to this one (the benches that time a
+/// whole run do it in a child process of the product).
+pub fn product_binary() -> anyhow::Result<std::path::PathBuf> {
+    let me = std::env::current_exe()?;
+    let product = me.with_file_name(format!("eurocurate{}", std::env::consts::EXE_SUFFIX));
+    anyhow::ensure!(
+        product.is_file(),
+        "{} is missing: build both binaries (`cargo build --release`)",
+        product.display()
+    );
+    Ok(product)
+}
+
 /// Peak resident set size of this process, in bytes (Linux `VmHWM`).
 pub fn peak_rss() -> u64 {
     proc_status_kb("VmHWM:") * 1024
