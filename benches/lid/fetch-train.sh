@@ -1,35 +1,46 @@
 #!/usr/bin/env bash
 # TRAIN and CALIBRATE text for the second-stage language-ID model (roles:
 # train, calibrate; never test): target/lid-data/{train,calibrate}/<iso>.txt.
-# Sources (see README.md): Firefox ESR language packs (Debian
-# `firefox-esr-l10n-*`), the Leipzig sentences of the crates.io
+# Sources (see README.md): the gettext catalogues of the Debian packages
+# listed below, the Leipzig sentences of the crates.io
 # `lingua-<language>-language-model` 1.3.0 crates, and for Maltese, which
 # neither has, the word list of Debian's `tesseract-ocr-mlt`. Every sentence
 # goes to calibrate when the first hex digit of its SHA-1 is 0-2 (3/16),
 # else to train. Idempotent; downloads are cached, never committed.
 #
-#   benches/lid/fetch-train.sh          # ~1 min the first time (~15 MB)
+#   benches/lid/fetch-train.sh          # ~4 min the first time (~870 MB of packages)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source benches/lid/common.sh
 HERE=benches/lid
 STAMP=$OUT/train/.done-$(cat "$0" $HERE/common.sh $HERE/extract_*.py $HERE/split_train.py | sha256sum | cut -c1-12)
 [ -e "$STAMP" ] && exit 0
-# Firefox locale per language (en-GB for English: en-US is the source text).
-declare -A FF=([en]=en-GB [es]=es-ES [ga]=ga-IE [pt]=pt-PT [sv]=sv-SE [nb]=nb-NO [nn]=nn-NO [sr_cyrl]=sr)
-ff_pkgs="" ff_pairs=""
-for l in $EU $NEIGHBOURS; do
-  case $l in mt|sr) continue ;; esac
-  loc=${FF[$l]:-$l}
-  ff_pkgs="$ff_pkgs firefox-esr-l10n-${loc,,}"
-  ff_pairs="$ff_pairs $loc=$l"
-done
+# gettext catalogues of GNOME, KDE, MATE, Xfce and GNU packages with many
+# translated sentences. Not the manuals of benches/heldout.
+GETTEXT="coreutils tar grep sed findutils diffutils gettext wget libc-l10n e2fsprogs parted util-linux-locales
+gnupg-l10n aspell gawk nano mc-data cpio sharutils texinfo make libglib2.0-data libgtk-3-common libgtk2.0-common
+dpkg apt debconf-i18n aptitude-common gnome-control-center-data nautilus-data gedit-common evince-common
+xfce4-session thunar-data xfdesktop4-data tasksel-data xkb-data gnome-shell-common libgweather-4-common mutter-common
+totem-common cheese-common gimp-data gnome-software-common rhythmbox-data gucharmap network-manager-gnome pulseaudio
+gnumeric-common vlc-l10n tuxpaint-data pidgin-data libgimp2.0 audacity-data evolution-common gthumb-data k3b-i18n
+krita-l10n kdevelop-l10n libkf5kdelibs4support-data libkf5khtml-data libkf5xmlgui-data kio konqueror kmail korganizer
+kontact okular dolphin konsole kate5-data kstars-data marble-data kdepim-addons libkf5pimcommon-data
+libkf5mailcommon-data kdepim-runtime libkf5libkdepim-data kf5-messagelib-data kgeography-data khangman parley-data
+lokalize kile-l10n libktorrent-l10n ktorrent-data libokteta-l10n mate-control-center-common mate-panel-common
+caja-common pluma-common atril-common engrampa-common eom-common mate-power-manager-common
+mate-settings-daemon-common mate-terminal-common marco-common evolution-data-server-common epiphany-browser-data
+file-roller eog baobab gnome-calculator gnome-terminal-data gnome-system-monitor yelp zenity-common shared-mime-info
+synaptic planner-data tellico-data umbrello-data kmymoney-common skrooge-common digikam-data kdenlive-data gwenview
+ark plasma-workspace-data plasma-desktop-data systemsettings kinfocenter khelpcenter libkf5configwidgets-data
+libkf5kcmutils-data libkf5newstuff-data libkf5parts-data libkf5textwidgets-data ktouch-data kwin-data poedit-common
+gtranslator bison m4 gettext-base binutils-common man-db wdiff recode dialog libnewt0.52 libpopt0 xdg-user-dirs
+sysstat gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly transmission-gtk libsugarext-data"
 # shellcheck disable=SC2086
-debs "$OUT/cache/firefox" $ff_pkgs
-mkdir -p "$OUT/cache/xpi" "$OUT/train-src"
-find "$OUT/cache/firefox" -name 'langpack-*.xpi' -exec cp {} "$OUT/cache/xpi/" \;
-# shellcheck disable=SC2086
-python3 $HERE/extract_firefox.py "$OUT/cache/xpi" "$OUT/train-src/firefox" $ff_pairs > "$OUT/train-src/firefox.tsv"
+debs "$OUT/cache/gettext" $GETTEXT
+mkdir -p "$OUT/train-src"
+python3 $HERE/extract_gettext.py "$OUT/cache/gettext" "$OUT/train-src/gettext" \
+  $(for l in $EU; do [ "$l" = en ] && echo en_GB=en || echo "$l=$l"; done) sr@latin=sr sr=sr_cyrl bs=bs nb=nb nn=nn gl=gl \
+  ca=ca gd=gd mk=mk ru=ru uk=uk tr=tr > "$OUT/train-src/gettext.tsv"
 
 # Leipzig sentences from the lingua crates (no Maltese, Galician or Gaelic).
 declare -A LINGUA=([bg]=bulgarian [cs]=czech [da]=danish [de]=german [el]=greek [en]=english [es]=spanish

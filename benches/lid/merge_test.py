@@ -2,7 +2,7 @@
 
 Usage: merge_test.py TEST_DIR ISO...
 
-Per language: MediaWiki's sentences and the gettext sentences, each in a
+Per language: MediaWiki's sentences and Firefox's, each in a
 deterministic pseudo-random order (hash of the text), alternating between
 the two sources until CAP (default 2,000) sentences are taken, case-folded
 duplicates removed. Prints per language the sentences each source has, the
@@ -27,9 +27,9 @@ def read(path):
 
 def main():
     test, langs = sys.argv[1], sys.argv[2:]
-    print("lang\tmediawiki\tgettext\twritten\tunder_100_chars")
+    print("lang\tmediawiki\tfirefox\twritten\tunder_100_chars")
     for iso in langs:
-        mw, gt = read(f"{test}/mediawiki/{iso}.txt"), read(f"{test}/gettext/{iso}.txt")
+        mw, gt = read(f"{test}/mediawiki/{iso}.txt"), read(f"{test}/firefox/{iso}.txt")
         seen, out = set(), []
         for i in range(max(len(mw), len(gt))):
             for src in (mw, gt):

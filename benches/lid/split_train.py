@@ -4,7 +4,7 @@ Usage: split_train.py OUT ISO...
 
 A line goes to calibrate when the first hex digit of its SHA-1 is 0, 1 or 2
 (3/16 of the lines), else to train,
-Serbian (`sr`) is one class for both scripts, so the split is stable across runs and
+Serbian in Latin script (`sr`) gets the Leipzig Serbian (Cyrillic) transliterated, so the split is stable across runs and
 machines. Word-list lines (tesseract) only train. Prints per-language counts.
 """
 
@@ -35,16 +35,13 @@ def main():
     out, langs = sys.argv[1], sys.argv[2:]
     os.makedirs(f"{out}/train", exist_ok=True)
     os.makedirs(f"{out}/calibrate", exist_ok=True)
-    print("lang\tfirefox\tleipzig\ttesseract_words\ttrain_lines\tcalibrate_lines")
+    print("lang\tgettext\tleipzig\ttesseract_words\ttrain_lines\tcalibrate_lines")
     for iso in langs:
-        if iso == "sr_cyrl":
-            continue  # one class `sr`, both scripts
-        src = "sr_cyrl" if iso == "sr" else iso
-        ff = lines(f"{out}/train-src/firefox/{src}.txt")
+        src = iso
+        ff = lines(f"{out}/train-src/gettext/{src}.txt")
         lz = lines(f"{out}/train-src/leipzig/{src}.txt")
         if iso == "sr":
-            ff += [latin(s) for s in ff]
-            lz += [latin(s) for s in lz]
+            lz = [latin(s) for s in lines(f"{out}/train-src/leipzig/sr_cyrl.txt")]
         words = lines(f"{out}/train-src/tesseract/{iso}.txt")
         train, cal = [], []
         for s in ff + lz:

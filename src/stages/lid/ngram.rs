@@ -8,9 +8,9 @@
 //! train, so eurocurate trains it itself (`eurocurate lid train`) and
 //! `language_id` asks it only to choose within a small candidate set.
 //!
-//! File format (little-endian, zstd-compressed): magic `ECNGRAM1`, the class
-//! names, per class and feature kind the log-probability of an unseen
-//! feature, then the features: sorted 32-bit hashes, per hash the number of
+//! File format (little-endian, zstd-compressed): magic `ECNGRAM2`, the class
+//! names, per class the log-probability of an unseen feature of each kind
+//! and the class's per-word bias, then the features: sorted 32-bit hashes, per hash the number of
 //! classes that have it, and per (hash, class) the class index and the
 //! log-probability quantised to 0.1 nats.
 
@@ -23,7 +23,7 @@ use rustc_hash::FxHashMap;
 pub const MAX_ORDER: usize = 5;
 /// Number of feature kinds.
 pub const KINDS: usize = MAX_ORDER + 1;
-const MAGIC: &[u8; 8] = b"ECNGRAM1";
+const MAGIC: &[u8; 8] = b"ECNGRAM2";
 /// Quantisation step of the stored log-probabilities (nats).
 const STEP: f32 = 0.1;
 
@@ -35,38 +35,25 @@ pub struct NgramModel {
     pub langs: Vec<String>,
     /// Log-probability of an unseen feature, per class and kind.
     floor: Vec<[f32; KINDS]>,
+    /// Per-word score added to each class: a prior chosen on calibration
+    /// text (`eurocurate lid train --calibrate`), 0 when not calibrated.
+    pub bias: Vec<f32>,
     /// Feature hash → range in `entries`.
     index: FxHashMap<u32, (u32, u16)>,
     /// (class, quantised −log-probability).
     entries: Vec<(u8, u8)>,
 }
 
-/// Calls `f(kind, hash)` for every feature of `text`: each word (letters,
-/// inner apostrophes and hyphens, lowercased) and the character n-grams of
-/// the word padded with one space on each side.
-pub fn features(text: &str, mut f: impl FnMut(usize, u32)) {
+/// Calls `f(word)` for every word of `text`: letters with inner apostrophes
+/// and hyphens, lowercased, at most 64 characters.
+pub fn words(text: &str, mut f: impl FnMut(&[char])) {
     let mut word: Vec<char> = Vec::with_capacity(32);
-    let mut buf = [0u8; 4 * 64];
     let mut flush = |word: &mut Vec<char>| {
         while word.last().is_some_and(|&c| c == '-' || c == '\'') {
             word.pop();
         }
-        let start = word.iter().position(|&c| c != '-' && c != '\'').unwrap_or(word.len());
-        if start < word.len() {
-            let w = &word[start..];
-            f(0, hash(0, w, &mut buf));
-            let mut padded = Vec::with_capacity(w.len() + 2);
-            padded.push(' ');
-            padded.extend_from_slice(w);
-            padded.push(' ');
-            for n in 1..=MAX_ORDER {
-                for g in padded.windows(n) {
-                    if n == 1 && g[0] == ' ' {
-                        continue;
-                    }
-                    f(n, hash(n as u8, g, &mut buf));
-                }
-            }
+        if !word.is_empty() {
+            f(word);
         }
         word.clear();
     };
@@ -81,6 +68,31 @@ pub fn features(text: &str, mut f: impl FnMut(usize, u32)) {
         }
     }
     flush(&mut word);
+}
+
+/// Calls `f(kind, hash)` for the features of one word: the word itself
+/// (kind 0), then the character n-grams of the word padded with one space
+/// on each side, longest first (kinds MAX_ORDER..=1).
+pub fn word_features(w: &[char], mut f: impl FnMut(usize, u32)) {
+    let mut buf = [0u8; 4 * 64];
+    f(0, hash(0, w, &mut buf));
+    let mut padded = Vec::with_capacity(w.len() + 2);
+    padded.push(' ');
+    padded.extend_from_slice(w);
+    padded.push(' ');
+    for n in (1..=MAX_ORDER).rev() {
+        for g in padded.windows(n) {
+            if n == 1 && g[0] == ' ' {
+                continue;
+            }
+            f(n, hash(n as u8, g, &mut buf));
+        }
+    }
+}
+
+/// Calls `f(kind, hash)` for every feature of every word of `text`.
+pub fn features(text: &str, mut f: impl FnMut(usize, u32)) {
+    words(text, |w| word_features(w, &mut f));
 }
 
 fn hash(kind: u8, chars: &[char], buf: &mut [u8; 256]) -> u32 {
@@ -148,6 +160,7 @@ impl NgramModel {
         }
         Ok(Self {
             langs: classes.iter().map(|(l, _)| l.clone()).collect(),
+            bias: vec![0.0; floor.len()],
             floor,
             index,
             entries,
@@ -159,8 +172,13 @@ impl NgramModel {
         self.langs.iter().position(|l| l == lang)
     }
 
-    /// Log-likelihood of `text` under each class of `candidates` (class
-    /// indexes), in the same order, and the number of features read.
+    /// Score of `text` under each class of `candidates` (class indexes),
+    /// in the same order, and the number of words read. HeLI's back-off:
+    /// a word the model knows (in any candidate) is scored by its word
+    /// log-probabilities; otherwise by the mean log-probability of its
+    /// longest n-grams that some candidate knows. Each word counts once,
+    /// so long words do not outweigh short ones and the correlated lower
+    /// orders add no noise.
     pub fn score(&self, text: &str, candidates: &[usize], out: &mut Vec<f32>) -> usize {
         out.clear();
         out.resize(candidates.len(), 0.0);
@@ -168,23 +186,61 @@ impl NgramModel {
         for (i, &c) in candidates.iter().enumerate() {
             slot[c] = i as u8;
         }
-        let mut n = 0;
-        features(text, |kind, h| {
-            n += 1;
-            for (i, &c) in candidates.iter().enumerate() {
-                out[i] += self.floor[c][kind];
-            }
-            if let Some(&(start, len)) = self.index.get(&h) {
-                for &(c, q) in &self.entries[start as usize..start as usize + len as usize] {
-                    let s = slot[c as usize];
-                    if s != u8::MAX {
-                        let c = c as usize;
-                        out[s as usize] += dequantise(q) - self.floor[c][kind];
+        let mut acc = vec![0f32; candidates.len()];
+        let mut grams: Vec<u32> = Vec::with_capacity(64);
+        let mut padded: Vec<char> = Vec::with_capacity(66);
+        let mut buf = [0u8; 4 * 64];
+        let mut n_words = 0;
+        words(text, |w| {
+            n_words += 1;
+            // Longest evidence first: the word, then 5-grams … 1-grams, each
+            // computed only when the longer kinds were unknown.
+            for kind in [0, 5, 4, 3, 2, 1] {
+                grams.clear();
+                if kind == 0 {
+                    grams.push(hash(0, w, &mut buf));
+                } else {
+                    if padded.is_empty() {
+                        padded.push(' ');
+                        padded.extend_from_slice(w);
+                        padded.push(' ');
+                    }
+                    for g in padded.windows(kind) {
+                        if !(kind == 1 && g[0] == ' ') {
+                            grams.push(hash(kind as u8, g, &mut buf));
+                        }
                     }
                 }
+                if grams.is_empty() {
+                    continue;
+                }
+                acc.iter_mut().for_each(|a| *a = 0.0);
+                let mut known = false;
+                for h in &grams {
+                    for (i, &c) in candidates.iter().enumerate() {
+                        acc[i] += self.floor[c][kind];
+                    }
+                    if let Some(&(start, len)) = self.index.get(h) {
+                        for &(c, q) in &self.entries[start as usize..start as usize + len as usize] {
+                            let s = slot[c as usize];
+                            if s != u8::MAX {
+                                known = true;
+                                acc[s as usize] += dequantise(q) - self.floor[c as usize][kind];
+                            }
+                        }
+                    }
+                }
+                if known || kind == 1 {
+                    let n = grams.len() as f32;
+                    for ((o, a), &c) in out.iter_mut().zip(&acc).zip(candidates) {
+                        *o += a / n + self.bias[c];
+                    }
+                    break;
+                }
             }
+            padded.clear();
         });
-        n
+        n_words
     }
 
     /// The best class of `candidates` for `text`, with the margin over the
@@ -212,8 +268,8 @@ impl NgramModel {
             raw.push(l.len() as u8);
             raw.extend_from_slice(l.as_bytes());
         }
-        for fl in &self.floor {
-            for f in fl {
+        for (fl, b) in self.floor.iter().zip(&self.bias) {
+            for f in fl.iter().chain([b]) {
                 raw.extend_from_slice(&f.to_le_bytes());
             }
         }
@@ -253,12 +309,14 @@ impl NgramModel {
             langs.push(String::from_utf8(take(len)?.to_vec()).context("class name is not UTF-8")?);
         }
         let mut floor = Vec::with_capacity(n_classes);
+        let mut bias = Vec::with_capacity(n_classes);
         for _ in 0..n_classes {
             let mut fl = [0f32; KINDS];
             for f in &mut fl {
                 *f = f32::from_le_bytes(take(4)?.try_into().expect("4 bytes"));
             }
             floor.push(fl);
+            bias.push(f32::from_le_bytes(take(4)?.try_into().expect("4 bytes")));
         }
         let n_keys = u32::from_le_bytes(take(4)?.try_into().expect("4 bytes")) as usize;
         let hashes: Vec<u32> = take(4 * n_keys)?
@@ -281,6 +339,7 @@ impl NgramModel {
         Ok(Self {
             langs,
             floor,
+            bias,
             index,
             entries,
         })

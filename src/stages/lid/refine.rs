@@ -37,6 +37,18 @@ pub const GROUPS: &[&[&str]] = &[
     &["bg", "mk"],
 ];
 
+/// Probability from which fastText's second and third labels also bring
+/// their groups into the decision.
+pub const ALSO: f32 = 0.05;
+
+/// fastText probability under which the n-gram model chooses among all
+/// its languages, not only the groups of fastText's labels.
+pub const UNSURE: f32 = 0.5;
+
+/// Characters of the text the n-gram model reads: enough to tell close
+/// languages apart, and it bounds the second stage's cost on long documents.
+pub const REFINE_CHARS: usize = 500;
+
 /// The model and, per fastText label, the candidate classes to score.
 pub struct Refiner {
     model: NgramModel,
@@ -65,8 +77,8 @@ impl Refiner {
             for &label in *group {
                 let entry = by_label.entry(label.to_string()).or_default();
                 for &member in *group {
-                    if let Some(c) = model.class(member) {
-                        if !entry.0.contains(&c) {
+                    for (c, name) in model.langs.iter().enumerate() {
+                        if lang_of(name) == member && !entry.0.contains(&c) {
                             entry.0.push(c);
                         }
                     }
@@ -85,23 +97,74 @@ impl Refiner {
         &self.model
     }
 
-    /// Decides within the group of fastText's best label, or `None` when
-    /// that label is in no group (fastText's answer stands).
+    /// Decides within the groups of fastText's likely labels (the best, and
+    /// the next two when they have at least [`ALSO`] probability: Irish text
+    /// labelled Spanish with Irish second still reaches the Irish group), or
+    /// `None` when none of them is in a group (fastText's answer stands).
     pub fn refine(&self, text: &str, preds: &[Prediction]) -> Option<Refined> {
         let top = preds.first()?;
-        let (candidates, members) = self.by_label.get(&top.label.lang)?;
-        let (best, margin) = self.model.best(text, candidates)?;
+        let mut candidates: Vec<usize> = Vec::new();
+        let likely: Vec<&Prediction> = preds
+            .iter()
+            .take(3)
+            .filter(|p| std::ptr::eq(*p, top) || p.score >= ALSO)
+            .collect();
+        for p in &likely {
+            if let Some((c, _)) = self.by_label.get(&p.label.lang) {
+                candidates.extend(c);
+            }
+        }
+        if top.score < UNSURE {
+            // fastText is unsure: the n-gram model decides among all its
+            // languages (short Irish or Maltese text often gets a wrong,
+            // low-probability label outside its group).
+            candidates.extend(0..self.model.langs.len());
+        }
+        if candidates.is_empty() {
+            return None;
+        }
+        // The likely labels themselves compete too (French text with English
+        // second must be able to stay French).
+        for p in &likely {
+            for (c, name) in self.model.langs.iter().enumerate() {
+                if lang_of(name) == p.label.lang {
+                    candidates.push(c);
+                }
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let end = text.char_indices().nth(REFINE_CHARS).map_or(text.len(), |(i, _)| i);
+        let (best, margin) = self.model.best(&text[..end], &candidates)?;
+        let lang = lang_of(&self.model.langs[best]);
+        // Confidence: fastText's probability that the text is one of the
+        // languages the second stage chose among (their labels and the
+        // groups' other labels such as `sh`).
         let score: f32 = preds
             .iter()
-            .filter(|p| members.contains(&p.label.lang))
+            .filter(|p| {
+                candidates.iter().any(|&c| lang_of(&self.model.langs[c]) == p.label.lang)
+                    || likely.iter().any(|l| {
+                        self.by_label
+                            .get(&l.label.lang)
+                            .is_some_and(|(_, m)| m.contains(&p.label.lang))
+                    })
+            })
             .map(|p| p.score)
             .sum();
         Some(Refined {
-            lang: self.model.langs[best].clone(),
+            lang: lang.to_string(),
             score: score.min(1.0),
             margin,
         })
     }
+}
+
+/// The language of a model class: classes may be split by script
+/// (`sr_cyrl`), as one class per script keeps each script's n-gram
+/// probabilities whole.
+pub fn lang_of(class: &str) -> &str {
+    class.split('_').next().unwrap_or(class)
 }
 
 static CACHE: OnceLock<Mutex<FxHashMap<String, Arc<Refiner>>>> = OnceLock::new();
