@@ -167,6 +167,8 @@ def threshold_curve(binary, work, cal_dir):
         return
     out, _ = run_pipeline(binary, work, "calibrate", docs, {"kind": "language_id", "other": "keep", "min_score": 0.0})
     steps = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+    fine = [round(0.05 * k, 2) for k in range(0, 19)]
+    proposed = {}
     print("\n## Threshold curve on the calibrate split (recall if lid_threshold were t; stage defaults otherwise)\n")
     print("| lang | n | " + " | ".join(f"t={t}" for t in steps) + " |")
     print("|---|---|" + "---|" * len(steps))
@@ -174,16 +176,27 @@ def threshold_curve(binary, work, cal_dir):
         ids = [i for i, g in gold.items() if g == lang]
         if not ids:
             continue
-        cells = []
-        for t in steps:
+        def recall(t):
             ok = 0
             for i in ids:
                 r = out.get(i, {})
                 top = (r.get("metadata", {}).get("lid_top") or [{}])[0]
                 if top.get("lang") == lang and (r.get("lang_score") or 0) >= t:
                     ok += 1
-            cells.append(f"{ok / len(ids):.3f}")
-        print(f"| {lang} | {len(ids)} | " + " | ".join(cells) + " |")
+            return ok / len(ids)
+
+        print(f"| {lang} | {len(ids)} | " + " | ".join(f"{recall(t):.3f}" for t in steps) + " |")
+        if len(ids) >= 200:
+            base = recall(0.0)
+            proposed[lang] = max(t for t in fine if recall(t) >= base - COST)
+    print(f"\nProposed lid_threshold (highest t, in steps of 0.05, that costs at most {COST:.3f} recall on the calibrate split;")
+    print("languages with under 200 calibration sentences get the lowest proposal):")
+    low = min(proposed.values()) if proposed else 0.0
+    print("  " + " ".join(f"{lang}={proposed.get(lang, low)}" for lang in EU))
+
+
+# Recall a shipped threshold may cost on clean (calibration) text.
+COST = 0.002
 
 
 def one_kb_docs(test_dir):

@@ -6,7 +6,9 @@ Debian's `firefox-esr-l10n-<locale>` packages ship
 `langpack-<locale>@firefox-esr.mozilla.org.xpi` (a zip of Fluent `.ftl`,
 `.properties` and `.dtd` files; MPL-2.0). Strings are kept with the same
 rules as the MediaWiki extractor (plain prose, no placeholders or markup,
-40-1,200 characters). Writes OUT_DIR/<iso>.txt and prints counts.
+40-1,200 characters); a string equal to one of en-US Firefox (FIREFOX_ENGLISH)
+or the en-GB pack, or found in three or more packs, is untranslated
+English and dropped. Writes OUT_DIR/<iso>.txt and prints counts.
 """
 
 import glob
@@ -65,6 +67,20 @@ def main():
     for pair in pairs:
         if pair.split("=")[1] == "en":
             english = {" ".join(s.split()).lower() for s in strings(glob.glob(os.path.join(xpi_dir, f"langpack-{pair.split('=')[0]}@*.xpi"))[0])}
+    # A string found word for word in three or more language packs is
+    # English left untranslated (developer-tool strings often are).
+    packs = {}
+    for xpi in sorted(glob.glob(os.path.join(xpi_dir, "langpack-*.xpi"))):
+        packs[xpi] = {" ".join(s.split()).lower() for s in strings(xpi)}
+    seen_in = {}
+    for texts in packs.values():
+        for t in texts:
+            seen_in[t] = seen_in.get(t, 0) + 1
+    english |= {t for t, n in seen_in.items() if n >= 3}
+    # And the en-US source strings of Firefox itself (its omni.ja files),
+    # given in FIREFOX_ENGLISH (colon-separated paths).
+    for omni in filter(None, os.environ.get("FIREFOX_ENGLISH", "").split(":")):
+        english |= {" ".join(s.split()).lower() for s in strings(omni)}
     for pair in pairs:
         loc, iso = pair.split("=")
         xpis = glob.glob(os.path.join(xpi_dir, f"langpack-{loc}@*.xpi"))

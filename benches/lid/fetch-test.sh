@@ -6,7 +6,7 @@
 # `firefox-esr-l10n-*`). Idempotent; downloads are cached in
 # target/lid-data/cache/ and never committed.
 #
-#   benches/lid/fetch-test.sh          # ~1 min the first time (~45 MB)
+#   benches/lid/fetch-test.sh          # ~1 min the first time (~125 MB)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source benches/lid/common.sh
@@ -30,11 +30,12 @@ for l in $EU $NEIGHBOURS; do
   ff_pairs="$ff_pairs $loc=$l"
 done
 # shellcheck disable=SC2086
-debs "$OUT/cache/firefox" $ff_pkgs
+debs "$OUT/cache/firefox" $ff_pkgs firefox-esr
 mkdir -p "$OUT/cache/xpi" "$TEST"
 find "$OUT/cache/firefox" -name 'langpack-*.xpi' -exec cp {} "$OUT/cache/xpi/" \;
 # shellcheck disable=SC2086
-python3 $HERE/extract_firefox.py "$OUT/cache/xpi" "$TEST/firefox" $ff_pairs > "$TEST/firefox.tsv"
+FIREFOX_ENGLISH=$(find "$OUT/cache/firefox/firefox-esr" -name omni.ja | paste -sd:) \
+  python3 $HERE/extract_firefox.py "$OUT/cache/xpi" "$TEST/firefox" $ff_pairs > "$TEST/firefox.tsv"
 
 python3 $HERE/merge_test.py "$TEST" $EU $NEIGHBOURS | tee "$TEST/counts.tsv"
 touch "$STAMP"

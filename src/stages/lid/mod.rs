@@ -351,11 +351,14 @@ impl Stage for LanguageId {
                     .insert("lid_refined".into(), Value::String(preds[0].label.lang.clone()));
                 counters.add(&format!("refined:{}>{}", preds[0].label.lang, r.lang), 1);
             }
-            preds.retain(|p| p.label.lang != r.lang);
-            let label = labels::Label {
-                lang: r.lang.clone(),
-                script: None,
-                raw: r.lang.clone(),
+            // Keep fastText's own label for the chosen language when it has one.
+            let label = match preds.iter().position(|p| p.label.lang == r.lang) {
+                Some(i) => preds.remove(i).label,
+                None => labels::Label {
+                    lang: r.lang.clone(),
+                    script: None,
+                    raw: r.lang.clone(),
+                },
             };
             preds.insert(0, Prediction { label, score: r.score });
         }
@@ -420,3 +423,5 @@ impl Stage for LanguageId {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod refine_tests;

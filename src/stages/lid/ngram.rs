@@ -128,8 +128,11 @@ impl NgramModel {
     /// Builds a model from per-class counts: a feature is kept for a class
     /// when it occurs at least `min_count` times there; its log-probability
     /// is its share of the class's features of its kind, and an unseen
-    /// feature gets the log-probability of half an occurrence.
-    pub fn from_counts(classes: &[(String, ClassCounts)], min_count: u32) -> anyhow::Result<Self> {
+    /// feature gets the log-probability of half an occurrence minus
+    /// `penalty` (HeLI's penalty: what the language does not have is strong
+    /// evidence; it also keeps a class trained on a word list, without
+    /// word frequencies, from losing to one that knows the frequent words).
+    pub fn from_counts(classes: &[(String, ClassCounts)], min_count: u32, penalty: f32) -> anyhow::Result<Self> {
         ensure!(!classes.is_empty(), "no training text: give a folder with one <lang>.txt per language");
         ensure!(classes.len() <= 255, "at most 255 languages, got {}", classes.len());
         let mut floor = Vec::new();
@@ -137,7 +140,7 @@ impl NgramModel {
         for (ci, (_, cc)) in classes.iter().enumerate() {
             let mut fl = [0f32; KINDS];
             for k in 0..KINDS {
-                fl[k] = (0.5 / cc.totals[k].max(1) as f64).ln() as f32;
+                fl[k] = (0.5 / cc.totals[k].max(1) as f64).ln() as f32 - penalty;
             }
             floor.push(fl);
             for (&h, &(kind, n)) in &cc.counts {

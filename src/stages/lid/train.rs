@@ -22,6 +22,9 @@ pub struct TrainOptions {
     /// A feature is kept for a language when it occurs this often in its text.
     #[arg(long, default_value_t = 2)]
     pub min_count: u32,
+    /// How much less likely than a once-seen feature an unseen one is (nats).
+    #[arg(long, default_value_t = 3.0)]
+    pub penalty: f32,
     /// Also print the model's accuracy within each language's confusion
     /// groups on this folder of `<lang>.txt` (held-out lines of 40+ characters).
     #[arg(long)]
@@ -39,7 +42,7 @@ pub struct TrainOptions {
 /// Trains and writes the model; prints per language the text read and the
 /// features kept.
 pub fn run(opts: &TrainOptions) -> anyhow::Result<()> {
-    let mut model = train_dir(&opts.data, opts.min_count)?;
+    let mut model = train_dir(&opts.data, opts.min_count, opts.penalty)?;
     if let Some(dir) = &opts.calibrate {
         calibrate(&mut model, dir, opts.target)?;
     }
@@ -210,7 +213,7 @@ fn lang_files(dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
 }
 
 /// Trains on every `<lang>.txt` of `dir`, languages in name order.
-pub fn train_dir(dir: &Path, min_count: u32) -> anyhow::Result<NgramModel> {
+pub fn train_dir(dir: &Path, min_count: u32, penalty: f32) -> anyhow::Result<NgramModel> {
     let mut classes = Vec::new();
     for (lang, path) in lang_files(dir)? {
         let text = std::fs::read_to_string(&path)
@@ -227,5 +230,5 @@ pub fn train_dir(dir: &Path, min_count: u32) -> anyhow::Result<NgramModel> {
         );
         classes.push((lang, counts));
     }
-    NgramModel::from_counts(&classes, min_count)
+    NgramModel::from_counts(&classes, min_count, penalty)
 }
