@@ -422,6 +422,6 @@ impl Stage for LanguageId {
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod refine_tests;
+#[cfg(test)]
+mod tests;

@@ -133,14 +133,17 @@ impl NgramModel {
     /// evidence; it also keeps a class trained on a word list, without
     /// word frequencies, from losing to one that knows the frequent words).
     pub fn from_counts(classes: &[(String, ClassCounts)], min_count: u32, penalty: f32) -> anyhow::Result<Self> {
-        ensure!(!classes.is_empty(), "no training text: give a folder with one <lang>.txt per language");
+        ensure!(
+            !classes.is_empty(),
+            "no training text: give a folder with one <lang>.txt per language"
+        );
         ensure!(classes.len() <= 255, "at most 255 languages, got {}", classes.len());
         let mut floor = Vec::new();
         let mut by_hash: FxHashMap<u32, Vec<(u8, u8)>> = FxHashMap::default();
         for (ci, (_, cc)) in classes.iter().enumerate() {
             let mut fl = [0f32; KINDS];
-            for k in 0..KINDS {
-                fl[k] = (0.5 / cc.totals[k].max(1) as f64).ln() as f32 - penalty;
+            for (f, &total) in fl.iter_mut().zip(&cc.totals) {
+                *f = (0.5 / total.max(1) as f64).ln() as f32 - penalty;
             }
             floor.push(fl);
             for (&h, &(kind, n)) in &cc.counts {
@@ -258,7 +261,10 @@ impl NgramModel {
         let mut order: Vec<usize> = (0..candidates.len()).collect();
         order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
         let best = *order.first()?;
-        let margin = order.get(1).map(|&s| (scores[best] - scores[s]) / n as f32).unwrap_or(0.0);
+        let margin = order
+            .get(1)
+            .map(|&s| (scores[best] - scores[s]) / n as f32)
+            .unwrap_or(0.0);
         Some((candidates[best], margin))
     }
 

@@ -143,7 +143,9 @@ impl Refiner {
         let score: f32 = preds
             .iter()
             .filter(|p| {
-                candidates.iter().any(|&c| lang_of(&self.model.langs[c]) == p.label.lang)
+                candidates
+                    .iter()
+                    .any(|&c| lang_of(&self.model.langs[c]) == p.label.lang)
                     || likely.iter().any(|l| {
                         self.by_label
                             .get(&l.label.lang)
@@ -174,7 +176,9 @@ static CACHE: OnceLock<Mutex<FxHashMap<String, Arc<Refiner>>>> = OnceLock::new()
 pub fn load(path: Option<&Path>) -> anyhow::Result<Arc<Refiner>> {
     let key = path.map(|p| p.display().to_string()).unwrap_or_default();
     let cache = CACHE.get_or_init(|| Mutex::new(FxHashMap::default()));
-    let mut guard = cache.lock().map_err(|_| anyhow::anyhow!("n-gram model cache poisoned"))?;
+    let mut guard = cache
+        .lock()
+        .map_err(|_| anyhow::anyhow!("n-gram model cache poisoned"))?;
     if let Some(r) = guard.get(&key) {
         return Ok(r.clone());
     }

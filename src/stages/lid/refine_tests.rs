@@ -11,7 +11,10 @@ fn fixture() -> Vec<(String, String)> {
     text.lines()
         .map(|l| {
             let v: Value = serde_json::from_str(l).unwrap();
-            (v["text"].as_str().unwrap().to_string(), v["lang"].as_str().unwrap().to_string())
+            (
+                v["text"].as_str().unwrap().to_string(),
+                v["lang"].as_str().unwrap().to_string(),
+            )
         })
         .collect()
 }
@@ -61,7 +64,10 @@ fn second_stage_fixes_what_lid176_confuses_and_leaves_neighbours_out() {
     for (lang, &(total, right, right_before)) in &per_lang {
         if eu(lang) {
             // Every language: most of lid.176's mistakes on it are fixed.
-            assert!(2 * right >= total, "{lang}: {right}/{total} right with the second stage");
+            assert!(
+                2 * right >= total,
+                "{lang}: {right}/{total} right with the second stage"
+            );
             n += total;
             fixed += right;
             before += right_before;

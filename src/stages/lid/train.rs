@@ -88,7 +88,11 @@ pub fn evaluate(model: &NgramModel, dir: &Path) -> anyhow::Result<()> {
         println!(
             "eval {lang}: {ok}/{n} = {:.3} among {} (wrong: {wrong:?})",
             ok as f64 / n.max(1) as f64,
-            candidates.iter().map(|&c| model.langs[c].as_str()).collect::<Vec<_>>().join(",")
+            candidates
+                .iter()
+                .map(|&c| model.langs[c].as_str())
+                .collect::<Vec<_>>()
+                .join(",")
         );
     }
     Ok(())
