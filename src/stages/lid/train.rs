@@ -84,7 +84,7 @@ pub fn evaluate(model: &NgramModel, dir: &Path) -> anyhow::Result<()> {
             }
         }
         let mut wrong: Vec<_> = wrong.into_iter().collect();
-        wrong.sort_by(|a, b| b.1.cmp(&a.1));
+        wrong.sort_by_key(|w| std::cmp::Reverse(w.1));
         println!(
             "eval {lang}: {ok}/{n} = {:.3} among {} (wrong: {wrong:?})",
             ok as f64 / n.max(1) as f64,
