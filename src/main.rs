@@ -150,6 +150,11 @@ enum Command {
         #[command(subcommand)]
         which: ShardsCommand,
     },
+    /// Language identification: train the second-stage n-gram model.
+    Lid {
+        #[command(subcommand)]
+        which: LidCommand,
+    },
     /// Per-language settings in langs/.
     Langs {
         #[command(subcommand)]
@@ -189,6 +194,13 @@ enum ShardsCommand {
         #[arg(long)]
         shuffle_seed: Option<u64>,
     },
+}
+
+#[derive(Subcommand)]
+enum LidCommand {
+    /// Train the n-gram model that `language_id` uses to decide between
+    /// close languages, from one <lang>.txt per language; prints what it read.
+    Train(eurocurate::stages::lid::train::TrainOptions),
 }
 
 #[derive(Subcommand)]
@@ -323,6 +335,9 @@ fn main() -> ExitCode {
             })
         }
         Command::Diff { a, b, all } => eurocurate::report::inspect::diff(&a, &b, all).map(|s| print!("{s}")),
+        Command::Lid {
+            which: LidCommand::Train(o),
+        } => eurocurate::stages::lid::train::run(&o),
         Command::Langs {
             which: LangsCommand::Calibrate(o),
         } => eurocurate::commands::langs_calibrate::run(&o).map(|y| print!("{y}")),

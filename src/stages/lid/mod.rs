@@ -3,6 +3,9 @@
 
 pub mod labels;
 pub mod model;
+pub mod ngram;
+pub mod refine;
+pub mod train;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -146,6 +149,14 @@ pub struct LanguageIdConfig {
     /// labelled with the kept one; set false to drop it as another language.
     #[serde(default = "yes")]
     pub closed_set: bool,
+    /// Second stage (`refine.rs`): within groups of languages fastText
+    /// confuses, an n-gram model decides. It runs before `closed_set`,
+    /// which then applies only where the second stage did not decide.
+    #[serde(default = "yes")]
+    pub refine: bool,
+    /// n-gram model file from `eurocurate lid train`; the embedded one when absent.
+    #[serde(default)]
+    pub refine_model: Option<PathBuf>,
     /// The langs/ settings, read once for validation and every task.
     #[serde(skip)]
     langs: BuiltOnce<Langs>,
@@ -166,7 +177,7 @@ impl LanguageIdConfig {
 impl StageConfig for LanguageIdConfig {
     fn reads(&self) -> anyhow::Result<Vec<crate::stages::FileDigest>> {
         let mut files = Langs::digests(&self.langs_dir)?;
-        if let Some(m) = &self.model {
+        for m in [&self.model, &self.refine_model].into_iter().flatten() {
             files.push(crate::stages::file_digest(m)?);
         }
         Ok(files)
@@ -186,6 +197,10 @@ impl StageConfig for LanguageIdConfig {
                 "script of the best label, for models that name one (language_id)",
             ),
             s("lid_model", "the language-ID model used (language_id)"),
+            s(
+                "lid_refined",
+                "fastText's language when the n-gram second stage chose another (language_id)",
+            ),
         ]
     }
 
@@ -197,6 +212,9 @@ impl StageConfig for LanguageIdConfig {
         );
         anyhow::ensure!(self.sample_chars > 0, "language_id: sample_chars must be positive");
         self.langs()?;
+        if self.refine {
+            refine::load(self.refine_model.as_deref())?;
+        }
         model::load(self.model.as_deref()).map(|_| ())
     }
 
@@ -209,6 +227,11 @@ impl StageConfig for LanguageIdConfig {
                 .as_ref()
                 .map(|p| p.display().to_string())
                 .unwrap_or_else(|| model::EMBEDDED_NAME.into()),
+            refiner: if self.refine {
+                Some(refine::load(self.refine_model.as_deref())?)
+            } else {
+                None
+            },
             cfg: self.clone(),
             line: String::new(),
             scratch: Scratch::default(),
@@ -255,6 +278,7 @@ pub struct LanguageId {
     model: Arc<Model>,
     langs: Arc<Langs>,
     model_name: String,
+    refiner: Option<Arc<refine::Refiner>>,
     cfg: LanguageIdConfig,
     line: String,
     scratch: Scratch,
@@ -272,13 +296,31 @@ impl Stage for LanguageId {
             });
         }
         prepare(&doc.text, self.cfg.sample_chars, &mut self.line);
-        let k = if self.cfg.closed_set {
+        let k = if self.cfg.closed_set || self.refiner.is_some() {
             20
         } else {
             self.cfg.keep_top_k.max(1)
         };
         let mut preds = predict(&self.model, &mut self.scratch, &self.line, k);
-        if self.cfg.closed_set {
+        let refined = self.refiner.as_ref().and_then(|r| r.refine(&self.line, &preds));
+        if let Some(r) = &refined {
+            if r.lang != preds[0].label.lang {
+                doc.meta
+                    .insert("lid_refined".into(), Value::String(preds[0].label.lang.clone()));
+                counters.add(&format!("refined:{}>{}", preds[0].label.lang, r.lang), 1);
+            }
+            // Keep fastText's own label for the chosen language when it has one.
+            let label = match preds.iter().position(|p| p.label.lang == r.lang) {
+                Some(i) => preds.remove(i).label,
+                None => labels::Label {
+                    lang: r.lang.clone(),
+                    script: None,
+                    raw: r.lang.clone(),
+                },
+            };
+            preds.insert(0, Prediction { label, score: r.score });
+        }
+        if self.cfg.closed_set && refined.is_none() {
             // The model's top label is outside the set: take the best kept
             // language instead, if it clears its own threshold.
             if let Some(i) = preds.iter().position(|p| self.cfg.languages.contains(&p.label.lang)) {
@@ -337,5 +379,7 @@ impl Stage for LanguageId {
     }
 }
 
+#[cfg(test)]
+mod refine_tests;
 #[cfg(test)]
 mod tests;

@@ -9,6 +9,7 @@ fn stage(yaml: &str) -> LanguageId {
         model: model::load(cfg.model.as_deref()).unwrap(),
         langs: cfg.langs().unwrap(),
         model_name: "test".into(),
+        refiner: cfg.refine.then(|| refine::load(cfg.refine_model.as_deref()).unwrap()),
         cfg,
         line: String::new(),
         scratch: Scratch::default(),
@@ -96,7 +97,9 @@ fn closed_set_keeps_croatian_the_model_splits_with_serbian() {
     let mut closed = stage("");
     let (v, d) = run(&mut closed, text);
     assert_eq!((v, d.lang.as_deref()), (Verdict::Keep, Some("hr")), "{:?}", d.meta);
-    let mut open = stage("closed_set: false");
+    // Without the second stage (which names Serbian text as Serbian) and
+    // without the closed set, lid.176's own label stands.
+    let mut open = stage("closed_set: false\nrefine: false");
     let (v, d) = run(&mut open, text);
     assert!(matches!(v, Verdict::Drop(r) if r.reason == "other_language"));
     assert_eq!(d.lang.as_deref(), Some("sr"));
