@@ -130,8 +130,6 @@ enum Buckets {
 /// A model's dictionary.
 #[derive(Debug, Clone)]
 pub struct Dictionary {
-    /// Which dictionary this is (for [`WordCache`]).
-    id: u64,
     /// Words, then labels (the table's ids index this).
     words: Vec<Box<[u8]>>,
     nwords: i32,
@@ -185,36 +183,7 @@ pub struct LineScratch {
     pub rows: Vec<i32>,
     hashes: Vec<i32>,
     wrapped: Vec<u8>,
-    cache: WordCache,
 }
-
-/// Out-of-vocabulary words seen lately with their n-gram rows, one slot per
-/// `hash % SLOTS` (a newer word takes the slot). Words recur (most running
-/// text is a few thousand words), and the rows of a word never change, so a
-/// hit copies a short list instead of hashing every n-gram and reading the
-/// pruned index once per n-gram, which misses the cache. Tied to one
-/// dictionary: used with another, it starts over.
-#[derive(Debug, Default, Clone)]
-struct WordCache {
-    owner: u64,
-    slots: Vec<Slot>,
-}
-
-/// One cached word (an empty `word` is a free slot: tokens are never empty).
-#[derive(Debug, Default, Clone)]
-struct Slot {
-    hash: u32,
-    word: Vec<u8>,
-    rows: Vec<i32>,
-}
-
-/// Slots of the word cache.
-const CACHE_SLOTS: usize = 4096;
-/// Longer words are not cached (rare, and they would hold large lists).
-const CACHE_MAX_WORD: usize = 48;
-
-/// Gives every dictionary its own id, so a word cache knows whose rows it holds.
-static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl Dictionary {
     /// Reads the dictionary section.
@@ -284,7 +253,6 @@ impl Dictionary {
             table[slot] = i as i32;
         }
         let mut d = Dictionary {
-            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             words: all,
             nwords: nwords as i32,
             labels,
@@ -446,7 +414,8 @@ impl Dictionary {
         if is_word {
             if wid < 0 {
                 if token != EOS {
-                    self.oov_rows(token, h, s);
+                    wrap(token, &mut s.wrapped);
+                    self.char_ngrams(&s.wrapped, &mut s.rows);
                 }
             } else if self.maxn <= 0 {
                 s.rows.push(wid);
@@ -460,35 +429,6 @@ impl Dictionary {
             s.hashes.push(h as i32);
         }
         token == EOS
-    }
-
-    /// The character n-gram rows of an out-of-vocabulary word, from the
-    /// word cache when it holds the word.
-    #[inline]
-    fn oov_rows(&self, token: &[u8], h: u32, s: &mut LineScratch) {
-        if token.len() > CACHE_MAX_WORD || self.maxn <= 0 {
-            wrap(token, &mut s.wrapped);
-            return self.char_ngrams(&s.wrapped, &mut s.rows);
-        }
-        let cache = &mut s.cache;
-        if cache.owner != self.id || cache.slots.is_empty() {
-            cache.owner = self.id;
-            cache.slots.clear();
-            cache.slots.resize_with(CACHE_SLOTS, Slot::default);
-        }
-        let slot = &mut cache.slots[h as usize % CACHE_SLOTS];
-        if slot.hash == h && slot.word == token {
-            s.rows.extend_from_slice(&slot.rows);
-            return;
-        }
-        let start = s.rows.len();
-        wrap(token, &mut s.wrapped);
-        self.char_ngrams(&s.wrapped, &mut s.rows);
-        slot.hash = h;
-        slot.word.clear();
-        slot.word.extend_from_slice(token);
-        slot.rows.clear();
-        slot.rows.extend_from_slice(&s.rows[start..]);
     }
 
     /// Word n-gram rows (`addWordNgrams`): the hashes of `wordNgrams`

@@ -52,8 +52,8 @@ fn predictions_equal_the_official_fasttext_for_every_model_kind() {
     let rows = reference();
     assert!(rows.len() > 400, "{}", rows.len());
     let models: Vec<Model> = MODELS.iter().map(|name| model(name)).collect();
-    // One scratch for all models in turn, text by text: its word cache must
-    // never hand one model's rows to another.
+    // One scratch for all models in turn, text by text: buffers carry
+    // nothing from one model to the next.
     let mut scratch = Scratch::default();
     let mut worst = vec![0f32; MODELS.len()];
     let mut failures = vec![Vec::new(); MODELS.len()];
