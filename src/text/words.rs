@@ -48,6 +48,12 @@ pub struct WordRules {
     /// between letters.
     #[serde(default)]
     pub split_colon_after_digit: Option<bool>,
+    /// Polish rules (default false): every final dot is split (`3D.` →
+    /// `3D` `.`, `e.g.` → `e.g` `.`) unless the word is in `keep`; a dot
+    /// before a digit or a capital splits (`1.0` → `1` `.` `0`); a hyphen
+    /// before a digit splits (`UTF-8` → `UTF` `-` `8`).
+    #[serde(default)]
+    pub split_dots_polish: Option<bool>,
 }
 
 /// A tokenizer built from [`WordRules`].
@@ -65,6 +71,7 @@ pub struct WordSplitter {
     split_digit_hyphen: bool,
     split_digit_dot: bool,
     split_colon_after_digit: bool,
+    split_dots_polish: bool,
 }
 
 impl Default for WordSplitter {
@@ -201,6 +208,7 @@ impl WordSplitter {
             split_digit_hyphen: rules.split_digit_hyphen.unwrap_or(true),
             split_digit_dot: rules.split_digit_dot.unwrap_or(true),
             split_colon_after_digit: rules.split_colon_after_digit.unwrap_or(true),
+            split_dots_polish: rules.split_dots_polish.unwrap_or(false),
         }
     }
 
@@ -261,7 +269,10 @@ impl WordSplitter {
             let prev = back.next();
             let len = if c == '.' {
                 let dots = core.bytes().rev().take_while(|b| *b == b'.').count();
-                if dots >= 2 {
+                if self.split_dots_polish {
+                    // one dot at a time, as spaCy's Polish `\.` suffix
+                    1
+                } else if dots >= 2 {
                     dots
                 } else {
                     let stem = &core[..core.len() - 1];
@@ -365,11 +376,16 @@ impl WordSplitter {
                         && self.split_digit_hyphen
                         && p.is_ascii_digit()
                         && (n.is_ascii_digit() || n == '-'))
+                    || (c == '-' && j == i + 1 && self.split_dots_polish && p.is_alphanumeric() && n.is_ascii_digit())
             } else if c == '.' {
                 // a dot run between words, or spaCy's `ein.Die`: one dot
                 // between a lowercase and an uppercase letter
                 (j > i + 1 && p.is_alphanumeric() && n.is_alphanumeric())
                     || (j == i + 1 && p.is_lowercase() && n.is_uppercase())
+                    || (j == i + 1
+                        && self.split_dots_polish
+                        && p.is_alphanumeric()
+                        && (n.is_ascii_digit() || n.is_uppercase()))
             } else if c == '…' {
                 p.is_alphanumeric() && n.is_alphanumeric()
             } else if matches!(c, '+' | '*' | '^') {
@@ -520,6 +536,23 @@ mod tests {
         assert_eq!(
             toks(&ro, "într-un Windows-ul alb-negru să-l"),
             ["într-", "un", "Windows", "-ul", "alb-negru", "să", "-l"]
+        );
+    }
+
+    /// spaCy blank("pl") gives these tokens (spaCy 3.8).
+    #[test]
+    fn polish_dots_as_spacy() {
+        let pl = WordRules {
+            split_dots_polish: Some(true),
+            keep: vec!["o.O".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            toks(&pl, "13.12.2030 1.0 3D. Y. e.g. UTF-8 np. słowo... ... o.O"),
+            [
+                "13", ".", "12", ".", "2030", "1", ".", "0", "3D", ".", "Y", ".", "e.g", ".", "UTF", "-", "8", "np",
+                ".", "słowo", ".", ".", ".", "...", "o.O"
+            ]
         );
     }
 
