@@ -10,7 +10,10 @@ text (issue #21), printed side by side for every EU language:
                     sentence, prose interleaved with lines of numbers and
                     symbols
 
-    python3 benches/langs_heldout.py --bin target/release/eurocurate [--work target/langs-heldout]
+    python3 benches/langs_heldout.py --bin target/release/eurocurate [--work target/langs-heldout] [--reasons]
+
+--reasons also prints, per language below 100% clean kept, which filter
+reasons dropped its clean documents (from the run's rejected/ records).
 
 Clean text: target/heldout/docs-<iso>.jsonl (benches/heldout/fetch.sh; role
 test). Maltese has no registry source: its row uses the UDHR documents of
@@ -97,10 +100,36 @@ def run(bin_, work, name, docs, with_lid):
     return kept
 
 
+def rejected(work, name):
+    """The rejected records of a run: (lang, reason, detail, text) each."""
+    out = []
+    for path in glob.glob(os.path.join(work, name, "out", "rejected", "*.jsonl.zst")):
+        raw = subprocess.run(["zstd", "-dcq", path], capture_output=True, check=True).stdout
+        for line in io.StringIO(raw.decode("utf-8")):
+            r = json.loads(line)
+            out.append((r.get("lang"), r.get("reason"), r.get("detail", ""), r.get("text", "")))
+    return out
+
+
+def print_reasons(work, docs):
+    """Per language, the reasons its clean documents were dropped (with `lang` given)."""
+    by = {}
+    for lang, reason, detail, _ in rejected(work, "clean-lang"):
+        by.setdefault(lang, {}).setdefault(reason, []).append(detail)
+    print("\nclean documents dropped, by reason (with `lang` given):")
+    for l in EU24:
+        if l not in by:
+            continue
+        n = len(docs.get(l, [])) or 1
+        parts = sorted(by[l].items(), key=lambda kv: -len(kv[1]))
+        print(f"{l:<5}" + ", ".join(f"{r} {100 * len(d) / n:.1f}% (e.g. {d[0]})" for r, d in parts))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default="target/release/eurocurate")
     ap.add_argument("--work", default="target/langs-heldout")
+    ap.add_argument("--reasons", action="store_true", help="print the reasons clean documents were dropped")
     a = ap.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     docs = {}
@@ -138,6 +167,8 @@ def main():
         print(row + note)
         worst["clean"] = min(worst["clean"], (k1, l))
         worst["lid"] = min(worst["lid"], (k2, l))
+    if a.reasons:
+        print_reasons(a.work, docs)
     print(
         f"worst: clean kept {worst['clean'][0]:.1f}% ({worst['clean'][1]}), with LID {worst['lid'][0]:.1f}% ({worst['lid'][1]}), junk dropped {worst['junk'][0]:.1f}% ({worst['junk'][1]})"
     )

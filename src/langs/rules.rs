@@ -2,15 +2,26 @@
 //! `langs/defaults.yaml` (for every language): word lists, line patterns,
 //! document patterns and URL/domain lists, each with an id, a one-line reason
 //! and its source/licence. Compiled once per language into one Aho–Corasick
-//! automaton per word-list mode and one `RegexSet` per pattern kind, so a
-//! document is scanned in one pass whatever the number of rules.
+//! automaton per word-list mode ([`wordscan`]), one over the phrases, and
+//! per pattern kind the regexes behind an Aho–Corasick prefilter of their
+//! required literals ([`patterns`]), so a document is scanned a fixed number
+//! of times whatever the number of rules.
 
 use std::collections::{HashMap, HashSet};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::AhoCorasick;
 use anyhow::{bail, Context};
-use regex::{Regex, RegexSet, RegexSetBuilder};
+use regex::Regex;
 use serde::Deserialize;
+
+mod fold;
+mod literals;
+pub mod patterns;
+mod wordscan;
+
+pub use fold::{count_words, fold_into, lower_into};
+use patterns::Patterns;
+pub use wordscan::WordAutomaton;
 
 /// Compiled size limit of one rule's regex (regex's own default is 10 MiB);
 /// a pattern over it is an error naming the rule.
@@ -106,24 +117,13 @@ pub struct UrlRule {
 
 /// Lowercase, and without diacritics when `fold` (NFD, marks dropped).
 pub fn normalize(s: &str, fold: bool) -> String {
-    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::new();
     if fold {
-        // Letters with a stroke do not decompose: fold them by hand.
-        s.nfd()
-            .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-            .flat_map(char::to_lowercase)
-            .map(|c| match c {
-                'ħ' => 'h',
-                'đ' => 'd',
-                'ł' => 'l',
-                'ø' => 'o',
-                'ı' => 'i',
-                other => other,
-            })
-            .collect()
+        fold_into(s, &mut out);
     } else {
-        s.chars().flat_map(char::to_lowercase).collect()
+        lower_into(s, &mut out);
     }
+    out
 }
 
 fn regex(rule: &str, pattern: &str) -> anyhow::Result<Regex> {
@@ -164,8 +164,15 @@ impl Rules {
             }
         }
         for w in &self.words {
-            if let Some(e) = w.words.iter().find(|x| x.trim().is_empty()) {
-                bail!("rule `{}`: empty word `{e}` (it would match everywhere)", w.id);
+            if let Some(e) = w
+                .words
+                .iter()
+                .find(|x| normalize(x.trim(), w.ignore_diacritics).is_empty())
+            {
+                bail!(
+                    "rule `{}`: empty word `{e}` (it would match everywhere; marks alone are empty once diacritics are ignored)",
+                    w.id
+                );
             }
             if w.words.is_empty() {
                 bail!("rule `{}`: no words", w.id);
@@ -200,7 +207,7 @@ impl Rules {
 /// One word-list automaton: its patterns and, per pattern, the lists it belongs to.
 #[derive(Debug)]
 pub struct WordMatcher {
-    pub ac: AhoCorasick,
+    pub ac: WordAutomaton,
     pub lists: Vec<Vec<usize>>,
     pub fold: bool,
 }
@@ -214,9 +221,10 @@ pub struct Compiled {
     /// Literal phrases (lowercase) → line rule index.
     pub phrases: Option<(AhoCorasick, Vec<usize>)>,
     /// Line regexes → line rule index.
-    pub line_patterns: Option<(RegexSet, Vec<usize>)>,
+    pub line_patterns: Option<(Patterns, Vec<usize>)>,
     pub documents: Vec<DocRule>,
-    pub doc_patterns: Option<RegexSet>,
+    /// One regex per document rule.
+    pub doc_patterns: Option<Patterns>,
     pub urls: Vec<UrlRule>,
     /// Domain (lowercase) → URL rule index.
     pub domains: HashMap<String, usize>,
@@ -255,10 +263,7 @@ impl Compiled {
                 continue;
             }
             let (patterns, lists): (Vec<String>, Vec<Vec<usize>>) = index.into_iter().unzip();
-            let ac = AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(&patterns)
-                .context("building the word automaton")?;
+            let ac = WordAutomaton::build(&patterns).context("building the word automaton")?;
             matchers.push(WordMatcher { ac, lists, fold });
         }
         let mut phrase_pats = Vec::new();
@@ -275,17 +280,8 @@ impl Compiled {
                 line_rules.push(i);
             }
         }
-        let set = |pats: &[String]| -> anyhow::Result<Option<RegexSet>> {
-            if pats.is_empty() {
-                return Ok(None);
-            }
-            Ok(Some(
-                RegexSetBuilder::new(pats)
-                    .case_insensitive(true)
-                    .multi_line(true)
-                    .size_limit(REGEX_SIZE_LIMIT * pats.len().max(1))
-                    .build()?,
-            ))
+        let set = |pats: &[String]| -> anyhow::Result<Option<Patterns>> {
+            (!pats.is_empty()).then(|| Patterns::build(pats)).transpose()
         };
         let phrases = if phrase_pats.is_empty() {
             None
@@ -312,6 +308,15 @@ impl Compiled {
             urls: all.urls,
             domains,
         })
+    }
+
+    /// True when the lowercase text is needed (case-folding word lists,
+    /// line rules, document regexes with literals).
+    pub fn needs_lower(&self) -> bool {
+        self.matchers.iter().any(|m| !m.fold)
+            || self.phrases.is_some()
+            || self.line_patterns.is_some()
+            || self.doc_patterns.as_ref().is_some_and(Patterns::has_literals)
     }
 
     /// True when there is nothing to apply.

@@ -14,7 +14,8 @@ use serde_json::{json, Value};
 
 use super::{BuiltOnce, Stage, StageConfig, TaskContext, ValidateContext, Verdict};
 use crate::document::Document;
-use crate::langs::rules::{normalize, whole_word, Action, Compiled};
+use crate::langs::rules::patterns::PatternScratch;
+use crate::langs::rules::{count_words, fold_into, lower_into, whole_word, Action, Compiled};
 use crate::langs::Langs;
 use crate::meta_schema::{list_of, MetaField, MetaType};
 use crate::stages::contract::Describe;
@@ -81,7 +82,10 @@ impl StageConfig for RulesConfig {
     }
 
     fn build(&self, _ctx: &TaskContext) -> anyhow::Result<Box<dyn Stage>> {
-        Ok(Box::new(RulesStage { rules: self.by_lang()? }))
+        Ok(Box::new(RulesStage {
+            rules: self.by_lang()?,
+            scratch: Scratch::default(),
+        }))
     }
 
     fn metadata(&self) -> Vec<MetaField> {
@@ -99,6 +103,7 @@ impl StageConfig for RulesConfig {
 
 struct RulesStage {
     rules: Arc<ByLang>,
+    scratch: Scratch,
 }
 
 /// Where a rule fired.
@@ -130,12 +135,51 @@ fn host(url: &str) -> Option<String> {
     crate::text::url::host(url)
 }
 
-fn line_of(text: &str, byte: usize) -> usize {
-    text[..byte].bytes().filter(|b| *b == b'\n').count() + 1
+/// Line numbers of increasing byte offsets, counted once through the text.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    at: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter {
+            text: text.as_bytes(),
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of `byte` (not before the last one asked).
+    fn line_of(&mut self, byte: usize) -> usize {
+        let byte = byte.max(self.at);
+        self.line += memchr::memchr_iter(b'\n', &self.text[self.at..byte]).count();
+        self.at = byte;
+        self.line
+    }
+}
+
+/// Buffers reused from one document to the next, so that a document
+/// without hits allocates nothing.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    lower: String,
+    folded: String,
+    counts: Vec<u64>,
+    patterns: PatternScratch,
+    /// Bytes the engines have scanned or searched so far: the work done,
+    /// counted (the tests check it grows linearly with the text).
+    pub ops: u64,
 }
 
 /// Applies compiled rules to a text (and URL); `explain` also records where.
 pub fn apply(c: &Compiled, text: &str, url: Option<&str>, explain: bool) -> Outcome {
+    apply_with(c, text, url, explain, &mut Scratch::default())
+}
+
+/// [`apply`] with buffers kept between documents.
+pub fn apply_with(c: &Compiled, text: &str, url: Option<&str>, explain: bool, s: &mut Scratch) -> Outcome {
     let mut out = Outcome::default();
     let mut fired: HashMap<String, (u64, u64, u64)> = HashMap::new();
     let fire = |out: &mut Outcome,
@@ -151,6 +195,13 @@ pub fn apply(c: &Compiled, text: &str, url: Option<&str>, explain: bool) -> Outc
             Action::Tag => out.tags.push((id.to_string(), n)),
         }
     };
+    let Scratch {
+        lower,
+        folded,
+        counts,
+        patterns,
+        ops,
+    } = s;
     // URL lists: the host and each parent domain.
     if let Some(h) = url.and_then(host).filter(|_| !c.domains.is_empty()) {
         let mut d = h.as_str();
@@ -180,22 +231,25 @@ pub fn apply(c: &Compiled, text: &str, url: Option<&str>, explain: bool) -> Outc
             }
         }
     }
+    // The lowercase text, made once for the case-folding word lists, the
+    // line phrases and the regexes' literal prefilter.
+    if c.needs_lower() {
+        lower_into(text, lower);
+        *ops += text.len() as u64;
+    } else {
+        lower.clear();
+    }
+    let lower = lower.as_str();
     // Document patterns.
     if let Some(set) = &c.doc_patterns {
-        for i in set.matches(text).iter() {
+        for i in set.document_matches(text, lower, patterns, ops) {
             let r = &c.documents[i];
             if explain {
-                if let Some(m) = regex::RegexBuilder::new(&r.pattern)
-                    .case_insensitive(true)
-                    .multi_line(true)
-                    .build()
-                    .ok()
-                    .and_then(|re| re.find(text).map(|m| (m.start(), m.as_str().to_string())))
-                {
+                if let Some((at, end)) = set.find(i, text) {
                     out.hits.push(Hit {
                         rule: r.id.clone(),
-                        line: line_of(text, m.0),
-                        matched: m.1,
+                        line: LineCounter::new(text).line_of(at),
+                        matched: text[at..end].to_string(),
                     });
                 }
             }
@@ -209,37 +263,43 @@ pub fn apply(c: &Compiled, text: &str, url: Option<&str>, explain: bool) -> Outc
             );
         }
     }
-    // The lowercase text, made once for the case-folding word lists and the
-    // line phrases alike.
-    let lower = std::cell::OnceCell::new();
     // Word lists: one automaton per mode over the normalised text.
     if !c.matchers.is_empty() {
-        let mut counts = vec![0u64; c.words.len()];
+        counts.clear();
+        counts.resize(c.words.len(), 0);
         let mut words_total = 0usize;
+        let mut counted_lower = false;
         for m in &c.matchers {
-            let folded;
             let norm: &str = if m.fold {
-                folded = normalize(text, true);
-                &folded
+                fold_into(text, folded);
+                *ops += text.len() as u64;
+                folded
             } else {
-                lower.get_or_init(|| normalize(text, false))
+                lower
             };
-            words_total = words_total.max(norm.split_whitespace().count());
-            for hit in m.ac.find_iter(norm) {
-                if !whole_word(norm, hit.start(), hit.end()) {
-                    continue;
+            // Folding only drops characters, never whitespace: the lowercase
+            // text has at least as many words.
+            if !counted_lower {
+                words_total = words_total.max(count_words(norm));
+                counted_lower = !m.fold;
+            }
+            *ops += norm.len() as u64;
+            let mut lines = LineCounter::new(norm);
+            m.ac.for_each(norm, |p, start, end| {
+                if !whole_word(norm, start, end) {
+                    return;
                 }
-                for &l in &m.lists[hit.pattern().as_usize()] {
+                for &l in &m.lists[p] {
                     counts[l] += 1;
                     if explain {
                         out.hits.push(Hit {
                             rule: c.words[l].id.clone(),
-                            line: line_of(norm, hit.start()),
-                            matched: norm[hit.start()..hit.end()].to_string(),
+                            line: lines.line_of(start),
+                            matched: norm[start..end].to_string(),
                         });
                     }
                 }
-            }
+            });
         }
         for (l, &n) in counts.iter().enumerate() {
             let w = &c.words[l];
@@ -258,29 +318,35 @@ pub fn apply(c: &Compiled, text: &str, url: Option<&str>, explain: bool) -> Outc
             }
         }
     }
-    // Line rules: a line with a phrase or a matching pattern is removed.
-    // One search over the whole text first: most documents hold none, and
-    // then no line is looked at one by one.
-    let phrase_hit = c
-        .phrases
-        .as_ref()
-        .is_some_and(|(ac, _)| ac.is_match(lower.get_or_init(|| normalize(text, false))));
-    let pattern_hit = c.line_patterns.as_ref().is_some_and(|(set, _)| set.is_match(text));
-    if phrase_hit || pattern_hit {
+    // Line rules: a line with a phrase, or else matching a pattern, is
+    // removed. One search over the whole text first: most documents hold
+    // none, and then no line is looked at one by one.
+    let phrase_hit = c.phrases.as_ref().is_some_and(|(ac, _)| {
+        *ops += lower.len() as u64;
+        ac.is_match(lower)
+    });
+    // Lines the patterns match (ascending), with the line rule.
+    let mut by_pattern: Vec<(usize, usize)> = Vec::new();
+    if let Some((set, rules)) = &c.line_patterns {
+        set.lines(text, lower, patterns, ops, |no, r| by_pattern.push((no, rules[r])));
+    }
+    if phrase_hit || !by_pattern.is_empty() {
         let mut kept = String::with_capacity(text.len());
         let (mut removed_any, mut kept_any) = (false, false);
-        for (no, line) in text.split('\n').enumerate() {
+        let mut next_pattern = by_pattern.iter().peekable();
+        // The lowercase text's lines are the text's lines lowercased.
+        for ((no, line), lower_line) in text.split('\n').enumerate().zip(lower.split('\n')) {
             let mut rule = None;
-            if let Some((ac, rules)) = &c.phrases {
-                let lower = normalize(line, false);
-                if let Some(m) = ac.find(&lower) {
-                    rule = Some(rules[m.pattern().as_usize()]);
+            if phrase_hit {
+                if let Some((ac, rules)) = &c.phrases {
+                    *ops += lower_line.len() as u64;
+                    if let Some(m) = ac.find(lower_line) {
+                        rule = Some(rules[m.pattern().as_usize()]);
+                    }
                 }
             }
-            if rule.is_none() {
-                if let Some((set, rules)) = &c.line_patterns {
-                    rule = set.matches(line).iter().next().map(|i| rules[i]);
-                }
+            if let Some(&(_, r)) = next_pattern.next_if(|(n, _)| *n == no) {
+                rule = rule.or(Some(r));
             }
             match rule {
                 Some(i) => {
@@ -323,7 +389,7 @@ impl Stage for RulesStage {
         if c.is_empty() {
             return Ok(Verdict::Keep);
         }
-        let out = apply(c, &doc.text, doc.url.as_deref(), false);
+        let out = apply_with(c, &doc.text, doc.url.as_deref(), false, &mut self.scratch);
         let lang = doc.lang_or_und().to_string();
         for (id, n, lines, chars) in &out.fired {
             counters.add(&format!("fired:{id}:{lang}"), *n);

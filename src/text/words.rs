@@ -28,6 +28,32 @@ pub struct WordRules {
     /// Tokens never split (abbreviations such as `Mr.`, `Dr.`, `z.B.`).
     #[serde(default)]
     pub keep: Vec<String>,
+    /// Split `%` off a number (`45%` → `45` `%`; default true). spaCy's
+    /// Greek, Spanish, Hungarian, Dutch and Romanian rules keep `45%`.
+    #[serde(default)]
+    pub split_percent: Option<bool>,
+    /// Split at `/` between words (`a/b`; default true). spaCy's Hungarian,
+    /// Dutch and Romanian rules keep `és/vagy`.
+    #[serde(default)]
+    pub split_slash: Option<bool>,
+    /// Split `-` between digits (`0-9`; default true).
+    #[serde(default)]
+    pub split_digit_hyphen: Option<bool>,
+    /// Split a final dot off a number (`am 10.`; default true). spaCy's
+    /// German, Hungarian and Slovenian rules keep ordinals like `10.` whole.
+    #[serde(default)]
+    pub split_digit_dot: Option<bool>,
+    /// Split at `:` after a digit (`B2:B6`; default true). spaCy's German,
+    /// Greek, Finnish, Hungarian, Dutch and Polish rules split a colon only
+    /// between letters.
+    #[serde(default)]
+    pub split_colon_after_digit: Option<bool>,
+    /// Polish rules (default false): every final dot is split (`3D.` →
+    /// `3D` `.`, `e.g.` → `e.g` `.`) unless the word is in `keep`; a dot
+    /// before a digit or a capital splits (`1.0` → `1` `.` `0`); a hyphen
+    /// before a digit splits (`UTF-8` → `UTF` `-` `8`).
+    #[serde(default)]
+    pub split_dots_polish: Option<bool>,
 }
 
 /// A tokenizer built from [`WordRules`].
@@ -40,6 +66,12 @@ pub struct WordSplitter {
     prefixes: Vec<String>,
     suffixes: Vec<String>,
     split_hyphens: bool,
+    split_percent: bool,
+    split_slash: bool,
+    split_digit_hyphen: bool,
+    split_digit_dot: bool,
+    split_colon_after_digit: bool,
+    split_dots_polish: bool,
 }
 
 impl Default for WordSplitter {
@@ -171,6 +203,12 @@ impl WordSplitter {
             prefixes,
             suffixes,
             split_hyphens: rules.split_hyphens.unwrap_or(true),
+            split_percent: rules.split_percent.unwrap_or(true),
+            split_slash: rules.split_slash.unwrap_or(true),
+            split_digit_hyphen: rules.split_digit_hyphen.unwrap_or(true),
+            split_digit_dot: rules.split_digit_dot.unwrap_or(true),
+            split_colon_after_digit: rules.split_colon_after_digit.unwrap_or(true),
+            split_dots_polish: rules.split_dots_polish.unwrap_or(false),
         }
     }
 
@@ -231,16 +269,23 @@ impl WordSplitter {
             let prev = back.next();
             let len = if c == '.' {
                 let dots = core.bytes().rev().take_while(|b| *b == b'.').count();
-                if dots >= 2 {
+                if self.split_dots_polish {
+                    // one dot at a time, as spaCy's Polish `\.` suffix
+                    1
+                } else if dots >= 2 {
                     dots
                 } else {
                     let stem = &core[..core.len() - 1];
                     let mut up = stem.chars().rev();
                     let two_upper =
                         matches!((up.next(), up.next()), (Some(a), Some(b)) if a.is_uppercase() && b.is_uppercase());
-                    let splits = prev
-                        .is_some_and(|p| p.is_numeric() || p.is_lowercase() || is_punct(p) || is_quote(p) || p == '%')
-                        || two_upper;
+                    let splits = prev.is_some_and(|p| {
+                        (p.is_numeric() && self.split_digit_dot)
+                            || p.is_lowercase()
+                            || is_punct(p)
+                            || is_quote(p)
+                            || p == '%'
+                    }) || two_upper;
                     // `e.g.`, `a.m.`: an inner dot keeps the final one
                     if !splits || (stem.contains('.') && prev.is_some_and(char::is_alphabetic)) {
                         break;
@@ -251,7 +296,7 @@ impl WordSplitter {
                 || is_quote(c)
                 || is_icon(c)
                 || matches!(c, '—' | '–')
-                || (matches!(c, '+' | '%') && prev.is_some_and(|p| p.is_ascii_digit()))
+                || ((c == '+' || (c == '%' && self.split_percent)) && prev.is_some_and(|p| p.is_ascii_digit()))
                 || (is_currency(c) && prev.is_some_and(|p| p.is_ascii_digit()))
             {
                 c.len_utf8()
@@ -326,14 +371,30 @@ impl WordSplitter {
             };
             let split = if is_hyphen(c) {
                 (c != '-' || j > i + 1 || self.split_hyphens) && p.is_alphanumeric() && n.is_alphabetic()
-                    || (c == '-' && j == i + 1 && p.is_ascii_digit() && (n.is_ascii_digit() || n == '-'))
+                    || (c == '-'
+                        && j == i + 1
+                        && self.split_digit_hyphen
+                        && p.is_ascii_digit()
+                        && (n.is_ascii_digit() || n == '-'))
+                    || (c == '-' && j == i + 1 && self.split_dots_polish && p.is_alphanumeric() && n.is_ascii_digit())
             } else if c == '.' {
-                j > i + 1 && p.is_alphanumeric() && n.is_alphanumeric()
+                // a dot run between words, or spaCy's `ein.Die`: one dot
+                // between a lowercase and an uppercase letter
+                (j > i + 1 && p.is_alphanumeric() && n.is_alphanumeric())
+                    || (j == i + 1 && p.is_lowercase() && n.is_uppercase())
+                    || (j == i + 1
+                        && self.split_dots_polish
+                        && p.is_alphanumeric()
+                        && (n.is_ascii_digit() || n.is_uppercase()))
             } else if c == '…' {
                 p.is_alphanumeric() && n.is_alphanumeric()
             } else if matches!(c, '+' | '*' | '^') {
                 p.is_ascii_digit() && (n.is_ascii_digit() || n == '-')
-            } else if matches!(c, ':' | '<' | '>' | '=' | '/') {
+            } else if c == '/' {
+                self.split_slash && p.is_alphanumeric() && n.is_alphabetic()
+            } else if c == ':' {
+                (p.is_alphabetic() || (self.split_colon_after_digit && p.is_numeric())) && n.is_alphabetic()
+            } else if matches!(c, '<' | '>' | '=') {
                 p.is_alphanumeric() && n.is_alphabetic()
             } else if c == ',' {
                 p.is_alphabetic() && n.is_alphabetic()
@@ -427,6 +488,71 @@ mod tests {
         assert_eq!(
             toks(&WordRules::default(), "E-Mail-Adresse 3-4"),
             ["E", "-", "Mail", "-", "Adresse", "3", "-", "4"]
+        );
+    }
+
+    /// The options against spaCy 3.8's blank tokenizers (the outputs below
+    /// are spaCy's, for the probes `45%`, `a/b`, `0-9`, `am 10.`, `B2:B6`,
+    /// `ein.Die` and the clitics of `într-un` and `Windows-ul`).
+    #[test]
+    fn options_split_as_spacy_does_per_language() {
+        let probe = |r: &WordRules| -> Vec<String> {
+            ["45%", "a/b", "0-9", "am 10.", "B2:B6", "ein.Die"]
+                .iter()
+                .map(|p| toks(r, p).join(" "))
+                .collect()
+        };
+        // spaCy blank("en"), the defaults
+        assert_eq!(
+            probe(&WordRules::default()),
+            ["45 %", "a / b", "0 - 9", "am 10 .", "B2 : B6", "ein . Die"]
+        );
+        // spaCy blank("hu")
+        let hu = WordRules {
+            split_hyphens: Some(false),
+            split_percent: Some(false),
+            split_slash: Some(false),
+            split_digit_hyphen: Some(false),
+            split_digit_dot: Some(false),
+            split_colon_after_digit: Some(false),
+            ..Default::default()
+        };
+        assert_eq!(probe(&hu), ["45%", "a/b", "0-9", "am 10.", "B2:B6", "ein . Die"]);
+        // spaCy blank("de")
+        let de = WordRules {
+            split_hyphens: Some(false),
+            split_digit_dot: Some(false),
+            split_colon_after_digit: Some(false),
+            ..Default::default()
+        };
+        assert_eq!(probe(&de), ["45 %", "a / b", "0 - 9", "am 10.", "B2:B6", "ein . Die"]);
+        // spaCy blank("ro"): UD_Romanian-RRT clitics, no hyphen infix
+        let ro = WordRules {
+            split_hyphens: Some(false),
+            split_prefixes: vec!["într-".into(), "s-".into()],
+            split_suffixes: vec!["-ul".into(), "-l".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            toks(&ro, "într-un Windows-ul alb-negru să-l"),
+            ["într-", "un", "Windows", "-ul", "alb-negru", "să", "-l"]
+        );
+    }
+
+    /// spaCy blank("pl") gives these tokens (spaCy 3.8).
+    #[test]
+    fn polish_dots_as_spacy() {
+        let pl = WordRules {
+            split_dots_polish: Some(true),
+            keep: vec!["o.O".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            toks(&pl, "13.12.2030 1.0 3D. Y. e.g. UTF-8 np. słowo... ... o.O"),
+            [
+                "13", ".", "12", ".", "2030", "1", ".", "0", "3D", ".", "Y", ".", "e.g", ".", "UTF", "-", "8", "np",
+                ".", "słowo", ".", ".", ".", "...", "o.O"
+            ]
         );
     }
 
