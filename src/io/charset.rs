@@ -216,13 +216,8 @@ fn guess(body: &[u8], url: Option<&str>) -> &'static Encoding {
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     // The first 64 KB decide as well as the whole of a 50 MB page.
     det.feed(&body[..body.len().min(64 << 10)], true);
-    let tld = url.and_then(tld_of);
+    let tld = url.and_then(crate::text::url::tld);
     det.guess(tld.as_deref().map(str::as_bytes), chardetng::Utf8Detection::Allow)
-}
-
-/// The lower-case ASCII top-level domain of a URL's host.
-fn tld_of(url: &str) -> Option<String> {
-    crate::text::url::tld(url)
 }
 
 /// Decodes `body`: byte-order mark, then valid UTF-8, then the charset
@@ -263,7 +258,7 @@ pub fn decode(
         // page's meta) declaration is wrong.
         .filter(|(e, _)| *e != UTF_8 && *e != encoding_rs::UTF_16LE && *e != encoding_rs::UTF_16BE);
     let latin3 = encoding_rs::ISO_8859_3;
-    let maltese = || maltese_latin3(body, url.and_then(tld_of).as_deref());
+    let maltese = || maltese_latin3(body, url.and_then(crate::text::url::tld).as_deref());
     if let Some((enc, source)) = declared {
         // chardetng has no Latin-3 to agree with: a declaration of it
         // stands when the bytes decode.

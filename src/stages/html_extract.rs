@@ -17,7 +17,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::url_filter::{host_of, listed_domain, read_domain_list};
+use super::url_filter::{listed_domain, read_domain_list};
 use super::{BuiltOnce, Stage, StageConfig, TaskContext, ValidateContext, Verdict};
 use crate::document::Document;
 use crate::html::{self, meta::robots_has, Options};
@@ -184,7 +184,7 @@ fn reserved_by_transport(doc: &Document, domains: &HashSet<String>) -> Option<St
             }
         }
     }
-    let host = doc.url.as_deref().and_then(host_of)?;
+    let host = doc.url.as_deref().and_then(crate::text::url::host)?;
     listed_domain(domains, &host).map(|d| format!("opt-out domain list: {d}"))
 }
 

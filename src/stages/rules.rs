@@ -131,10 +131,6 @@ pub struct Outcome {
     pub hits: Vec<Hit>,
 }
 
-fn host(url: &str) -> Option<String> {
-    crate::text::url::host(url)
-}
-
 /// Line numbers of increasing byte offsets, counted once through the text.
 struct LineCounter<'a> {
     text: &'a [u8],
@@ -203,7 +199,7 @@ pub fn apply_with(c: &Compiled, text: &str, url: Option<&str>, explain: bool, s:
         ops,
     } = s;
     // URL lists: the host and each parent domain.
-    if let Some(h) = url.and_then(host).filter(|_| !c.domains.is_empty()) {
+    if let Some(h) = url.and_then(crate::text::url::host).filter(|_| !c.domains.is_empty()) {
         let mut d = h.as_str();
         loop {
             if let Some(&i) = c.domains.get(d) {
@@ -461,9 +457,9 @@ mod tests {
     #[test]
     fn hosts_are_read_from_urls() {
         assert_eq!(
-            host("https://User@Sub.Example.MT:8080/x?y").as_deref(),
+            crate::text::url::host("https://User@Sub.Example.MT:8080/x?y").as_deref(),
             Some("sub.example.mt")
         );
-        assert_eq!(host("example.mt/path").as_deref(), Some("example.mt"));
+        assert_eq!(crate::text::url::host("example.mt/path").as_deref(), Some("example.mt"));
     }
 }

@@ -124,11 +124,6 @@ pub fn read_domain_list(path: &std::path::Path) -> anyhow::Result<HashSet<String
         .collect())
 }
 
-/// The host of a URL (lower case, IDNA, no port, user info or trailing dot).
-pub fn host_of(url: &str) -> Option<String> {
-    crate::text::url::host(url)
-}
-
 impl StageConfig for UrlFilterConfig {
     fn reads(&self) -> anyhow::Result<Vec<crate::stages::FileDigest>> {
         self.blocklists.iter().map(|p| crate::stages::file_digest(p)).collect()
@@ -160,7 +155,7 @@ impl Stage for UrlFilter {
                 Verdict::Keep
             });
         };
-        if let Some(listed) = host_of(url).and_then(|h| listed_domain(&self.list.domains, &h)) {
+        if let Some(listed) = crate::text::url::host(url).and_then(|h| listed_domain(&self.list.domains, &h)) {
             return Ok(Verdict::drop_with("blocked_domain", listed));
         }
         if let Some(i) = self.list.patterns.matches(url).iter().next() {
@@ -177,11 +172,11 @@ mod tests {
     #[test]
     fn hosts() {
         assert_eq!(
-            host_of("https://User@WWW.Example.com:8080/a?b").as_deref(),
+            crate::text::url::host("https://User@WWW.Example.com:8080/a?b").as_deref(),
             Some("www.example.com")
         );
-        assert_eq!(host_of("http://[::1]:80/").as_deref(), Some("::1"));
-        assert_eq!(host_of("http://example.com./x").as_deref(), Some("example.com"));
+        assert_eq!(crate::text::url::host("http://[::1]:80/").as_deref(), Some("::1"));
+        assert_eq!(crate::text::url::host("http://example.com./x").as_deref(), Some("example.com"));
     }
 
     #[test]

@@ -68,7 +68,7 @@ impl DedupKey for UrlDedupConfig {
             return None;
         }
         let mut h = Xxh3::new();
-        h.update(normalize_url(url, self.ignore_query).as_bytes());
+        h.update(crate::text::url::comparison_form(url, self.ignore_query).as_bytes());
         Some(h.digest128())
     }
 
@@ -92,13 +92,6 @@ impl DedupKey for UrlDedupConfig {
     }
 }
 
-/// The comparison form of a URL (`text::url::comparison_form`): no scheme,
-/// the host in its one IDNA form, no default port, no fragment, no trailing
-/// slash (and no query when asked).
-pub fn normalize_url(url: &str, ignore_query: bool) -> String {
-    crate::text::url::comparison_form(url, ignore_query)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,12 +100,15 @@ mod tests {
 
     #[test]
     fn url_normalisation() {
-        let n = |u| normalize_url(u, false);
+        let n = |u| crate::text::url::comparison_form(u, false);
         assert_eq!(n("https://WWW.Example.eu:443/a/b/#top"), "www.example.eu/a/b");
         assert_eq!(n("http://www.example.eu/a/b"), "www.example.eu/a/b");
         assert_eq!(n("http://example.eu/?q=1"), "example.eu?q=1");
         assert_ne!(n("http://example.eu/a?q=1"), n("http://example.eu/a?q=2"));
-        assert_eq!(normalize_url("http://example.eu/a?q=1", true), "example.eu/a");
+        assert_eq!(
+            crate::text::url::comparison_form("http://example.eu/a?q=1", true),
+            "example.eu/a"
+        );
         assert_eq!(n("https://example.eu:8443/a"), "example.eu:8443/a");
         assert_ne!(n("https://example.eu/A"), n("https://example.eu/a"));
     }
