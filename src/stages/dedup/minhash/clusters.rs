@@ -1,8 +1,8 @@
 //! Phase 3, clusters: union-find over every candidate pair, with documents
 //! numbered compactly (`offset of task + ordinal`, 4 bytes each). The root of
 //! a cluster is always its survivor, so one pass after the unions writes, for
-//! each upstream task in input order, the documents to remove and the id of
-//! the one they duplicate.
+//! each upstream task in input order, the documents to remove with the id of
+//! the one they duplicate, and each survivor with its cluster size.
 //!
 //! With `verify`, each component is then split into stars around keepers
 //! that every removed member is verified similar to (see
@@ -27,6 +27,10 @@ use super::{paths, Keep, MinhashDedupConfig};
 use crate::io::atomic::AtomicFile;
 use crate::stages::TaskContext;
 use crate::stats::TaskStats;
+
+/// Marks a survivor's record in the removal list (where a removed document's
+/// record has the length of the kept id).
+pub const SURVIVOR: u32 = u32::MAX;
 
 /// Largest clusters listed as examples in the stats.
 const EXAMPLES: usize = 5;
@@ -302,6 +306,12 @@ pub fn run(
                 }
             }
             if r == x {
+                if size[x as usize] > 1 {
+                    // A survivor: the filter phase records how many copies it stands for.
+                    out.write_all(&o.to_le_bytes())?;
+                    out.write_all(&size[x as usize].to_le_bytes())?;
+                    out.write_all(&SURVIVOR.to_le_bytes())?;
+                }
                 continue;
             }
             if cached_root.0 != r {

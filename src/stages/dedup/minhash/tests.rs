@@ -135,3 +135,114 @@ fn same_result_for_any_split_and_hash_range() {
     assert_eq!(verdicts(&c, &split), one);
     assert!(one.iter().filter(|v| *v != "keep").count() > 20, "{one:?}");
 }
+
+/// Runs the four phases in memory and returns each document after the
+/// filter phase with its verdict (its metadata included).
+fn run_docs(cfg: &MinhashDedupConfig, docs: &[Vec<Document>]) -> Vec<(Verdict, Document)> {
+    use crate::stats::{Counters, TaskStats};
+    let dir = tempfile::tempdir().unwrap();
+    let tasks = docs.len();
+    let ctx = |task, n| TaskContext {
+        work_dir: dir.path().into(),
+        phase: 0,
+        task,
+        tasks: n,
+    };
+    for (t, list) in docs.iter().enumerate() {
+        let mut col = cfg.collector(&ctx(t, tasks)).unwrap();
+        for d in list {
+            col.process(&mut d.clone(), &mut Counters::default()).unwrap();
+        }
+        col.finish(&mut Counters::default()).unwrap();
+    }
+    for (step, s) in cfg.reduce_steps(tasks).iter().enumerate() {
+        for t in 0..s.tasks {
+            cfg.reduce(step, &ctx(t, s.tasks), tasks, &mut TaskStats::default())
+                .unwrap();
+        }
+    }
+    let mut out = Vec::new();
+    for (t, list) in docs.iter().enumerate() {
+        let mut f = cfg.filter(&ctx(t, tasks), tasks).unwrap();
+        for d in list {
+            let mut d = d.clone();
+            let v = f.process(&mut d, &mut Counters::default()).unwrap();
+            out.push((v, d));
+        }
+        f.finish(&mut Counters::default()).unwrap();
+    }
+    out
+}
+
+/// Planted clusters: distinct real texts (the UDHR fixture, one document per
+/// language and section) each with 0–4 copies — exact, one word changed,
+/// two lines swapped — shuffled over three tasks. Every kept document must
+/// carry its family's size, whatever member survived.
+#[test]
+fn kept_documents_carry_the_size_of_their_planted_cluster() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/udhr-part1.jsonl.zst");
+    let raw = zstd::decode_all(std::fs::File::open(path).unwrap()).unwrap();
+    let mut originals: Vec<String> = Vec::new();
+    for line in String::from_utf8(raw).unwrap().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let text = v["text"].as_str().unwrap().to_string();
+        if text.split_whitespace().count() >= 80 && text.lines().count() >= 2 {
+            originals.push(text);
+        }
+    }
+    assert!(originals.len() >= 30, "{} usable fixture documents", originals.len());
+    originals.truncate(60);
+    let mut docs: Vec<(String, usize, String)> = Vec::new(); // (id, family, text)
+    let mut family_size = Vec::new();
+    for (f, text) in originals.iter().enumerate() {
+        let copies = f % 5;
+        family_size.push(1 + copies);
+        docs.push((format!("f{f}-0"), f, text.clone()));
+        for c in 1..=copies {
+            let copy = match c % 3 {
+                0 => text.clone(),
+                1 => {
+                    let mut w: Vec<&str> = text.split(' ').collect();
+                    let at = (w.len() * c) / 5;
+                    w[at] = "xyzzy";
+                    w.join(" ")
+                }
+                _ => {
+                    let mut lines: Vec<&str> = text.lines().collect();
+                    lines.swap(0, 1);
+                    lines.join("\n")
+                }
+            };
+            docs.push((format!("f{f}-{c}"), f, copy));
+        }
+    }
+    let mut rng = crate::rng::Rng::new(20);
+    for i in (1..docs.len()).rev() {
+        docs.swap(i, rng.below(i + 1));
+    }
+    let tasks: Vec<Vec<Document>> = docs
+        .chunks(docs.len().div_ceil(3))
+        .map(|c| {
+            c.iter()
+                .map(|(id, _, t)| Document::new(id.clone(), t.clone()))
+                .collect()
+        })
+        .collect();
+    let family_of: std::collections::HashMap<&str, usize> = docs.iter().map(|(id, f, _)| (id.as_str(), *f)).collect();
+    let mut kept_per_family = vec![0usize; originals.len()];
+    for (v, d) in run_docs(&cfg(), &tasks) {
+        let f = family_of[d.id.as_str()];
+        if v == Verdict::Keep {
+            kept_per_family[f] += 1;
+            assert_eq!(
+                d.meta.get("minhash_cluster_size").and_then(|s| s.as_u64()),
+                Some(family_size[f] as u64),
+                "{}",
+                d.id
+            );
+        } else {
+            assert!(d.meta.get("minhash_cluster_size").is_none());
+        }
+    }
+    assert!(kept_per_family.iter().all(|&k| k == 1), "{kept_per_family:?}");
+}
