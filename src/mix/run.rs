@@ -139,12 +139,12 @@ pub fn run_local(mix: &MixRun, opts: MixOptions) -> anyhow::Result<MixPlan> {
         .thread_name(|i| format!("eurocurate-mix-{i}"))
         .build()?;
     let last = if opts.dry_run { PLAN_PHASE } else { PHASES.len() - 1 };
-    for p in 0..=last {
+    for (p, name) in PHASES.iter().enumerate().take(last + 1) {
         let todo = mix.pending(p)?;
         if todo.is_empty() {
             say(&format!(
                 "phase {p} `{}`: all {} tasks already done",
-                PHASES[p],
+                name,
                 mix.tasks(p)
             ));
         } else {
@@ -158,7 +158,7 @@ pub fn run_local(mix: &MixRun, opts: MixOptions) -> anyhow::Result<MixPlan> {
             if !failures.is_empty() {
                 bail!(
                     "mix phase {p} `{}`: {} of {} tasks failed (finished tasks are kept; rerun to resume):\n  {}",
-                    PHASES[p],
+                    name,
                     failures.len(),
                     todo.len(),
                     failures.join("\n  ")
@@ -166,7 +166,7 @@ pub fn run_local(mix: &MixRun, opts: MixOptions) -> anyhow::Result<MixPlan> {
             }
             say(&format!(
                 "phase {p} `{}`: {} tasks in {:.1}s",
-                PHASES[p],
+                name,
                 todo.len(),
                 t0.elapsed().as_secs_f64()
             ));
@@ -200,12 +200,11 @@ pub fn run_one(mix: &MixRun, p: usize, t: usize, tasks: Option<usize>) -> anyhow
     );
     std::fs::create_dir_all(&mix.out)?;
     markers::check_identity(&mix.out, &mix.identity())?;
-    for q in 0..p {
+    for (q, name) in PHASES.iter().enumerate().take(p) {
         let missing = mix.pending(q)?;
         if let Some(first) = missing.first() {
             bail!(
-                "phase {q} `{}` is not finished ({} tasks pending, e.g. task {first}); run it first",
-                PHASES[q],
+                "phase {q} `{name}` is not finished ({} tasks pending, e.g. task {first}); run it first",
                 missing.len()
             );
         }
