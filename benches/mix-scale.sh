@@ -7,10 +7,12 @@
 # same at both sizes: the shuffle holds one bucket (`shuffle_buffer_tokens`).
 #
 # usage: benches/mix-scale.sh [SIZES...]   (default: 100000000 300000000)
+#        BIN=... (default target/release/eurocurate), BUFFER=shuffle_buffer_tokens, WORKERS=2
 # needs: a release build (cargo build --release), python3, GNU time, zstd.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=target/release/eurocurate
+bin=${BIN:-target/release/eurocurate}
+buffer=${BUFFER:-50000000}
 work=${MIX_BENCH_DIR:-target/mix-bench}
 workers=${WORKERS:-2}
 sizes=("$@")
@@ -42,7 +44,7 @@ for n in "${sizes[@]}"; do
     echo "seed: 1"
     echo "output:"
     echo "  path: $out"
-    echo "  shuffle_buffer_tokens: 50000000"
+    echo "  shuffle_buffer_tokens: $buffer"
   } > "$mixfile"
   rm -rf "$out"
   /usr/bin/time -f "%e %M" -o "$work/time-$n" "$bin" --quiet mix "$mixfile" --workers "$workers"

@@ -1,6 +1,6 @@
 """Writes a run-output-like JSONL corpus of about N tokens in the 24 EU
 languages for benches/mix-scale.sh: documents are runs of real UDHR lines
-(fixtures/udhr-part1.jsonl.zst, one language per document, lines drawn with
+(fixtures/udhr-part1.jsonl.zst and udhr-part2.jsonl.gz, one language per document, lines drawn with
 a fixed seed), each with a `quality` score and a `minhash_cluster_size`.
 
 usage: python3 mix_corpus.py OUT_DIR APPROX_TOKENS
@@ -14,19 +14,21 @@ import sys
 import subprocess
 
 
-def udhr_lines(path):
+def udhr_lines(fixtures):
     lines = {}
-    text = subprocess.run(["zstdcat", path], check=True, capture_output=True).stdout.decode("utf-8")
-    for rec in map(json.loads, text.splitlines()):
+    text = subprocess.run(["zstdcat", os.path.join(fixtures, "udhr-part1.jsonl.zst")], check=True, capture_output=True).stdout
+    text += subprocess.run(["zcat", os.path.join(fixtures, "udhr-part2.jsonl.gz")], check=True, capture_output=True).stdout
+    for rec in map(json.loads, filter(None, text.decode("utf-8").splitlines())):
         lang = rec["id"].split("-")[1]
-        lines.setdefault(lang, []).extend(l for l in rec["text"].splitlines() if len(l) >= 30)
+        if len(lang) == 2:  # not part2's mirror copies
+            lines.setdefault(lang, []).extend(l for l in rec["text"].splitlines() if len(l) >= 30)
     return lines
 
 
 def main():
     out, tokens = sys.argv[1], int(float(sys.argv[2]))
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    lines = udhr_lines(os.path.join(root, "fixtures", "udhr-part1.jsonl.zst"))
+    lines = udhr_lines(os.path.join(root, "fixtures"))
     langs = sorted(lines)
     assert len(langs) == 24, langs
     rng = random.Random(20261130)
