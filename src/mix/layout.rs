@@ -140,6 +140,11 @@ pub fn part(out: &Path, b: usize) -> PathBuf {
     out.join(format!("part-{b:05}"))
 }
 
+/// The sidecar of a bucket (plain JSONL: scratch).
+pub fn bucket_sidecar(prefix: &Path) -> PathBuf {
+    PathBuf::from(format!("{}.docs.jsonl", prefix.display()))
+}
+
 /// The sidecar of a shard prefix this mix writes.
 pub fn sidecar(prefix: &Path) -> PathBuf {
     PathBuf::from(format!("{}.docs.jsonl.zst", prefix.display()))

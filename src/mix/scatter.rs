@@ -13,7 +13,8 @@ use super::count;
 use super::layout;
 use super::solve::{self, copies, doc_key};
 use super::MixRun;
-use crate::io::jsonl_out::JsonlZstWriter;
+use std::io::Write;
+
 use crate::io::megatron::{ShardReader, ShardWriter};
 
 /// One line of an output sidecar: which document a sequence is.
@@ -52,7 +53,9 @@ pub fn run(mix: &MixRun, t: usize) -> anyhow::Result<u64> {
     for b in 0..mix.buckets {
         let p = layout::bucket(&mix.out, t, b);
         shards.push(ShardWriter::create(&p, mix.dtype)?);
-        sides.push(JsonlZstWriter::create(&layout::sidecar(&p), 1)?);
+        // Plain JSONL: a zstd writer's 4 MB frame buffer per bucket would make
+        // memory grow with the number of buckets.
+        sides.push(crate::io::atomic::AtomicFile::create(&layout::bucket_sidecar(&p))?);
     }
     let mut i = 0usize;
     let mut written = 0u64;
@@ -74,12 +77,16 @@ pub fn run(mix: &MixRun, t: usize) -> anyhow::Result<u64> {
         for copy in 0..n {
             let b = bucket_of(key, copy, mix.buckets);
             shards[b].add(&ids)?;
-            sides[b].write_record(&SeqRow {
-                id: row.id.clone(),
-                lang: row.lang.clone(),
-                source: source.clone(),
-                copy,
-            })?;
+            serde_json::to_writer(
+                &mut sides[b],
+                &SeqRow {
+                    id: row.id.clone(),
+                    lang: row.lang.clone(),
+                    source: source.clone(),
+                    copy,
+                },
+            )?;
+            sides[b].write_all(b"\n")?;
             written += 1;
         }
         Ok(())

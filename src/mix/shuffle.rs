@@ -40,11 +40,8 @@ pub fn run(mix: &MixRun, b: usize) -> anyhow::Result<u64> {
             .with_context(|| format!("bucket {b} of scatter task {t}; rerun the scatter phase"))?;
         let bin_path = crate::io::megatron::paths(&p).0;
         let bin = std::fs::read(&bin_path).with_context(|| format!("cannot read {}", bin_path.display()))?;
-        let side_path = layout::sidecar(&p);
-        let side = zstd::decode_all(
-            std::fs::File::open(&side_path).with_context(|| format!("cannot open {}", side_path.display()))?,
-        )
-        .with_context(|| format!("cannot read {}", side_path.display()))?;
+        let side_path = layout::bucket_sidecar(&p);
+        let side = std::fs::read(&side_path).with_context(|| format!("cannot read {}", side_path.display()))?;
         let first_line = lines.len();
         lines.extend(
             side.split(|&c| c == b'\n')
