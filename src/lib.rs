@@ -17,6 +17,7 @@ pub mod html;
 pub mod io;
 pub mod langs;
 pub mod meta_schema;
+pub mod mix;
 pub mod pipeline;
 pub mod report;
 pub mod rng;

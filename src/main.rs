@@ -155,6 +155,9 @@ enum Command {
         #[command(subcommand)]
         which: LidCommand,
     },
+    /// Make a training mix from run outputs: per-language token budgets, repetition
+    /// by weight (quality, rehydration), globally shuffled Megatron shards, manifest, MD5s.
+    Mix(commands::mix::MixArgs),
     /// Per-language settings in langs/.
     Langs {
         #[command(subcommand)]
@@ -335,6 +338,7 @@ fn main() -> ExitCode {
             })
         }
         Command::Diff { a, b, all } => eurocurate::report::inspect::diff(&a, &b, all).map(|s| print!("{s}")),
+        Command::Mix(a) => commands::mix::mix(&a),
         Command::Lid {
             which: LidCommand::Train(o),
         } => eurocurate::stages::lid::train::run(&o),

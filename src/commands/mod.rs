@@ -3,6 +3,7 @@
 pub mod langs_calibrate;
 pub mod langs_show;
 pub mod langs_test;
+pub mod mix;
 
 use std::path::{Path, PathBuf};
 

@@ -60,7 +60,7 @@ fn log_pattern(out: &Path, p: usize) -> PathBuf {
 }
 
 /// Single-quotes a word for bash.
-fn sh_quote(s: &str) -> String {
+pub fn sh_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 

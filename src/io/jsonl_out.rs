@@ -187,6 +187,18 @@ impl JsonlZstWriter {
         Ok(())
     }
 
+    /// Appends any serializable record as one line (side tables of `mix`).
+    pub fn write_record<T: Serialize>(&mut self, rec: &T) -> anyhow::Result<()> {
+        let before = self.buf.len();
+        serde_json::to_writer(&mut self.buf, rec)?;
+        self.buf.push(b'\n');
+        self.bytes += (self.buf.len() - before) as u64;
+        if self.buf.len() >= FRAME_BYTES {
+            self.flush_frame()?;
+        }
+        Ok(())
+    }
+
     fn flush_frame(&mut self) -> anyhow::Result<()> {
         if self.buf.is_empty() {
             return Ok(());

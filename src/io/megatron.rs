@@ -136,6 +136,23 @@ impl ShardWriter {
         Ok(())
     }
 
+    /// Appends one document given as its ids already encoded in this shard's
+    /// dtype (little-endian), as another shard of the same dtype holds them.
+    pub fn add_encoded(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
+        let size = self.dtype.size();
+        anyhow::ensure!(
+            bytes.len() % size == 0,
+            "{} bytes are not whole {:?} token ids",
+            bytes.len(),
+            self.dtype
+        );
+        let n = i32::try_from(bytes.len() / size).context("a document of more than 2^31 tokens")?;
+        self.bin.write_all(bytes)?;
+        self.lengths.push(n);
+        self.tokens += n as u64;
+        Ok(())
+    }
+
     /// Writes the index; the `.bin` is committed first, so a present `.idx`
     /// always has its complete `.bin`.
     pub fn finish(self) -> anyhow::Result<ShardInfo> {

@@ -13,6 +13,7 @@ const LAYERS: &[&[&str]] = &[
     &["stages"],
     &["pipeline", "tokens"],
     &["exec"],
+    &["mix"],
     &["report"],
     &["commands", "bench"],
 ];

@@ -13,6 +13,7 @@ mod html_holes;
 mod html_templates;
 mod langs;
 mod layers;
+mod mix;
 mod one_writer;
 mod parquet_io;
 mod quality;
