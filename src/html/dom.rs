@@ -3,7 +3,8 @@
 //! an index range. Nothing here recurses, which keeps 10,000-level nesting
 //! from overflowing a worker's stack.
 
-use ego_tree::NodeId;
+use html5ever::tendril::StrTendril;
+use html5ever::QualName;
 use scraper::{Html, Node as RawNode};
 
 /// Parses a page as a browser with scripts off would: `<noscript>`
@@ -38,12 +39,17 @@ pub struct Node<'a> {
     pub end: u32,
     /// Index of the parent (0 for the root).
     pub parent: u32,
-    src: NodeId,
+    /// Characters of a text node's text without its ASCII whitespace at
+    /// either end (0 for elements): what the text statistics count, worked
+    /// out once rather than per pruning variant.
+    pub chars: u32,
+    /// The element's attributes (empty for text), read without a tree
+    /// lookup or interning the name asked for.
+    attrs: &'a [(QualName, StrTendril)],
 }
 
 /// The page as a preorder array of [`Node`]s.
 pub struct Dom<'a> {
-    html: &'a Html,
     /// Every node, in document order.
     pub nodes: Vec<Node<'a>>,
     /// Inline elements with text on both sides of them in their line (see
@@ -58,18 +64,22 @@ impl<'a> Dom<'a> {
     /// Flattens a parsed page (comments, doctypes and processing
     /// instructions are left out).
     pub fn new(html: &'a Html) -> Self {
-        let mut nodes: Vec<Node<'a>> = Vec::new();
+        let mut nodes: Vec<Node<'a>> = Vec::with_capacity(html.tree.nodes().len());
         // Stack of (node index, remaining children iterator position).
         let mut open: Vec<u32> = Vec::new();
         for edge in html.tree.root().traverse() {
             match edge {
                 ego_tree::iter::Edge::Open(n) => {
-                    let (tag, text, id, class) = match n.value() {
-                        RawNode::Element(e) => (e.name(), "", e.id().unwrap_or(""), e.attr("class").unwrap_or("")),
-                        RawNode::Text(t) => ("", &**t, "", ""),
-                        RawNode::Document | RawNode::Fragment => ("#document", "", "", ""),
+                    let (tag, text, attrs): (_, _, &[_]) = match n.value() {
+                        RawNode::Element(e) => (e.name(), "", &e.attrs),
+                        RawNode::Text(t) => ("", &**t, &[]),
+                        RawNode::Document | RawNode::Fragment => ("#document", "", &[]),
                         _ => continue,
                     };
+                    let chars = text.trim_ascii().chars().count() as u32;
+                    // As scraper's `Element::id`: the first `id` in any namespace.
+                    let id = attrs.iter().find(|(q, _)| &*q.local == "id").map_or("", |(_, v)| &**v);
+                    let class = attr_of(attrs, "class").unwrap_or("");
                     let parent = open.last().copied().unwrap_or(0);
                     open.push(nodes.len() as u32);
                     nodes.push(Node {
@@ -79,7 +89,8 @@ impl<'a> Dom<'a> {
                         class,
                         end: 0,
                         parent,
-                        src: n.id(),
+                        chars,
+                        attrs,
                     });
                 }
                 ego_tree::iter::Edge::Close(n) => {
@@ -95,7 +106,6 @@ impl<'a> Dom<'a> {
             }
         }
         Dom {
-            html,
             nodes,
             in_sentence: std::cell::OnceCell::new(),
             layout_row: std::cell::OnceCell::new(),
@@ -124,11 +134,7 @@ impl<'a> Dom<'a> {
 
     /// Attribute `name` of element `i`.
     pub fn attr(&self, i: usize, name: &str) -> Option<&'a str> {
-        let node = self.html.tree.get(self.nodes[i].src)?;
-        match node.value() {
-            RawNode::Element(e) => e.attr(name),
-            _ => None,
-        }
+        attr_of(self.nodes[i].attrs, name)
     }
 
     /// The children of `i`, in order.
@@ -165,6 +171,16 @@ impl<'a> Dom<'a> {
         }
         out.trim_end().to_string()
     }
+}
+
+/// The value of attribute `name` (lower case, no namespace) in `attrs`.
+/// A scan by string: building the name's atom to look it up costs more
+/// than comparing the few attributes left after slimming.
+fn attr_of<'a>(attrs: &'a [(QualName, StrTendril)], name: &str) -> Option<&'a str> {
+    attrs
+        .iter()
+        .find(|(q, _)| q.prefix.is_none() && q.ns.is_empty() && &*q.local == name)
+        .map(|(_, v)| &**v)
 }
 
 /// Elements that flow inside a line of text (HTML's phrasing content,

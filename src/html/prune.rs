@@ -70,7 +70,7 @@ fn stats(dom: &Dom, skip: &[bool]) -> Stats {
         }
         let node = &dom.nodes[i];
         if node.tag.is_empty() {
-            s.chars[i] = node.text.trim_ascii().chars().count() as u32;
+            s.chars[i] = node.chars;
         } else if node.tag == "a" {
             s.link_chars[i] = s.chars[i];
             if s.chars[i] > 0 {
@@ -330,7 +330,9 @@ impl<'a> Page<'a> {
             skip[i] = is_unrendered(n.tag)
                 || matches!(n.tag, "svg" | "aside" | "footer" | "fencedframe")
                 || (n.tag == "div" && (n.class.contains("footer") || n.id.contains("footer")))
-                || ((CONSENT.is_match(n.class) || CONSENT.is_match(n.id)) && self.dom.prunable(i));
+                || (((!n.class.is_empty() && CONSENT.is_match(n.class))
+                    || (!n.id.is_empty() && CONSENT.is_match(n.id)))
+                    && self.dom.prunable(i));
         }
         skip
     }

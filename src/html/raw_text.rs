@@ -19,7 +19,9 @@ use memchr::{memchr, memchr3, memmem};
 /// extraction reads.
 pub fn slim_markup(html: &str) -> Cow<'_, str> {
     let b = html.as_bytes();
-    let mut out = String::new();
+    // Sized once: growing a copy of a whole page by doubling moves it
+    // several times.
+    let mut out = String::with_capacity(html.len());
     let (mut copied, mut i) = (0usize, 0usize);
     while let Some(p) = memchr(b'<', &b[i..]) {
         let lt = i + p;

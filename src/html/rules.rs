@@ -89,6 +89,13 @@ pub fn is_cleaned(dom: &Dom, i: usize) -> bool {
     is_cleaned_tag(tag) && !(is_cleaned_unless_in_sentence(tag) && dom.in_sentence(i))
 }
 
+/// `re` matches `s`. No pattern here matches an empty name, and most
+/// elements have no `id` or `class`: those skip the regex engine's
+/// per-search setup.
+fn hit(re: &Regex, s: &str) -> bool {
+    !s.is_empty() && re.is_match(s)
+}
+
 fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("built-in pattern")
 }
@@ -142,8 +149,8 @@ pub fn discard_reason(dom: &Dom, i: usize, include_comments: bool) -> Option<&'s
         return Some("hidden");
     }
     // Hidden by name only: the stylesheet may show it (`hide-mobile`).
-    if HIDDEN_ID.is_match(id)
-        || HIDDEN_CLASS.is_match(class)
+    if hit(&HIDDEN_ID, id)
+        || hit(&HIDDEN_CLASS, class)
         || class == "comments-title"
         || id.starts_with("reply-")
         || class.starts_with("reply-")
@@ -152,11 +159,11 @@ pub fn discard_reason(dom: &Dom, i: usize, include_comments: bool) -> Option<&'s
     }
     if !include_comments
         && matches!(tag, "div" | "section" | "ul" | "ol" | "dl" | "details")
-        && (COMMENTS_ID.is_match(id) || COMMENTS_CLASS.is_match(class))
+        && (hit(&COMMENTS_ID, id) || hit(&COMMENTS_CLASS, class))
     {
         return Some("comments");
     }
-    if matches!(tag, "div" | "section" | "aside") && (APPENDED.is_match(id) || APPENDED.is_match(class)) {
+    if matches!(tag, "div" | "section" | "aside") && (hit(&APPENDED, id) || hit(&APPENDED, class)) {
         return Some("appended_article");
     }
     if !is_container_like(tag) {
@@ -170,15 +177,15 @@ pub fn discard_reason(dom: &Dom, i: usize, include_comments: bool) -> Option<&'s
             .attr(i, "data-component")
             .is_some_and(|c| c.contains("MostPopularStories"))
         || first.contains("cookie")
-        || DISCARD_ID.is_match(id)
-        || DISCARD_CLASS.is_match(class)
+        || hit(&DISCARD_ID, id)
+        || hit(&DISCARD_CLASS, class)
     {
         return Some("boilerplate");
     }
-    if TEASER.is_match(id) || TEASER.is_match(class) {
+    if hit(&TEASER, id) || hit(&TEASER, class) {
         return Some("teaser");
     }
-    if CAPTION.is_match(id) || CAPTION.is_match(class) {
+    if hit(&CAPTION, id) || hit(&CAPTION, class) {
         return Some("caption");
     }
     None
@@ -220,8 +227,8 @@ pub fn is_body(dom: &Dom, i: usize, rule: usize) -> bool {
                 && (matches!(class(), "post" | "entry")
                     || dom.attr(i, "itemprop") == Some("articleBody")
                     || id() == "articleContent"
-                    || BODY0_ID.is_match(id())
-                    || BODY0_CLASS.is_match(class()))
+                    || hit(&BODY0_ID, id())
+                    || hit(&BODY0_CLASS, class()))
         }
         1 => tag == "article",
         2 => {
@@ -229,15 +236,12 @@ pub fn is_body(dom: &Dom, i: usize, rule: usize) -> bool {
                 && (dom.attr(i, "role") == Some("article")
                     || matches!(id(), "article" | "story")
                     || matches!(class(), "postarea" | "art-postcontent" | "text" | "cell" | "story")
-                    || BODY2_ID.is_match(id())
-                    || BODY2_CLASS.is_match(class()))
+                    || hit(&BODY2_ID, id())
+                    || hit(&BODY2_CLASS, class()))
         }
         3 => {
             sectioning
-                && (id() == "content"
-                    || class() == "content"
-                    || BODY3_ID.is_match(id())
-                    || BODY3_CLASS.is_match(class()))
+                && (id() == "content" || class() == "content" || hit(&BODY3_ID, id()) || hit(&BODY3_CLASS, class()))
         }
         _ => {
             tag == "main"
