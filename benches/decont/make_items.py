@@ -265,7 +265,33 @@ def main():
             n_clean += 1
         summary[lang] = {"pages": len(pages), "item_paragraphs": len(item_pool), "clean_paragraphs": len(clean_pool), "items": len(items), "planted_docs": n_docs, "clean_docs": n_clean}
         print(lang, summary[lang], file=sys.stderr)
+    docs_f.close()
+    items_f.close()
+    dropped = drop_cross_language_overlaps(out)
+    for lang, n in dropped.items():
+        summary[lang]["clean_docs"] -= n
     (out / "summary.json").write_text(json.dumps(summary, indent=1))
+
+
+def drop_cross_language_overlaps(out):
+    """Drops clean documents that share an 8-word run with an item of another
+    language (untranslated option lists and commands are the same in every
+    translation): they are real overlaps, not clean text."""
+    grams = set()
+    for line in open(out / "items.jsonl", encoding="utf-8"):
+        item = json.loads(line)
+        text = " ".join([item.get("passage", ""), item["question"], " ".join(item.get("choices", [])), str(item["answer"])])
+        grams |= ngrams(norm_words(text), 8)
+    kept, dropped = [], {}
+    for line in open(out / "docs.jsonl", encoding="utf-8"):
+        d = json.loads(line)
+        if d.get("gold_item") is None and ngrams(norm_words(d["text"]), 8) & grams:
+            dropped[d["lang"]] = dropped.get(d["lang"], 0) + 1
+            continue
+        kept.append(line)
+    (out / "docs.jsonl").write_text("".join(kept), encoding="utf-8")
+    print("clean documents dropped for overlaps with items of other languages:", dropped, file=sys.stderr)
+    return dropped
 
 
 if __name__ == "__main__":
