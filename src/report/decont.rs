@@ -9,6 +9,9 @@ use std::path::Path;
 
 use crate::stages::decontaminate::findings::{self, Finding};
 
+/// Benchmark, language, item id.
+type ItemKey = (String, String, String);
+
 #[derive(Default)]
 struct PerBenchmark {
     items: BTreeSet<String>,
@@ -44,7 +47,7 @@ fn render(all: &[Finding], files: usize, top_items: usize, docs_per_item: usize)
         files
     );
     let mut per: BTreeMap<(String, String), PerBenchmark> = BTreeMap::new();
-    let mut by_item: BTreeMap<(String, String, String), Vec<&Finding>> = BTreeMap::new();
+    let mut by_item: BTreeMap<ItemKey, Vec<&Finding>> = BTreeMap::new();
     for f in all {
         let p = per.entry((f.benchmark.clone(), f.lang.clone())).or_default();
         p.items.insert(f.item.clone());
@@ -63,7 +66,7 @@ fn render(all: &[Finding], files: usize, top_items: usize, docs_per_item: usize)
         let top: Vec<String> = doms.iter().take(3).map(|(d, n)| format!("{d} ({n})")).collect();
         let _ = writeln!(s, "  {b}  {l}  {}  {}  {}", p.items.len(), p.docs.len(), top.join(", "));
     }
-    let mut items: Vec<(&(String, String, String), &Vec<&Finding>)> = by_item.iter().collect();
+    let mut items: Vec<(&ItemKey, &Vec<&Finding>)> = by_item.iter().collect();
     items.sort_by(|a, b| {
         let docs = |v: &Vec<&Finding>| v.iter().map(|f| &f.doc).collect::<BTreeSet<_>>().len();
         docs(b.1).cmp(&docs(a.1)).then(a.0.cmp(b.0))
