@@ -158,6 +158,11 @@ enum Command {
     /// Make a training mix from run outputs: per-language token budgets, repetition
     /// by weight (quality, rehydration), globally shuffled Megatron shards, manifest, MD5s.
     Mix(commands::mix::MixArgs),
+    /// Benchmark decontamination findings of a run.
+    Decont {
+        #[command(subcommand)]
+        which: DecontCommand,
+    },
     /// Per-language settings in langs/.
     Langs {
         #[command(subcommand)]
@@ -196,6 +201,21 @@ enum ShardsCommand {
         /// Write documents in a random order drawn with this seed.
         #[arg(long)]
         shuffle_seed: Option<u64>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DecontCommand {
+    /// Per benchmark and language: items found, documents affected, top
+    /// domains; then the most contaminated items with their document ids.
+    Report {
+        outdir: PathBuf,
+        /// Items listed.
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+        /// Document ids listed per item.
+        #[arg(long, default_value_t = 10)]
+        docs: usize,
     },
 }
 
@@ -305,6 +325,9 @@ fn main() -> ExitCode {
                     shuffle_seed,
                 },
         } => commands::shards_merge(&inputs, &out, shuffle_seed),
+        Command::Decont {
+            which: DecontCommand::Report { outdir, top, docs },
+        } => commands::decont_report(&outdir, top, docs),
         Command::Report { outdir, out } => eurocurate::report::html::write_report(&outdir, out.as_deref()).map(|p| {
             println!("{}", p.display());
         }),

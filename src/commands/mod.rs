@@ -162,7 +162,22 @@ pub fn stats(outdir: &Path, json: bool) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string_pretty(&run.phases)?);
     } else {
         print!("{}", crate::report::tables(&run));
+        print!("{}", crate::report::decont::section(outdir, 10, 5)?);
     }
+    Ok(())
+}
+
+/// `eurocurate decont report`: the contamination a run's `decontaminate`
+/// stages found, most contaminated items first, with their document ids.
+pub fn decont_report(outdir: &Path, top: usize, docs: usize) -> anyhow::Result<()> {
+    crate::report::load_run(outdir)?;
+    let s = crate::report::decont::section(outdir, top, docs)?;
+    anyhow::ensure!(
+        !s.is_empty(),
+        "{} has no decontamination findings: the run has no `decontaminate` stage, or it found nothing",
+        outdir.display()
+    );
+    print!("{s}");
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! Reading a run folder's stats back and presenting them.
 
+pub mod decont;
 pub mod html;
 pub mod inspect;
 pub mod lang_stage;

@@ -31,6 +31,7 @@ registry::stages![
     dedup::minhash::MinhashDedupConfig,
     dedup::url::UrlDedupConfig,
     dedup::line::LineDedupConfig,
+    decontaminate::DecontaminateConfig,
 ];
 
 use std::borrow::Cow;

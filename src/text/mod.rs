@@ -4,6 +4,7 @@
 pub mod lang_code;
 pub mod nfc;
 pub mod punct;
+pub mod simplify;
 pub mod suggest;
 pub mod url;
 pub mod words;

@@ -7,6 +7,7 @@ mod bpe_fast_path;
 mod charset;
 mod common;
 mod compare_smoke;
+mod decontaminate;
 mod dedup;
 mod html_extract;
 mod html_holes;

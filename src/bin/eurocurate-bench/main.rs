@@ -6,6 +6,7 @@
 //! Benchmarks print numbers; they never assert on time.
 
 mod common;
+mod decont;
 mod html;
 mod lid;
 mod minhash;
@@ -128,6 +129,20 @@ enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         rounds: usize,
     },
+    /// Benchmark decontamination: recall of planted items and false positives
+    /// per language, documents per CPU-second, index cost per million n-grams.
+    Decont {
+        /// Benchmark items (JSONL, from benches/decont/make_items.py).
+        items: PathBuf,
+        /// Documents with `gold_item` (planted item id, null for clean ones).
+        docs: PathBuf,
+        /// Also print recall and false positives for other n and min_overlap.
+        #[arg(long)]
+        sweep: bool,
+        /// Index memory and lookup cost for generated items of this many n-grams (repeatable).
+        #[arg(long)]
+        scale_ngrams: Vec<u64>,
+    },
     /// WARC.gz reading on one core.
     Warc {
         #[arg(long, default_value_t = 200)]
@@ -153,6 +168,12 @@ fn main() -> ExitCode {
             out,
             rounds,
         } => html::run(&pages, list.as_deref(), out.as_deref(), rounds),
+        BenchCommand::Decont {
+            items,
+            docs,
+            sweep,
+            scale_ngrams,
+        } => decont::run(&items, &docs, sweep, &scale_ngrams),
         BenchCommand::Lid { heldout } => lid::run(&heldout),
         BenchCommand::Minhash {
             docs,
