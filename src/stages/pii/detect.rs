@@ -91,7 +91,7 @@ pub fn find(rules: &RuleSet, text: &str, signals: &Signals, opts: DetectOptions)
         let lang_ok = rule.languages.iter().any(|x| origin.langs.contains(&x.as_str()));
         let m_str = &text[m_start..m_end];
         {
-            let keyword = || keyword_before(text, m_start, rule.keyword_regex.as_ref());
+            let keyword = || keyword_before(text, m_start, 60, rule.keyword_regex.as_ref());
             let applies = match rule.context {
                 Scope::Always => true,
                 Scope::LanguageOrKeyword => lang_ok || keyword(),
@@ -115,8 +115,21 @@ pub fn find(rules: &RuleSet, text: &str, signals: &Signals, opts: DetectOptions)
                 Validator::Phone => {
                     start = with_open_paren(text, start, end);
                     let kw = keyword();
-                    let ok =
-                        whole_number(text, start, end) && !coordinate(text, start, end) && phone(m_str, &origin, kw);
+                    // Labelled as something else (`Bestellnr.`, `ID`), or with the
+                    // exact shape of an identifier of the document's language
+                    // (a Portuguese NIF is nine digits, like a Lisbon number).
+                    let label = || {
+                        keyword_before(text, start, 24, rule.not_after_regex.as_ref())
+                            || m_str.bytes().all(|c| c.is_ascii_digit())
+                                && rules.rules.iter().any(|r| {
+                                r.kind == "NATIONAL_ID"
+                                    && r.languages.iter().any(|l| origin.langs.contains(&l.as_str()))
+                                    && r.regex.find(m_str).is_some_and(|m| m.len() == m_str.len())
+                            })
+                    };
+                    let ok = whole_number(text, start, end)
+                        && !coordinate(text, start, end)
+                        && phone(m_str, &origin, kw, label);
                     if ok && kw {
                         called.push((start, end));
                     }
@@ -353,12 +366,12 @@ fn whole_number(text: &str, start: usize, end: usize) -> bool {
     !(before || glued_before || after)
 }
 
-/// A keyword of the rule within 60 bytes before `start` on the same line,
+/// A keyword of the rule within `reach` bytes before `start` on the same line,
 /// at the start of a word (case-insensitive): `Tel.: 0151 …`, `PESEL 44051401359`,
 /// but not the `tel` of `hotel`.
-fn keyword_before(text: &str, start: usize, keywords: Option<&regex::Regex>) -> bool {
+fn keyword_before(text: &str, start: usize, reach: usize, keywords: Option<&regex::Regex>) -> bool {
     let Some(keywords) = keywords else { return false };
-    let mut from = start.saturating_sub(60);
+    let mut from = start.saturating_sub(reach);
     while !text.is_char_boundary(from) {
         from += 1;
     }
@@ -525,7 +538,9 @@ fn compact_date(digits: &str) -> bool {
         )
 }
 
-fn phone(s: &str, origin: &Origin, keyword: bool) -> bool {
+/// Whether `s` is a phone number: `keyword` says a phone label is before it,
+/// `labelled_otherwise` whether a word such as `Bestellnr.` or `ISBN` is.
+fn phone(s: &str, origin: &Origin, keyword: bool, labelled_otherwise: impl Fn() -> bool) -> bool {
     let digits = s.bytes().filter(u8::is_ascii_digit).count();
     // E.164 allows 15 digits, plus the two of a written `00` prefix.
     let most = if s.starts_with("00") { 17 } else { 15 };
@@ -559,11 +574,22 @@ fn phone(s: &str, origin: &Origin, keyword: bool) -> bool {
     }
     // In the countries the document points to, a valid number that is
     // grouped, follows a keyword or starts with the trunk prefix. A bare run
-    // of digits without either is not taken: where a country has no trunk
-    // prefix, every nine-digit order or tax number is a valid phone number.
+    // of digits is weaker evidence (where a country has no trunk prefix,
+    // many order or tax numbers are valid phone numbers): it is taken only
+    // as a fixed-line or mobile number of the country, and not after a word
+    // that labels it as something else (order, invoice, ISBN, ID ...).
+    let mut labelled = None;
     for id in &origin.regions {
         let trunk = super::phone::national_prefix(id).is_some();
-        if (trunk || grouped || keyword) && super::phone::is_valid_national(id, &digits_only) {
+        if (keyword || ((trunk || grouped) && !*labelled.get_or_insert_with(|| labelled_otherwise())))
+            && super::phone::is_valid_national(id, &digits_only)
+        {
+            return true;
+        }
+        if !grouped
+            && super::phone::is_personal_national(id, &digits_only)
+            && !*labelled.get_or_insert_with(|| labelled_otherwise())
+        {
             return true;
         }
     }

@@ -8,7 +8,11 @@
 //! alone, which is what keeps order numbers, dates and prices untouched.
 //! National phone numbers and IDs are read against the countries the
 //! document points to ([`region`]: `lang`, the page's `html_lang`, the URL's
-//! country domain), or after a keyword; a candidate that is only part of a
+//! country domain), or after a keyword. A number written as one bare run of
+//! digits is weaker evidence than one grouped as people write numbers: it
+//! is read only as a fixed-line or mobile number of those countries, and not
+//! right after a word that labels it as something else (`not_after` in the
+//! rules: order, invoice, ISBN, ID ...). A candidate that is only part of a
 //! longer token is never reported, so a replacement never leaves a piece.
 
 pub mod checksums;

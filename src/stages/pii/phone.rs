@@ -16,6 +16,9 @@ use regex::Regex;
 struct TypePattern {
     lengths: Vec<usize>,
     regex: Regex,
+    /// A fixed-line or mobile pattern: numbers people have, as opposed to
+    /// service numbers (toll-free, premium, shared cost, UAN ...).
+    personal: bool,
 }
 
 /// Everything needed to validate national significant numbers of a region.
@@ -47,8 +50,19 @@ impl RegionPatterns {
     }
 }
 
+/// Compiles a metadata pattern over ASCII digits: `\d` as `[0-9]` keeps
+/// the automata small (Unicode `\d` has hundreds of ranges), which is most of
+/// the cost of checking a candidate against every EU region.
+fn ascii_regex(pattern: &str) -> Option<Regex> {
+    regex::RegexBuilder::new(pattern)
+        .unicode(false)
+        .build()
+        .or_else(|_| Regex::new(pattern))
+        .ok()
+}
+
 fn compile(d: &Descriptor, fallback_lengths: &[usize]) -> Option<TypePattern> {
-    let regex = Regex::new(&format!("(?x)^(?:{})$", d.national_number().as_str())).ok()?;
+    let regex = ascii_regex(&format!("(?x)^(?:{})$", d.national_number().as_str()))?;
     let lengths: Vec<usize> = d.possible_length().iter().map(|&l| l as usize).collect();
     Some(TypePattern {
         lengths: if lengths.is_empty() {
@@ -57,6 +71,7 @@ fn compile(d: &Descriptor, fallback_lengths: &[usize]) -> Option<TypePattern> {
             lengths
         },
         regex,
+        personal: false,
     })
 }
 
@@ -64,9 +79,12 @@ impl RegionPatterns {
     fn new(meta: &Metadata) -> Option<Self> {
         let ds = meta.descriptors();
         let general = compile(ds.general(), &[])?;
-        let types = [
-            ds.fixed_line(),
-            ds.mobile(),
+        let personal = [ds.fixed_line(), ds.mobile()]
+            .into_iter()
+            .flatten()
+            .filter_map(|d| compile(d, &general.lengths))
+            .map(|t| TypePattern { personal: true, ..t });
+        let service = [
             ds.toll_free(),
             ds.premium_rate(),
             ds.shared_cost(),
@@ -78,24 +96,24 @@ impl RegionPatterns {
         ]
         .into_iter()
         .flatten()
-        .filter_map(|d| compile(d, &general.lengths))
-        .collect();
+        .filter_map(|d| compile(d, &general.lengths));
+        let types = personal.chain(service).collect();
         let national_prefix = meta.national_prefix().map(str::to_string);
         // Only plain prefixes: regions whose rule rewrites the number (a
         // transform) or that have no trunk prefix keep their digits as written.
         let prefix_for_parsing = match (&national_prefix, meta.national_prefix_transform_rule()) {
             (Some(_), None) => meta
                 .national_prefix_for_parsing()
-                .and_then(|r| Regex::new(&format!("(?x)^(?:{})", r.as_str())).ok()),
+                .and_then(|r| ascii_regex(&format!("(?x)^(?:{})", r.as_str()))),
             _ => None,
         };
         let formats: Vec<NationalFormat> = meta
             .formats()
             .iter()
             .filter_map(|f| {
-                let pattern = Regex::new(&format!("(?x)^(?:{})$", f.pattern().as_str())).ok()?;
+                let pattern = ascii_regex(&format!("(?x)^(?:{})$", f.pattern().as_str()))?;
                 let leading = match f.leading_digits().last() {
-                    Some(l) => Some(Regex::new(&format!("(?x)^(?:{})", l.as_str())).ok()?),
+                    Some(l) => Some(ascii_regex(&format!("(?x)^(?:{})", l.as_str()))?),
                     None => None,
                 };
                 let with_prefix =
@@ -120,6 +138,12 @@ impl RegionPatterns {
     fn is_valid_nsn(&self, nsn: &str) -> bool {
         let fits = |t: &TypePattern| (t.lengths.is_empty() || t.lengths.contains(&nsn.len())) && t.regex.is_match(nsn);
         fits(&self.general) && self.types.iter().any(fits)
+    }
+
+    /// Valid as a fixed-line or mobile number (not a service number).
+    fn is_personal_nsn(&self, nsn: &str) -> bool {
+        let fits = |t: &TypePattern| (t.lengths.is_empty() || t.lengths.contains(&nsn.len())) && t.regex.is_match(nsn);
+        fits(&self.general) && self.types.iter().any(|t| t.personal && fits(t))
     }
 }
 
@@ -158,6 +182,18 @@ pub fn is_valid_national(id: &str, digits: &str) -> bool {
             after_prefix || (r.is_valid_nsn(digits) && r.format_of(digits).is_some_and(|f| !f.with_prefix))
         }
         None => r.is_valid_nsn(digits),
+    }
+}
+
+/// A fixed-line or mobile number of region `id` written as one unbroken run
+/// of digits in the country's own national form: without a trunk prefix
+/// where the country dials none (Malta's `21001234`, Denmark's `32121212`),
+/// with it where it does.
+pub fn is_personal_national(id: &str, digits: &str) -> bool {
+    let Some(r) = region(id) else { return false };
+    match &r.national_prefix {
+        Some(p) => digits.strip_prefix(p.as_str()).is_some_and(|nsn| r.is_personal_nsn(nsn)),
+        None => r.is_personal_nsn(digits),
     }
 }
 

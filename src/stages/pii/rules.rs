@@ -43,6 +43,8 @@ struct RuleSpec {
     languages: Vec<String>,
     #[serde(default)]
     keywords: Vec<String>,
+    #[serde(default)]
+    not_after: Vec<String>,
 }
 
 /// How a candidate is confirmed.
@@ -74,6 +76,9 @@ pub struct Rule {
     pub keywords: Vec<String>,
     /// Any keyword at the start of a word, case-insensitive.
     pub keyword_regex: Option<Regex>,
+    /// Words that label a number as something else (`Bestellnr.`, `ISBN`,
+    /// `faktura`): right before a bare number they outweigh a weak match.
+    pub not_after_regex: Option<Regex>,
 }
 
 /// One case-insensitive pattern for a rule's keywords, each at the start
@@ -83,6 +88,29 @@ fn keyword_regex(keywords: &[String]) -> anyhow::Result<Option<Regex>> {
         return Ok(None);
     }
     let alternatives: Vec<String> = keywords.iter().map(|k| regex::escape(&k.to_lowercase())).collect();
+    Ok(Some(Regex::new(&format!(
+        "(?i)(?:^|[^\\p{{L}}\\p{{N}}])(?:{})",
+        alternatives.join("|")
+    ))?))
+}
+
+/// One case-insensitive pattern for a rule's `not_after` words, each a
+/// whole word (`id`, not the start of `idag`) unless it ends with `*`
+/// (`bestell*` for `Bestellnummer`, `Bestellnr.`).
+fn whole_word_regex(words: &[String]) -> anyhow::Result<Option<Regex>> {
+    if words.is_empty() {
+        return Ok(None);
+    }
+    let alternatives: Vec<String> = words
+        .iter()
+        .map(|w| {
+            let w = w.to_lowercase();
+            match w.strip_suffix('*') {
+                Some(stem) => regex::escape(stem),
+                None => format!("{}(?:[^\\p{{L}}]|$)", regex::escape(&w)),
+            }
+        })
+        .collect();
     Ok(Some(Regex::new(&format!(
         "(?i)(?:^|[^\\p{{L}}\\p{{N}}])(?:{})",
         alternatives.join("|")
@@ -160,6 +188,8 @@ impl RuleSet {
                 .with_context(|| format!("pii rules {origin}: rule `{}` has an invalid pattern", spec.name))?;
             let keyword_regex = keyword_regex(&spec.keywords)
                 .with_context(|| format!("pii rules {origin}: rule `{}` has invalid keywords", spec.name))?;
+            let not_after_regex = whole_word_regex(&spec.not_after)
+                .with_context(|| format!("pii rules {origin}: rule `{}` has invalid not_after words", spec.name))?;
             rules.push(Rule {
                 name: spec.name,
                 kind: spec.kind,
@@ -168,6 +198,7 @@ impl RuleSet {
                 context: spec.context,
                 languages: spec.languages,
                 keyword_regex,
+                not_after_regex,
                 keywords: spec.keywords.iter().map(|k| k.to_lowercase()).collect(),
             });
         }

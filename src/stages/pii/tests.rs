@@ -368,3 +368,21 @@ fn keywords_start_a_word() {
     assert!(kinds(&st, "Hotel 612345678 and during 912345678", None).is_empty());
     assert_eq!(kinds(&st, "CPR-nr.: 010110-4321", None), ["dk_cpr_keyword=010110-4321"]);
 }
+
+#[test]
+fn bare_digit_runs_are_phones_of_the_documents_country_unless_labelled() {
+    let st = stage("");
+    // libphonenumber's example numbers: Malta fixed line, Denmark fixed line.
+    assert_eq!(
+        kinds(&st, "Ċemplu lill-uffiċċju fuq 21001234 filgħodu.", Some("mt")),
+        ["phone=21001234"]
+    );
+    assert_eq!(kinds(&st, "Kontoret har nummer 32123456.", Some("da")), ["phone=32123456"]);
+    // Labelled as something else, or with no country to read them in.
+    assert!(kinds(&st, "Invoice 21001234 was paid.", Some("en")).is_empty());
+    assert!(kinds(&st, "Ordrenummer: 32123456.", Some("da")).is_empty());
+    assert!(kinds(&st, "Kontoret har nummer 32123456.", None).is_empty());
+    // A bare service number (Malta's toll-free 8007 1234) needs a keyword or grouping.
+    assert!(kinds(&st, "Iċċekkja 80071234 illum.", Some("mt")).is_empty());
+    assert_eq!(kinds(&st, "Tel. 80071234", Some("mt")), ["phone=80071234"]);
+}
