@@ -199,7 +199,12 @@ fn variants_of_the_fixture_pipeline_give_the_librarys_ids() {
     // text set runs through the unchanged pipeline above. Here every sixth
     // UDHR document, all adversarial strings and fewer random ones suffice.
     let mut texts: Vec<(String, String)> = udhr().into_iter().step_by(6).collect();
-    texts.extend(adversarial().into_iter().enumerate().map(|(i, s)| (format!("adversarial-{i}"), s)));
+    texts.extend(
+        adversarial()
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| (format!("adversarial-{i}"), s)),
+    );
     texts.extend(
         random(600, 21)
             .into_iter()

@@ -581,14 +581,14 @@ fn phone(s: &str, origin: &Origin, keyword: bool, labelled_otherwise: impl Fn() 
     let mut labelled = None;
     for id in &origin.regions {
         let trunk = super::phone::national_prefix(id).is_some();
-        if (keyword || ((trunk || grouped) && !*labelled.get_or_insert_with(|| labelled_otherwise())))
+        if (keyword || ((trunk || grouped) && !*labelled.get_or_insert_with(&labelled_otherwise)))
             && super::phone::is_valid_national(id, &digits_only)
         {
             return true;
         }
         if !grouped
             && super::phone::is_personal_national(id, &digits_only)
-            && !*labelled.get_or_insert_with(|| labelled_otherwise())
+            && !*labelled.get_or_insert_with(&labelled_otherwise)
         {
             return true;
         }
