@@ -235,6 +235,16 @@ impl Stage for Filter {
 /// (possibly rewritten) text, for tests.
 #[cfg(test)]
 pub fn run_in_memory(barrier: &dyn Barrier, docs: &[Vec<Document>]) -> Vec<(Verdict, String)> {
+    run_in_memory_docs(barrier, docs)
+        .into_iter()
+        .map(|(v, d)| (v, d.text))
+        .collect()
+}
+
+/// [`run_in_memory`], returning each whole document after the filter phase
+/// (its metadata included).
+#[cfg(test)]
+pub fn run_in_memory_docs(barrier: &dyn Barrier, docs: &[Vec<Document>]) -> Vec<(Verdict, Document)> {
     let dir = tempfile::tempdir().unwrap();
     let tasks = docs.len();
     let ctx = |task, n| TaskContext {
@@ -258,14 +268,15 @@ pub fn run_in_memory(barrier: &dyn Barrier, docs: &[Vec<Document>]) -> Vec<(Verd
                 .unwrap();
         }
     }
-    let mut verdicts = Vec::new();
+    let mut out = Vec::new();
     for (t, list) in docs.iter().enumerate() {
         let mut f = barrier.filter(&ctx(t, tasks), tasks).unwrap();
         for d in list {
             let mut d = d.clone();
             let v = f.process(&mut d, &mut Counters::default()).unwrap();
-            verdicts.push((v, d.text));
+            out.push((v, d));
         }
+        f.finish(&mut Counters::default()).unwrap();
     }
-    verdicts
+    out
 }

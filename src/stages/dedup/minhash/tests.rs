@@ -139,39 +139,7 @@ fn same_result_for_any_split_and_hash_range() {
 /// Runs the four phases in memory and returns each document after the
 /// filter phase with its verdict (its metadata included).
 fn run_docs(cfg: &MinhashDedupConfig, docs: &[Vec<Document>]) -> Vec<(Verdict, Document)> {
-    use crate::stats::{Counters, TaskStats};
-    let dir = tempfile::tempdir().unwrap();
-    let tasks = docs.len();
-    let ctx = |task, n| TaskContext {
-        work_dir: dir.path().into(),
-        phase: 0,
-        task,
-        tasks: n,
-    };
-    for (t, list) in docs.iter().enumerate() {
-        let mut col = cfg.collector(&ctx(t, tasks)).unwrap();
-        for d in list {
-            col.process(&mut d.clone(), &mut Counters::default()).unwrap();
-        }
-        col.finish(&mut Counters::default()).unwrap();
-    }
-    for (step, s) in cfg.reduce_steps(tasks).iter().enumerate() {
-        for t in 0..s.tasks {
-            cfg.reduce(step, &ctx(t, s.tasks), tasks, &mut TaskStats::default())
-                .unwrap();
-        }
-    }
-    let mut out = Vec::new();
-    for (t, list) in docs.iter().enumerate() {
-        let mut f = cfg.filter(&ctx(t, tasks), tasks).unwrap();
-        for d in list {
-            let mut d = d.clone();
-            let v = f.process(&mut d, &mut Counters::default()).unwrap();
-            out.push((v, d));
-        }
-        f.finish(&mut Counters::default()).unwrap();
-    }
-    out
+    crate::stages::dedup::keyed::run_in_memory_docs(cfg, docs)
 }
 
 /// Planted clusters: distinct real texts (the UDHR fixture, one document per
