@@ -34,12 +34,16 @@ pub struct RunSummary {
     pub tasks_skipped: usize,
 }
 
+/// Worker threads: the command line's, else the file's `executor.workers`,
+/// else every core.
+pub fn worker_count(cli: Option<usize>, file: Option<usize>) -> usize {
+    cli.or(file)
+        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
+}
+
 /// Runs (or resumes) the whole plan on this machine.
 pub fn run(plan: &Plan, opts: RunOptions) -> anyhow::Result<RunSummary> {
-    let workers = opts
-        .workers
-        .or(plan.spec.executor.workers)
-        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    let workers = worker_count(opts.workers, plan.spec.executor.workers);
     let _lock = super::lock::acquire(&plan.out, opts.force)?;
     if opts.restart {
         super::clear_previous_run(plan)?;

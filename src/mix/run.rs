@@ -125,10 +125,7 @@ pub struct MixOptions {
 
 /// Runs (or resumes) a mix on this machine; returns its plan.
 pub fn run_local(mix: &MixRun, opts: MixOptions) -> anyhow::Result<MixPlan> {
-    let workers = opts
-        .workers
-        .or(mix.spec.executor.workers)
-        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    let workers = crate::exec::local::worker_count(opts.workers, mix.spec.executor.workers);
     let _lock = crate::exec::lock::acquire(&mix.out, opts.force)?;
     if opts.restart {
         mix.clear()?;
