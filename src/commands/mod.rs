@@ -4,6 +4,7 @@ pub mod langs_calibrate;
 pub mod langs_show;
 pub mod langs_test;
 pub mod mix;
+pub mod whatif;
 
 use std::path::{Path, PathBuf};
 
