@@ -370,3 +370,72 @@ impl Stage for AnnotatingStage {
         self.inner.finish(counters)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stages::length_filter::LengthFilterConfig;
+
+    fn wrapped(mode: Mode, name: Option<&str>) -> Annotated {
+        Annotated {
+            inner: Box::new(LengthFilterConfig {
+                min_chars: Some(10),
+                max_chars: None,
+                min_words: Some(5),
+                max_words: Some(6),
+            }),
+            name: name.map(str::to_string),
+            mode,
+            prefix: name.unwrap_or("length_filter").to_string(),
+        }
+    }
+
+    fn ctx() -> TaskContext {
+        TaskContext {
+            work_dir: std::env::temp_dir(),
+            phase: 0,
+            task: 0,
+            tasks: 1,
+        }
+    }
+
+    #[test]
+    fn filter_mode_drops_and_annotate_mode_writes_every_failing_check() {
+        let text = "one two three four five six seven"; // 33 chars, 7 words
+        let mut counters = Counters::default();
+        let mut doc = Document::new("d", text);
+        let v = wrapped(Mode::Filter, None)
+            .build(&ctx())
+            .unwrap()
+            .process(&mut doc, &mut counters);
+        assert!(matches!(v.unwrap(), Verdict::Drop(r) if r.reason == "too_many_words"));
+        assert!(doc.meta.is_empty());
+
+        let cfg = wrapped(Mode::Annotate, Some("len"));
+        let names: Vec<String> = cfg.metadata().into_iter().map(|f| f.name).collect();
+        assert_eq!(
+            names,
+            [
+                "len.keep",
+                "len.reason",
+                "len.fails",
+                "len.chars",
+                "len.words",
+                WORDS_COLUMN,
+                BYTES_COLUMN
+            ]
+        );
+        let mut doc = Document::new("d", "ab");
+        let v = cfg.build(&ctx()).unwrap().process(&mut doc, &mut counters).unwrap();
+        assert_eq!(v, Verdict::Keep);
+        let m = &doc.meta;
+        assert_eq!(m["len.keep"], false);
+        assert_eq!(m["len.reason"], "too_few_chars");
+        assert_eq!(m["len.fails"], "too_few_chars,too_few_words");
+        assert_eq!(
+            (m["len.chars"].as_f64(), m["len.words"].as_f64()),
+            (Some(2.0), Some(1.0))
+        );
+        assert_eq!(counters.0.get("would_drop:too_few_chars"), Some(&1));
+    }
+}
