@@ -7,6 +7,7 @@
 //! phases locally (rayon) or as single tasks for cluster launchers, and
 //! [`stats`] records what every stage kept and removed.
 
+pub mod analytics;
 pub mod bpe;
 pub mod commands;
 pub mod digest;

@@ -101,6 +101,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// What an annotated run keeps under other thresholds, per language, from its Parquet output.
+    Whatif(commands::whatif::WhatIfArgs),
     /// What changed between two runs: documents per stage, reason and language.
     Diff {
         a: PathBuf,
@@ -360,6 +362,7 @@ fn main() -> ExitCode {
                 }
             })
         }
+        Command::Whatif(a) => commands::whatif::run(&a),
         Command::Diff { a, b, all } => eurocurate::report::inspect::diff(&a, &b, all).map(|s| print!("{s}")),
         Command::Mix(a) => commands::mix::mix(&a),
         Command::Lid {

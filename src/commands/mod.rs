@@ -4,6 +4,7 @@ pub mod langs_calibrate;
 pub mod langs_show;
 pub mod langs_test;
 pub mod mix;
+pub mod whatif;
 
 use std::path::{Path, PathBuf};
 
@@ -149,6 +150,24 @@ pub fn stages(kind: Option<&str>, markdown: bool) -> anyhow::Result<()> {
         );
         for p in &d.params {
             println!("    {:<18} {:<30} default {:<16} {}", p.name, p.ty, p.default, p.doc);
+        }
+        if let Some(f) = registry::filter_decl(d.kind) {
+            println!("    {:<18} {:<30} default {:<16} filter drops; annotate keeps every document and writes `<name>.<measure>`, `.keep`, `.reason`, `.fails` (README: whatif)", "mode", "filter | annotate", "filter");
+            let rows: Vec<String> = f
+                .thresholds
+                .iter()
+                .map(|t| {
+                    let op = if t.bound == crate::stages::annotate::Bound::Min {
+                        ">="
+                    } else {
+                        "<="
+                    };
+                    format!("{} {op} {}", t.measure, t.param)
+                })
+                .collect();
+            if !rows.is_empty() {
+                println!("  whatif --set {}.PARAM keeps: {}", d.kind, rows.join(", "));
+            }
         }
         println!();
     }

@@ -118,6 +118,20 @@ pub struct PlanSummary {
     /// Whether lost input fails the run (`status` fails with it too).
     #[serde(default)]
     pub on_error: crate::pipeline::spec::OnError,
+    /// The stages in order, as `whatif` needs them (which annotate, which
+    /// are barriers); empty for runs recorded before it was kept.
+    #[serde(default)]
+    pub stages: Vec<StageSummary>,
+}
+
+/// One stage of [`PlanSummary`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StageSummary {
+    pub kind: String,
+    /// Prefix of its annotation columns (`name:`, else the kind).
+    pub prefix: String,
+    pub mode: crate::stages::annotate::Mode,
+    pub barrier: bool,
 }
 
 /// One phase of [`PlanSummary`].
@@ -138,6 +152,17 @@ pub fn write_plan_summary(plan: &crate::pipeline::plan::Plan) -> anyhow::Result<
     let summary = PlanSummary {
         pipeline: plan.spec.name.clone(),
         on_error: plan.spec.input.on_error,
+        stages: plan
+            .spec
+            .stages
+            .iter()
+            .map(|e| StageSummary {
+                kind: e.config.kind().to_string(),
+                prefix: e.prefix.clone(),
+                mode: e.mode,
+                barrier: e.config.as_barrier().is_some(),
+            })
+            .collect(),
         phases: plan
             .phases
             .iter()

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer};
 
 use super::interpolate::interpolate;
 use super::registry;
+use crate::stages::annotate::{Annotated, Mode};
 use crate::stages::StageConfig;
 use crate::text::suggest::did_you_mean;
 
@@ -90,10 +91,58 @@ pub struct ExecutorSpec {
     pub binary: Option<std::path::PathBuf>,
 }
 
-/// One entry of `stages:`: the kind and its typed parameters.
+/// One entry of `stages:`: the kind and its typed parameters, with the
+/// keys every stage takes (`name:`, and `mode:` for filters) applied by the
+/// framework ([`crate::stages::annotate::Annotated`]).
 #[derive(Debug)]
 pub struct StageEntry {
     pub config: Box<dyn StageConfig>,
+    /// The `name:` given, if any.
+    pub name: Option<String>,
+    pub mode: Mode,
+    /// Prefix of the stage's annotation columns: its `name:`, else its kind.
+    pub prefix: String,
+}
+
+impl StageEntry {
+    /// Checks `name:` and `mode:` against the stage and wraps its config.
+    pub fn new(inner: Box<dyn StageConfig>, name: Option<String>, mode: Mode) -> Result<StageEntry, String> {
+        let kind = inner.kind();
+        if let Some(n) = &name {
+            let ok = !n.is_empty()
+                && n.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                && !n.starts_with(|c: char| c.is_ascii_digit());
+            if !ok || n == "annotate" {
+                return Err(format!(
+                    "stage name `{n}`: use lower-case letters, digits and `_`, starting with a letter (it prefixes metadata columns, `<name>.keep`), and not `annotate`"
+                ));
+            }
+        }
+        if mode == Mode::Annotate && inner.filter_decl().is_none() {
+            return Err(format!(
+                "`mode: annotate` applies to filter stages; `{kind}` is not one (filters: {})",
+                registry::KINDS
+                    .iter()
+                    .filter(|k| crate::stages::registry::filter_decl(k).is_some())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        let prefix = name.clone().unwrap_or_else(|| kind.to_string());
+        Ok(StageEntry {
+            config: Box::new(Annotated {
+                inner,
+                name: name.clone(),
+                mode,
+                prefix: prefix.clone(),
+            }),
+            name,
+            mode,
+            prefix,
+        })
+    }
 }
 
 /// One entry of `stages:`: `kind:` names the stage, the other keys are its
@@ -152,6 +201,17 @@ fn stage_schema(kind: &str, mut schema: serde_json::Value) -> serde_json::Value 
         }
         m.entry("properties").or_insert_with(|| json!({}));
         m["properties"]["kind"] = json!({"const": kind});
+        m["properties"]["name"] = json!({
+            "type": "string",
+            "description": "Name of this stage: prefixes its annotation columns (`<name>.keep`); default: its kind."
+        });
+        if registry::filter_decl(kind).is_some() {
+            m["properties"]["mode"] = json!({
+                "enum": ["filter", "annotate"],
+                "default": "filter",
+                "description": "`filter` drops failing documents; `annotate` keeps every document and writes its measures and would-be verdict as metadata columns."
+            });
+        }
         let required = m.entry("required").or_insert_with(|| json!([]));
         if let Some(r) = required.as_array_mut() {
             r.insert(0, json!("kind"));
@@ -190,9 +250,17 @@ impl<'de> Deserialize<'de> for StageEntry {
                                     .join(", ")
                             )));
                         }
-                        Ok(StageEntry {
-                            config: registry::parse(&kind, map)?,
-                        })
+                        let mut name = None;
+                        let mut mode = None;
+                        let inner = registry::parse(
+                            &kind,
+                            FrameworkKeys {
+                                inner: map,
+                                name: &mut name,
+                                mode: &mut mode,
+                            },
+                        )?;
+                        StageEntry::new(inner, name, mode.unwrap_or_default()).map_err(de::Error::custom)
                     }
                     Some(other) => Err(de::Error::custom(format!(
                         "a stage must start with `kind:`, found `{other}` first"
@@ -202,6 +270,40 @@ impl<'de> Deserialize<'de> for StageEntry {
             }
         }
         d.deserialize_map(EntryVisitor)
+    }
+}
+
+/// The rest of a stage's map with the framework's keys (`name:`, `mode:`)
+/// taken out, so the stage's own config (with `deny_unknown_fields`) sees
+/// only its parameters, and its errors keep their file:line.
+struct FrameworkKeys<'a, A> {
+    inner: A,
+    name: &'a mut Option<String>,
+    mode: &'a mut Option<Mode>,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for FrameworkKeys<'_, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        loop {
+            let Some(key) = self.inner.next_key::<String>()? else {
+                return Ok(None);
+            };
+            match key.as_str() {
+                "name" => *self.name = Some(self.inner.next_value()?),
+                "mode" => *self.mode = Some(self.inner.next_value()?),
+                _ => {
+                    return seed
+                        .deserialize(de::value::StringDeserializer::<A::Error>::new(key))
+                        .map(Some)
+                }
+            }
+        }
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.inner.next_value_seed(seed)
     }
 }
 
@@ -371,6 +473,30 @@ fn check(file: &Path, text: &str, spec: &PipelineSpec) -> Result<(), SpecError> 
         source_line: text.lines().nth(line.saturating_sub(1)).map(str::to_string),
     };
     let at = |key: &str, message: String| err_at(find_key(text, key), message);
+    // Two annotating stages with one prefix would write the same columns.
+    for (i, e) in spec.stages.iter().enumerate() {
+        if e.mode != Mode::Annotate {
+            continue;
+        }
+        if let Some(first) = spec.stages[..i]
+            .iter()
+            .position(|o| o.mode == Mode::Annotate && o.prefix == e.prefix)
+        {
+            let kind = e.config.kind();
+            let nth = spec.stages[..=i].iter().filter(|o| o.config.kind() == kind).count();
+            return Err(err_at(
+                find_nth_kind(text, kind, nth),
+                format!(
+                    "stages {} and {} both annotate as `{}`: their columns would collide; give each a `name:` (e.g. `name: {}_{}`)",
+                    first + 1,
+                    i + 1,
+                    e.prefix,
+                    kind,
+                    i + 1
+                ),
+            ));
+        }
+    }
     let input = &spec.input;
     if input.paths.is_empty() {
         return Err(at(
@@ -562,6 +688,23 @@ pub fn find_kind(text: &str, value: &str) -> (usize, usize) {
         }
     }
     (1, 1)
+}
+
+/// Line and column of the `nth` (1-based) `kind: <value>`.
+pub fn find_nth_kind(text: &str, value: &str, nth: usize) -> (usize, usize) {
+    let mut seen = 0;
+    for (n, line) in text.lines().enumerate() {
+        let t = line.trim_start().trim_start_matches("- ");
+        if t.strip_prefix("kind:")
+            .is_some_and(|v| v.split('#').next().unwrap_or("").trim() == value)
+        {
+            seen += 1;
+            if seen == nth {
+                return (n + 1, line.len() - t.len() + 1);
+            }
+        }
+    }
+    find_kind(text, value)
 }
 
 /// Line and column of the first `key:` in the YAML text (for messages).

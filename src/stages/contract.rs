@@ -40,6 +40,9 @@ pub trait Describe: schemars::JsonSchema {
     /// `quality.<kind>`): langs files are checked against the union of
     /// these, and `langs show` names the stage behind each key.
     const LANGS_KEYS: &'static [&'static str] = &[];
+    /// For filters: the measures and threshold table behind `mode:
+    /// annotate` and `whatif` (see [`super::annotate`]).
+    const FILTER: Option<&'static super::annotate::FilterDecl> = None;
 }
 
 /// The declarations of a config, callable on a `dyn StageConfig`.
@@ -47,6 +50,8 @@ pub trait Declared {
     fn kind(&self) -> &'static str;
     fn role(&self) -> Role;
     fn produces(&self) -> Produces;
+    /// `Some` for filters, which may run in `mode: annotate`.
+    fn filter_decl(&self) -> Option<&'static super::annotate::FilterDecl>;
 }
 
 impl<T: Describe> Declared for T {
@@ -58,6 +63,9 @@ impl<T: Describe> Declared for T {
     }
     fn produces(&self) -> Produces {
         T::PRODUCES
+    }
+    fn filter_decl(&self) -> Option<&'static super::annotate::FilterDecl> {
+        T::FILTER
     }
 }
 

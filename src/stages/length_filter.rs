@@ -4,6 +4,7 @@ use serde::Deserialize;
 
 use super::{Stage, StageConfig, TaskContext, Verdict};
 use crate::document::Document;
+use crate::stages::annotate::{Bound, FilterDecl, Measured, Threshold};
 use crate::stages::contract::Describe;
 use crate::stats::Counters;
 
@@ -29,6 +30,7 @@ pub struct LengthFilterConfig {
 
 impl Describe for LengthFilterConfig {
     const KIND: &'static str = "length_filter";
+    const FILTER: Option<&'static FilterDecl> = Some(&FILTER);
 }
 
 impl StageConfig for LengthFilterConfig {
@@ -49,27 +51,50 @@ impl StageConfig for LengthFilterConfig {
     }
 }
 
+/// The threshold table (read by `mode: annotate` and `whatif`).
+const MIN_CHARS: Threshold = Threshold::min("too_few_chars", "chars", "min_chars");
+const MAX_CHARS: Threshold = Threshold::max("too_many_chars", "chars", "max_chars");
+const MIN_WORDS: Threshold = Threshold::min("too_few_words", "words", "min_words");
+const MAX_WORDS: Threshold = Threshold::max("too_many_words", "words", "max_words");
+
+/// What `mode: annotate` and `whatif` know of this filter.
+pub const FILTER: FilterDecl = FilterDecl {
+    thresholds: &[MIN_CHARS, MAX_CHARS, MIN_WORDS, MAX_WORDS],
+    other_measures: &[],
+    zero_is_off: false,
+};
+
 impl Stage for LengthFilterConfig {
-    fn process(&mut self, doc: &mut Document, _counters: &mut Counters) -> anyhow::Result<Verdict> {
-        if self.min_chars.is_some() || self.max_chars.is_some() {
+    fn process(&mut self, doc: &mut Document, counters: &mut Counters) -> anyhow::Result<Verdict> {
+        self.judge(doc, counters, &mut Measured::off())
+    }
+
+    fn judge(&mut self, doc: &mut Document, _counters: &mut Counters, m: &mut Measured) -> anyhow::Result<Verdict> {
+        let mut first: Option<Verdict> = None;
+        // Annotate mode measures both, so that `whatif` can add a bound the run did not set.
+        let annotating = m.on();
+        if annotating || self.min_chars.is_some() || self.max_chars.is_some() {
             let n = doc.text.chars().count();
-            if let Some(min) = self.min_chars.filter(|&m| n < m) {
-                return Ok(Verdict::drop_with("too_few_chars", format!("{n} < {min}")));
-            }
-            if let Some(max) = self.max_chars.filter(|&m| n > m) {
-                return Ok(Verdict::drop_with("too_many_chars", format!("{n} > {max}")));
-            }
+            m.set("chars", n as f64);
+            check(&MIN_CHARS, n, self.min_chars, m, &mut first);
+            check(&MAX_CHARS, n, self.max_chars, m, &mut first);
         }
-        if self.min_words.is_some() || self.max_words.is_some() {
+        if (first.is_none() || annotating) && (annotating || self.min_words.is_some() || self.max_words.is_some()) {
             let n = doc.text.split_whitespace().count();
-            if let Some(min) = self.min_words.filter(|&m| n < m) {
-                return Ok(Verdict::drop_with("too_few_words", format!("{n} < {min}")));
-            }
-            if let Some(max) = self.max_words.filter(|&m| n > m) {
-                return Ok(Verdict::drop_with("too_many_words", format!("{n} > {max}")));
-            }
+            m.set("words", n as f64);
+            check(&MIN_WORDS, n, self.min_words, m, &mut first);
+            check(&MAX_WORDS, n, self.max_words, m, &mut first);
         }
-        Ok(Verdict::Keep)
+        Ok(first.unwrap_or(Verdict::Keep))
+    }
+}
+
+/// One bound: records a failure, and keeps the first as the verdict.
+fn check(row: &Threshold, n: usize, bound: Option<usize>, m: &mut Measured, first: &mut Option<Verdict>) {
+    if let Some(b) = bound.filter(|&b| row.bound.fails(n as f64, b as f64)) {
+        m.failed(row.reason);
+        let op = if row.bound == Bound::Min { "<" } else { ">" };
+        first.get_or_insert_with(|| Verdict::drop_with(row.reason, format!("{n} {op} {b}")));
     }
 }
 

@@ -5,6 +5,7 @@
 //! every document before it can decide (exact or near-duplicate removal); the
 //! planner splits the pipeline into phases around it.
 
+pub mod annotate;
 pub mod contract;
 /// Families of stages that share a folder (one file per stage inside).
 pub mod dedup;
@@ -106,6 +107,19 @@ impl Verdict {
 pub trait Stage: Send {
     /// Look at one document; rewrite it in place or decide to drop it.
     fn process(&mut self, doc: &mut Document, counters: &mut Counters) -> anyhow::Result<Verdict>;
+
+    /// Filters: like `process`, recording each measure (and, when
+    /// `measured.on()`, every failing check rather than the first) for
+    /// `mode: annotate`. A filter implements this and lets `process` call it
+    /// with [`annotate::Measured::off`].
+    fn judge(
+        &mut self,
+        doc: &mut Document,
+        counters: &mut Counters,
+        _measured: &mut annotate::Measured,
+    ) -> anyhow::Result<Verdict> {
+        self.process(doc, counters)
+    }
 
     /// Called once after the last document of the task, before outputs are
     /// committed; barrier collectors flush their side files here.

@@ -56,6 +56,16 @@ macro_rules! registry_fns {
             vec![$((<$cfg as Describe>::KIND, contract::schema_of::<$cfg>())),*]
         }
 
+        /// The filter declaration of `kind` (`None` for stages that are not filters).
+        pub fn filter_decl(kind: &str) -> Option<&'static $crate::stages::annotate::FilterDecl> {
+            $(
+                if kind == <$cfg as Describe>::KIND {
+                    return <$cfg as Describe>::FILTER;
+                }
+            )*
+            None
+        }
+
         /// Deserializes the rest of a stage map (after `kind:`) into the
         /// config of `kind`. `kind` must be one of [`KINDS`].
         pub fn parse<'de, A: MapAccess<'de>>(kind: &str, map: A) -> Result<Box<dyn StageConfig>, A::Error> {
@@ -71,7 +81,7 @@ macro_rules! registry_fns {
 }
 pub(crate) use registry_fns;
 
-pub use super::list::{docs, parse, schemas, KINDS};
+pub use super::list::{docs, filter_decl, parse, schemas, KINDS};
 
 /// Every `quality.<section>` some stage reads.
 pub fn quality_sections() -> Vec<&'static str> {

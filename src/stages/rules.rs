@@ -73,6 +73,12 @@ impl RulesConfig {
 
 impl Describe for RulesConfig {
     const KIND: &'static str = "rules";
+    /// A filter without a threshold table: rules decide; there is no threshold to change afterwards.
+    const FILTER: Option<&'static crate::stages::annotate::FilterDecl> = Some(&crate::stages::annotate::FilterDecl {
+        thresholds: &[],
+        other_measures: &[],
+        zero_is_off: false,
+    });
     const LANGS_KEYS: &'static [&'static str] = &["rules"];
 }
 

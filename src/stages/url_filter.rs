@@ -41,6 +41,12 @@ pub struct UrlFilterConfig {
 
 impl Describe for UrlFilterConfig {
     const KIND: &'static str = "url_filter";
+    /// A filter without a threshold table: block lists and patterns decide; there is no threshold to change afterwards.
+    const FILTER: Option<&'static crate::stages::annotate::FilterDecl> = Some(&crate::stages::annotate::FilterDecl {
+        thresholds: &[],
+        other_measures: &[],
+        zero_is_off: false,
+    });
 }
 
 /// The compiled block list, shared by all tasks.

@@ -14,7 +14,7 @@ const LAYERS: &[&[&str]] = &[
     &["pipeline", "tokens"],
     &["exec"],
     &["mix"],
-    &["report"],
+    &["report", "analytics"],
     &["commands", "bench"],
 ];
 

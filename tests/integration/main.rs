@@ -25,3 +25,4 @@ mod run_pipeline;
 mod slurm;
 mod stage_contract;
 mod tokenize;
+mod whatif;

@@ -15,6 +15,7 @@ mod quality;
 mod rules;
 mod textgen;
 mod tokenize;
+mod whatif;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -144,6 +145,16 @@ enum BenchCommand {
         scale_ngrams: Vec<u64>,
     },
     /// WARC.gz reading on one core.
+    /// `whatif` over generated annotated Parquet output (24 languages, 21 measure columns).
+    Whatif {
+        /// Documents generated (once; the folder is reused).
+        #[arg(long, default_value_t = 10_000_000)]
+        docs: u64,
+        #[arg(long, default_value = "target/bench/whatif")]
+        dir: PathBuf,
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+    },
     Warc {
         #[arg(long, default_value_t = 200)]
         size_mb: u64,
@@ -174,6 +185,7 @@ fn main() -> ExitCode {
             sweep,
             scale_ngrams,
         } => decont::run(&items, &docs, sweep, &scale_ngrams),
+        BenchCommand::Whatif { docs, dir, rounds } => whatif::run(&dir, docs, rounds.max(1)),
         BenchCommand::Lid { heldout } => lid::run(&heldout),
         BenchCommand::Minhash {
             docs,

@@ -164,6 +164,12 @@ pub struct LanguageIdConfig {
 
 impl Describe for LanguageIdConfig {
     const KIND: &'static str = "language_id";
+    /// A filter without a threshold table: its score and label are metadata already (`lang_score`, `lid_label`); per-language thresholds come from langs files, so only the verdict is annotated.
+    const FILTER: Option<&'static crate::stages::annotate::FilterDecl> = Some(&crate::stages::annotate::FilterDecl {
+        thresholds: &[],
+        other_measures: &[],
+        zero_is_off: false,
+    });
     const LANGS_KEYS: &'static [&'static str] = &["lid_threshold"];
 }
 

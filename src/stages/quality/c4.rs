@@ -6,8 +6,9 @@
 //! sentences left, is dropped. With `remove_lines` (the reference's
 //! behaviour) the surviving lines replace the text.
 
-use super::{chars, quality_filter, ForLang};
+use super::{chars, quality_filter, ForLang, Measured};
 use crate::document::Document;
+use crate::stages::annotate::{FilterDecl, Threshold};
 use crate::stages::Rejection;
 use crate::stats::Counters;
 use crate::text::punct;
@@ -20,7 +21,8 @@ quality_filter! {
     config: C4QualityConfig,
     values: C4QualityValues,
     resolved: C4Quality,
-    check: check,
+    check: judge,
+    filter: FILTER,
     fields {
         remove_lines: bool = true => "Replace the text by the lines that pass (false: decide only)",
         remove_citations: bool = true => "Strip [1], [edit], [citation needed] before the line checks",
@@ -100,8 +102,24 @@ pub fn count_sentences(line: &str, words: &WordSplitter, tokens: &mut Vec<String
     sentences
 }
 
+/// What `mode: annotate` and `whatif` know of this filter: its one
+/// document-level threshold. `lorem_ipsum` and `curly_bracket` are switches,
+/// not thresholds, and the line rules rewrite the text (they apply in both
+/// modes), so neither can be changed after the run.
+pub const FILTER: FilterDecl = FilterDecl {
+    thresholds: &[Threshold::min("too_few_sentences", "sentences", "min_num_sentences")],
+    other_measures: &["lines", "kept_lines"],
+    zero_is_off: true,
+};
+
 /// Applies the rules to `text`.
 pub fn apply(text: &str, t: &C4Quality, words: &WordSplitter) -> Outcome {
+    apply_counting(text, t, words, false)
+}
+
+/// [`apply`]; with `count_sentences` the sentences are counted even when
+/// `min_num_sentences` is 0 (annotate mode records them).
+pub fn apply_counting(text: &str, t: &C4Quality, words: &WordSplitter, count_sentences_anyway: bool) -> Outcome {
     let mut kept: Vec<String> = Vec::new();
     let mut sentences = 0;
     let mut scratch = Vec::new();
@@ -154,13 +172,14 @@ pub fn apply(text: &str, t: &C4Quality, words: &WordSplitter) -> Outcome {
         if t.filter_policy && t.policy_phrases.iter().any(|p| lower.contains(p.as_str())) {
             continue;
         }
-        if t.min_num_sentences != 0.0 {
+        if t.min_num_sentences != 0.0 || count_sentences_anyway {
             sentences += count_sentences(line, words, &mut scratch);
         }
         kept.push(line.to_string());
     }
     out.kept_lines = kept.len();
     out.sentences = sentences;
+    out.text = kept.join("\n").trim().to_string();
     if t.min_num_sentences != 0.0 && (sentences as f64) < t.min_num_sentences {
         out.rejection = Some(Rejection {
             reason: "too_few_sentences".into(),
@@ -173,7 +192,6 @@ pub fn apply(text: &str, t: &C4Quality, words: &WordSplitter) -> Outcome {
         });
         return out;
     }
-    out.text = kept.join("\n").trim().to_string();
     out
 }
 
@@ -187,9 +205,31 @@ fn clip(s: &str) -> String {
 
 /// Decides one document and, with `remove_lines`, rewrites its text.
 pub fn check(doc: &mut Document, f: &ForLang<C4Quality>, counters: &mut Counters) -> Option<Rejection> {
-    let o = apply(&doc.text, &f.thresholds, &f.words);
+    judge(doc, f, counters, &mut Measured::off())
+}
+
+/// [`check`], recording lines, kept lines and sentences into `sink`.
+pub fn judge(
+    doc: &mut Document,
+    f: &ForLang<C4Quality>,
+    counters: &mut Counters,
+    sink: &mut Measured,
+) -> Option<Rejection> {
+    let o = apply_counting(&doc.text, &f.thresholds, &f.words, sink.on());
     counters.add("lines", o.lines as u64);
+    sink.set("lines", o.lines as f64);
+    // A page dropped for lorem ipsum or a bracket stops before its lines are
+    // all seen: its line and sentence counts are unknown.
+    if !matches!(&o.rejection, Some(r) if r.reason != "too_few_sentences") {
+        sink.set("kept_lines", o.kept_lines as f64);
+        sink.set("sentences", o.sentences as f64);
+    }
     if let Some(mut r) = o.rejection {
+        // Annotate mode keeps the page: with its lines removed, as a run
+        // with a lower `min_num_sentences` would.
+        if sink.on() && f.thresholds.remove_lines && r.reason == "too_few_sentences" {
+            doc.text = o.text;
+        }
         r.detail = r.detail.map(|d| format!("{d} ({})", f.lang));
         return Some(r);
     }

@@ -3,7 +3,7 @@
 //! punctuation, share of short lines, characters in duplicate lines, and
 //! newlines per word (list-like pages).
 
-use super::{chars, find_duplicates, first_failing, quality_filter, Bound, Check, ForLang};
+use super::{chars, find_duplicates, first_failing, quality_filter, Check, ForLang, Measured};
 use crate::document::Document;
 use crate::stages::Rejection;
 use crate::stats::Counters;
@@ -16,7 +16,8 @@ quality_filter! {
     config: FinewebQualityConfig,
     values: FinewebQualityValues,
     resolved: FinewebQuality,
-    check: check,
+    check: judge,
+    filter: FILTER,
     fields {
         line_punct_thr: f64 = 0.12 => "Fewest lines ending in terminal punctuation, share",
         line_punct_exclude_zero: bool = false => "Keep pages where no line ends in punctuation",
@@ -62,46 +63,66 @@ pub fn measure(text: &str, tokens: &[&str], short_line_length: f64) -> Measures 
     }
 }
 
+/// The threshold table: which parameter bounds which measure, and the
+/// reason a failing document is dropped for (read by `whatif` too).
+pub mod rows {
+    use crate::stages::annotate::Threshold;
+    pub const PUNCT: Threshold = Threshold::min("line_punct_ratio", "line_punct_ratio", "line_punct_thr");
+    pub const SHORT: Threshold = Threshold::max("short_line_ratio", "short_line_ratio", "short_line_thr");
+    pub const DUP: Threshold = Threshold::max("char_dup_ratio", "char_dup_ratio", "char_duplicates_ratio");
+    pub const LIST: Threshold = Threshold::max("list_ratio", "new_line_ratio", "new_line_ratio");
+}
+
+/// What `mode: annotate` and `whatif` know of this filter.
+pub const FILTER: crate::stages::annotate::FilterDecl = crate::stages::annotate::FilterDecl {
+    thresholds: &[rows::PUNCT, rows::SHORT, rows::DUP, rows::LIST],
+    other_measures: &[],
+    zero_is_off: false,
+};
+
 /// The first failing check, in the reference's order.
 pub fn decide(m: &Measures, t: &FinewebQuality, lang: &str) -> Option<Rejection> {
-    use Bound::{Max, Min};
+    decide_into(m, t, lang, &mut Measured::off())
+}
+
+/// [`decide`], recording the measures into `sink`. With
+/// `line_punct_exclude_zero`, a page without punctuated lines has no
+/// punctuation check at all (its measure stays unrecorded).
+pub fn decide_into(m: &Measures, t: &FinewebQuality, lang: &str, sink: &mut Measured) -> Option<Rejection> {
     if m.lines == 0 {
         return Some(Rejection::new("empty"));
     }
-    let punct = if m.line_punct_ratio == 0.0 && t.line_punct_exclude_zero {
-        f64::NEG_INFINITY
-    } else {
-        t.line_punct_thr
-    };
-    let checks = [
-        Check::new("line_punct_ratio", "line_punct_ratio", m.line_punct_ratio, Min, punct),
-        Check::new(
-            "short_line_ratio",
-            "short_line_ratio",
-            m.short_line_ratio,
-            Max,
-            t.short_line_thr,
-        ),
-        Check::new(
-            "char_dup_ratio",
-            "char_dup_ratio",
-            m.char_dup_ratio,
-            Max,
-            t.char_duplicates_ratio,
-        ),
-        Check::new("list_ratio", "new_line_ratio", m.new_line_ratio, Max, t.new_line_ratio),
-    ];
-    first_failing(&checks, false, lang)
+    let mut checks = Vec::with_capacity(4);
+    if !(m.line_punct_ratio == 0.0 && t.line_punct_exclude_zero) {
+        checks.push(Check::new(&rows::PUNCT, m.line_punct_ratio, t.line_punct_thr));
+    }
+    checks.extend([
+        Check::new(&rows::SHORT, m.short_line_ratio, t.short_line_thr),
+        Check::new(&rows::DUP, m.char_dup_ratio, t.char_duplicates_ratio),
+        Check::new(&rows::LIST, m.new_line_ratio, t.new_line_ratio),
+    ]);
+    first_failing(&checks, FILTER.zero_is_off, lang, sink)
 }
 
 /// Measures and decides one document with the settings of its language.
-pub fn check(doc: &mut Document, f: &ForLang<FinewebQuality>, _counters: &mut Counters) -> Option<Rejection> {
+pub fn check(doc: &mut Document, f: &ForLang<FinewebQuality>, counters: &mut Counters) -> Option<Rejection> {
+    judge(doc, f, counters, &mut Measured::off())
+}
+
+/// [`check`], recording the measures into `sink`.
+pub fn judge(
+    doc: &mut Document,
+    f: &ForLang<FinewebQuality>,
+    _counters: &mut Counters,
+    sink: &mut Measured,
+) -> Option<Rejection> {
     let mut tokens = Vec::new();
     f.words.split(&doc.text, &mut tokens);
-    decide(
+    decide_into(
         &measure(&doc.text, &tokens, f.thresholds.short_line_length),
         &f.thresholds,
         &f.lang,
+        sink,
     )
 }
 

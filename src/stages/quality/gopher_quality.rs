@@ -8,7 +8,7 @@ use rustc_hash::FxHashSet;
 
 use serde::Deserialize;
 
-use super::{chars, first_failing, python_splitlines, quality_filter, Bound, Check, ForLang};
+use super::{chars, first_failing, python_splitlines, quality_filter, Check, ForLang, Measured};
 use crate::document::Document;
 use crate::stages::Rejection;
 use crate::stats::Counters;
@@ -55,7 +55,8 @@ quality_filter! {
     config: GopherQualityConfig,
     values: GopherQualityValues,
     resolved: GopherQuality,
-    check: check,
+    check: judge,
+    filter: FILTER,
     fields {
         min_doc_words: f64 = 50.0 => "Fewest words (tokens with a non-punctuation character)",
         max_doc_words: f64 = 100000.0 => "Most words",
@@ -135,86 +136,101 @@ pub fn measure(text: &str, tokens: &[&str], stop_words: &StopSet) -> Measures {
     }
 }
 
+/// The threshold table: which parameter bounds which measure, and the
+/// reason a failing document is dropped for (read by `whatif` too).
+pub mod rows {
+    use crate::stages::annotate::Threshold;
+    pub const SHORT_DOC: Threshold = Threshold::min("gopher_short_doc", "words", "min_doc_words");
+    pub const LONG_DOC: Threshold = Threshold::max("gopher_long_doc", "words", "max_doc_words");
+    pub const SHORT_WORDS: Threshold =
+        Threshold::min("gopher_below_avg_threshold", "avg_word_length", "min_avg_word_length");
+    pub const LONG_WORDS: Threshold =
+        Threshold::max("gopher_above_avg_threshold", "avg_word_length", "max_avg_word_length");
+    pub const HASHES: Threshold = Threshold::max("gopher_too_many_hashes", "hash_ratio", "max_symbol_word_ratio");
+    pub const ELLIPSIS: Threshold =
+        Threshold::max("gopher_too_many_ellipsis", "ellipsis_ratio", "max_symbol_word_ratio");
+    pub const BULLETS: Threshold = Threshold::max(
+        "gopher_too_many_bullets",
+        "bullet_lines_ratio",
+        "max_bullet_lines_ratio",
+    );
+    pub const END_ELLIPSIS: Threshold = Threshold::max(
+        "gopher_too_many_end_ellipsis",
+        "ellipsis_lines_ratio",
+        "max_ellipsis_lines_ratio",
+    );
+    pub const ALPHA: Threshold = Threshold::min(
+        "gopher_below_alpha_threshold",
+        "alpha_words_ratio",
+        "max_non_alpha_words_ratio",
+    );
+    pub const STOP_WORDS: Threshold = Threshold::min("gopher_enough_stop_words", "stop_words", "min_stop_words");
+}
+
+/// What `mode: annotate` and `whatif` know of this filter.
+pub const FILTER: crate::stages::annotate::FilterDecl = crate::stages::annotate::FilterDecl {
+    thresholds: &[
+        rows::SHORT_DOC,
+        rows::LONG_DOC,
+        rows::SHORT_WORDS,
+        rows::LONG_WORDS,
+        rows::HASHES,
+        rows::ELLIPSIS,
+        rows::BULLETS,
+        rows::END_ELLIPSIS,
+        rows::ALPHA,
+        rows::STOP_WORDS,
+    ],
+    other_measures: &[],
+    zero_is_off: true,
+};
+
 /// The first failing check, in the reference's order.
 pub fn decide(m: &Measures, t: &GopherQuality, lang: &str) -> Option<Rejection> {
-    use Bound::{Max, Min};
+    decide_into(m, t, lang, &mut Measured::off())
+}
+
+/// [`decide`], recording the measures into `sink`.
+pub fn decide_into(m: &Measures, t: &GopherQuality, lang: &str, sink: &mut Measured) -> Option<Rejection> {
     let w = m.words as f64;
     let mut checks = vec![
-        Check::new("gopher_short_doc", "words", w, Min, t.min_doc_words),
-        Check::new("gopher_long_doc", "words", w, Max, t.max_doc_words),
+        Check::new(&rows::SHORT_DOC, w, t.min_doc_words),
+        Check::new(&rows::LONG_DOC, w, t.max_doc_words),
     ];
     if m.words > 0 {
         let avg = m.avg_word_length;
-        checks.push(Check::new(
-            "gopher_below_avg_threshold",
-            "avg_word_length",
-            avg,
-            Min,
-            t.min_avg_word_length,
-        ));
-        checks.push(Check::new(
-            "gopher_above_avg_threshold",
-            "avg_word_length",
-            avg,
-            Max,
-            t.max_avg_word_length,
-        ));
+        checks.push(Check::new(&rows::SHORT_WORDS, avg, t.min_avg_word_length));
+        checks.push(Check::new(&rows::LONG_WORDS, avg, t.max_avg_word_length));
     }
     if m.tokens > 0 {
         checks.extend([
-            Check::new(
-                "gopher_too_many_hashes",
-                "hash_ratio",
-                m.hash_ratio,
-                Max,
-                t.max_symbol_word_ratio,
-            ),
-            Check::new(
-                "gopher_too_many_ellipsis",
-                "ellipsis_ratio",
-                m.ellipsis_ratio,
-                Max,
-                t.max_symbol_word_ratio,
-            ),
-            Check::new(
-                "gopher_too_many_bullets",
-                "bullet_lines_ratio",
-                m.bullet_lines_ratio,
-                Max,
-                t.max_bullet_lines_ratio,
-            ),
-            Check::new(
-                "gopher_too_many_end_ellipsis",
-                "ellipsis_lines_ratio",
-                m.ellipsis_lines_ratio,
-                Max,
-                t.max_ellipsis_lines_ratio,
-            ),
-            Check::new(
-                "gopher_below_alpha_threshold",
-                "alpha_words_ratio",
-                m.alpha_words_ratio,
-                Min,
-                t.max_non_alpha_words_ratio,
-            ),
-            Check::new(
-                "gopher_enough_stop_words",
-                "stop_words",
-                m.stop_words as f64,
-                Min,
-                t.min_stop_words,
-            ),
+            Check::new(&rows::HASHES, m.hash_ratio, t.max_symbol_word_ratio),
+            Check::new(&rows::ELLIPSIS, m.ellipsis_ratio, t.max_symbol_word_ratio),
+            Check::new(&rows::BULLETS, m.bullet_lines_ratio, t.max_bullet_lines_ratio),
+            Check::new(&rows::END_ELLIPSIS, m.ellipsis_lines_ratio, t.max_ellipsis_lines_ratio),
+            Check::new(&rows::ALPHA, m.alpha_words_ratio, t.max_non_alpha_words_ratio),
+            Check::new(&rows::STOP_WORDS, m.stop_words as f64, t.min_stop_words),
         ]);
     }
-    first_failing(&checks, true, lang)
+    first_failing(&checks, FILTER.zero_is_off, lang, sink)
 }
 
 /// Measures and decides one document with the settings of its language.
-pub fn check(doc: &mut Document, f: &ForLang<GopherQuality>, _counters: &mut Counters) -> Option<Rejection> {
+pub fn check(doc: &mut Document, f: &ForLang<GopherQuality>, counters: &mut Counters) -> Option<Rejection> {
+    judge(doc, f, counters, &mut Measured::off())
+}
+
+/// [`check`], recording the measures into `sink`.
+pub fn judge(
+    doc: &mut Document,
+    f: &ForLang<GopherQuality>,
+    _counters: &mut Counters,
+    sink: &mut Measured,
+) -> Option<Rejection> {
     let mut tokens = Vec::new();
     f.words.split(&doc.text, &mut tokens);
     let m = measure(&doc.text, &tokens, &f.thresholds.stop_words);
-    decide(&m, &f.thresholds, &f.lang)
+    decide_into(&m, &f.thresholds, &f.lang, sink)
 }
 
 #[cfg(test)]

@@ -13,8 +13,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::{chars, find_duplicates, first_failing, quality_filter, Bound, Check, ForLang};
+use super::{chars, find_duplicates, first_failing, quality_filter, Check, ForLang, Measured};
 use crate::document::Document;
+use crate::stages::annotate::Threshold;
 use crate::stages::Rejection;
 use crate::stats::Counters;
 
@@ -25,7 +26,8 @@ quality_filter! {
     config: GopherRepetitionConfig,
     values: GopherRepetitionValues,
     resolved: GopherRepetition,
-    check: check,
+    check: judge,
+    filter: FILTER,
     fields {
         dup_line_frac: f64 = 0.3 => "Most duplicate lines, share of lines",
         dup_para_frac: f64 = 0.3 => "Most duplicate paragraphs, share of paragraphs",
@@ -170,53 +172,72 @@ fn split_newline_runs(text: &str) -> Vec<&str> {
     out
 }
 
+/// What `mode: annotate` and `whatif` know of this filter: the threshold
+/// table (reason, measure, parameter; every check is an upper bound), in the
+/// order the checks run.
+pub const FILTER: crate::stages::annotate::FilterDecl = crate::stages::annotate::FilterDecl {
+    thresholds: &[
+        Threshold::max("dup_para_frac", "dup_para_frac", "dup_para_frac"),
+        Threshold::max("dup_para_char_frac", "dup_para_char_frac", "dup_para_char_frac"),
+        Threshold::max("dup_line_frac", "dup_line_frac", "dup_line_frac"),
+        Threshold::max("dup_line_char_frac", "dup_line_char_frac", "dup_line_char_frac"),
+        Threshold::max("top_2_gram", "top_2_gram", "top_2_gram"),
+        Threshold::max("top_3_gram", "top_3_gram", "top_3_gram"),
+        Threshold::max("top_4_gram", "top_4_gram", "top_4_gram"),
+        Threshold::max("duplicated_5_n_grams", "dup_5_gram", "dup_5_gram"),
+        Threshold::max("duplicated_6_n_grams", "dup_6_gram", "dup_6_gram"),
+        Threshold::max("duplicated_7_n_grams", "dup_7_gram", "dup_7_gram"),
+        Threshold::max("duplicated_8_n_grams", "dup_8_gram", "dup_8_gram"),
+        Threshold::max("duplicated_9_n_grams", "dup_9_gram", "dup_9_gram"),
+        Threshold::max("duplicated_10_n_grams", "dup_10_gram", "dup_10_gram"),
+    ],
+    other_measures: &[],
+    zero_is_off: true,
+};
+
 /// The first failing check, in the reference's order.
 pub fn decide(m: &Measures, t: &GopherRepetition, lang: &str) -> Option<Rejection> {
-    use Bound::Max;
+    decide_into(m, t, lang, &mut Measured::off())
+}
+
+/// [`decide`], recording the measures into `sink`.
+pub fn decide_into(m: &Measures, t: &GopherRepetition, lang: &str, sink: &mut Measured) -> Option<Rejection> {
     let checks = [
-        Check::new("dup_para_frac", "dup_para_frac", m.dup_para_frac, Max, t.dup_para_frac),
-        Check::new(
-            "dup_para_char_frac",
-            "dup_para_char_frac",
-            m.dup_para_char_frac,
-            Max,
-            t.dup_para_char_frac,
-        ),
-        Check::new("dup_line_frac", "dup_line_frac", m.dup_line_frac, Max, t.dup_line_frac),
-        Check::new(
-            "dup_line_char_frac",
-            "dup_line_char_frac",
-            m.dup_line_char_frac,
-            Max,
-            t.dup_line_char_frac,
-        ),
-        Check::new("top_2_gram", "top_2_gram", m.top_gram[0], Max, t.top_2_gram),
-        Check::new("top_3_gram", "top_3_gram", m.top_gram[1], Max, t.top_3_gram),
-        Check::new("top_4_gram", "top_4_gram", m.top_gram[2], Max, t.top_4_gram),
-        Check::new("duplicated_5_n_grams", "dup_5_gram", m.dup_gram[0], Max, t.dup_5_gram),
-        Check::new("duplicated_6_n_grams", "dup_6_gram", m.dup_gram[1], Max, t.dup_6_gram),
-        Check::new("duplicated_7_n_grams", "dup_7_gram", m.dup_gram[2], Max, t.dup_7_gram),
-        Check::new("duplicated_8_n_grams", "dup_8_gram", m.dup_gram[3], Max, t.dup_8_gram),
-        Check::new("duplicated_9_n_grams", "dup_9_gram", m.dup_gram[4], Max, t.dup_9_gram),
-        Check::new(
-            "duplicated_10_n_grams",
-            "dup_10_gram",
-            m.dup_gram[5],
-            Max,
-            t.dup_10_gram,
-        ),
+        Check::new(&FILTER.thresholds[0], m.dup_para_frac, t.dup_para_frac),
+        Check::new(&FILTER.thresholds[1], m.dup_para_char_frac, t.dup_para_char_frac),
+        Check::new(&FILTER.thresholds[2], m.dup_line_frac, t.dup_line_frac),
+        Check::new(&FILTER.thresholds[3], m.dup_line_char_frac, t.dup_line_char_frac),
+        Check::new(&FILTER.thresholds[4], m.top_gram[0], t.top_2_gram),
+        Check::new(&FILTER.thresholds[5], m.top_gram[1], t.top_3_gram),
+        Check::new(&FILTER.thresholds[6], m.top_gram[2], t.top_4_gram),
+        Check::new(&FILTER.thresholds[7], m.dup_gram[0], t.dup_5_gram),
+        Check::new(&FILTER.thresholds[8], m.dup_gram[1], t.dup_6_gram),
+        Check::new(&FILTER.thresholds[9], m.dup_gram[2], t.dup_7_gram),
+        Check::new(&FILTER.thresholds[10], m.dup_gram[3], t.dup_8_gram),
+        Check::new(&FILTER.thresholds[11], m.dup_gram[4], t.dup_9_gram),
+        Check::new(&FILTER.thresholds[12], m.dup_gram[5], t.dup_10_gram),
     ];
-    first_failing(&checks, true, lang)
+    first_failing(&checks, FILTER.zero_is_off, lang, sink)
 }
 
 /// Measures and decides one document with the settings of its language.
-pub fn check(doc: &mut Document, f: &ForLang<GopherRepetition>, _counters: &mut Counters) -> Option<Rejection> {
+pub fn check(doc: &mut Document, f: &ForLang<GopherRepetition>, counters: &mut Counters) -> Option<Rejection> {
+    judge(doc, f, counters, &mut Measured::off())
+}
+
+/// [`check`], recording the measures into `sink`.
+pub fn judge(
+    doc: &mut Document,
+    f: &ForLang<GopherRepetition>,
+    _counters: &mut Counters,
+    sink: &mut Measured,
+) -> Option<Rejection> {
     if doc.text.is_empty() {
         return Some(Rejection::new("empty"));
     }
     let mut tokens = Vec::new();
     f.words.split(&doc.text, &mut tokens);
-    decide(&measure(&doc.text, &tokens), &f.thresholds, &f.lang)
+    decide_into(&measure(&doc.text, &tokens), &f.thresholds, &f.lang, sink)
 }
 
 #[cfg(test)]

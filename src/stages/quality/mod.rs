@@ -38,6 +38,7 @@ macro_rules! quality_filter {
         values: $values:ident,
         resolved: $resolved:ident,
         check: $check:path,
+        filter: $filter:path,
         fields { $( $field:ident : $ty:ty = $default:expr $(, shown $shown:literal)? => $doc:literal ),* $(,)? }
     ) => {
         /// One layer of thresholds (a langs file or the pipeline); unset keys
@@ -123,6 +124,7 @@ macro_rules! quality_filter {
         impl crate::stages::contract::Describe for $config {
             const KIND: &'static str = $kind;
             const LANGS_KEYS: &'static [&'static str] = &["words", concat!("quality.", $kind)];
+            const FILTER: Option<&'static crate::stages::annotate::FilterDecl> = Some(&$filter);
         }
     };
 }
@@ -140,8 +142,10 @@ macro_rules! shown_default {
 }
 pub(crate) use shown_default;
 
-/// Decides one document (and may rewrite it) with its language's settings.
-pub type CheckFn<T> = fn(&mut crate::document::Document, &ForLang<T>, &mut Counters) -> Option<Rejection>;
+/// Decides one document (and may rewrite it) with its language's settings,
+/// recording its measures into the [`Measured`] sink.
+pub type CheckFn<T> =
+    fn(&mut crate::document::Document, &ForLang<T>, &mut Counters, &mut Measured) -> Option<Rejection>;
 
 /// The stage of every quality filter: look up the document's language, check.
 pub struct FilterStage<T> {
@@ -155,8 +159,17 @@ impl<T: Layered + Send + Sync> crate::stages::Stage for FilterStage<T> {
         doc: &mut crate::document::Document,
         counters: &mut Counters,
     ) -> anyhow::Result<crate::stages::Verdict> {
+        self.judge(doc, counters, &mut Measured::off())
+    }
+
+    fn judge(
+        &mut self,
+        doc: &mut crate::document::Document,
+        counters: &mut Counters,
+        measured: &mut Measured,
+    ) -> anyhow::Result<crate::stages::Verdict> {
         let f = self.per.get(doc.lang.as_deref(), counters);
-        Ok(match (self.check)(doc, f, counters) {
+        Ok(match (self.check)(doc, f, counters, measured) {
             Some(r) => crate::stages::Verdict::Drop(r),
             None => crate::stages::Verdict::Keep,
         })
@@ -338,56 +351,48 @@ pub fn find_duplicates<'a>(items: impl Iterator<Item = &'a str>) -> (usize, usiz
     (n, chars_dup)
 }
 
-/// Whether a threshold is a lower or an upper bound.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Bound {
-    /// Values below the threshold fail.
-    Min,
-    /// Values above the threshold fail.
-    Max,
-}
+pub use crate::stages::annotate::{Bound, Measured, Threshold};
 
-/// One threshold test of a filter, in the order the filter runs them.
+/// One threshold test of a filter, in the order the filter runs them: a row
+/// of the filter's threshold table with the document's value and the
+/// language's threshold.
 pub struct Check {
-    pub reason: &'static str,
-    pub metric: &'static str,
+    pub row: &'static Threshold,
     pub value: f64,
-    pub bound: Bound,
     pub threshold: f64,
 }
 
 impl Check {
-    pub fn new(reason: &'static str, metric: &'static str, value: f64, bound: Bound, threshold: f64) -> Self {
-        Check {
-            reason,
-            metric,
-            value,
-            bound,
-            threshold,
-        }
+    pub fn new(row: &'static Threshold, value: f64, threshold: f64) -> Self {
+        Check { row, value, threshold }
     }
 
     fn fails(&self) -> bool {
-        match self.bound {
-            Bound::Min => self.value < self.threshold,
-            Bound::Max => self.value > self.threshold,
-        }
+        self.row.bound.fails(self.value, self.threshold)
     }
 }
 
 /// The first failing check, with `metric=value < threshold (lang)` as the
 /// audit detail. With `zero_is_off` a threshold of 0 skips its check (the
-/// Gopher filters' convention).
-pub fn first_failing(checks: &[Check], zero_is_off: bool, lang: &str) -> Option<Rejection> {
-    let c = checks
-        .iter()
-        .find(|c| !(zero_is_off && c.threshold == 0.0) && c.fails())?;
-    let op = if c.bound == Bound::Min { "<" } else { ">" };
+/// Gopher filters' convention). When `m` records (annotate mode), every
+/// check's value and every failing check are recorded too.
+pub fn first_failing(checks: &[Check], zero_is_off: bool, lang: &str, m: &mut Measured) -> Option<Rejection> {
+    let runs = |c: &&Check| !(zero_is_off && c.threshold == 0.0);
+    if m.on() {
+        for c in checks {
+            m.set(c.row.measure, c.value);
+            if runs(&c) && c.fails() {
+                m.failed(c.row.reason);
+            }
+        }
+    }
+    let c = checks.iter().filter(runs).find(|c| c.fails())?;
+    let op = if c.row.bound == Bound::Min { "<" } else { ">" };
     Some(Rejection {
-        reason: c.reason.into(),
+        reason: c.row.reason.into(),
         detail: Some(format!(
             "{}={} {op} {} ({lang})",
-            c.metric,
+            c.row.measure,
             num(c.value),
             num(c.threshold)
         )),
