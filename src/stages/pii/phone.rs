@@ -178,11 +178,55 @@ pub fn is_valid_national(id: &str, digits: &str) -> bool {
                 .and_then(|re| re.find(digits))
                 .is_some_and(|m| m.end() > 0 && r.is_valid_nsn(&digits[m.end()..]));
             // Numbers the country writes without its trunk prefix (Irish
-            // `1800 …`): those whose format does not carry it.
-            after_prefix || (r.is_valid_nsn(digits) && r.format_of(digits).is_some_and(|f| !f.with_prefix))
+            // `1800 …`): those whose format does not carry it, and those no
+            // format applies to, which libphonenumber writes as the bare
+            // national significant number (German pagers, `16412345`).
+            after_prefix || (r.is_valid_nsn(digits) && r.format_of(digits).is_none_or(|f| !f.with_prefix))
         }
         None => r.is_valid_nsn(digits),
     }
+}
+
+/// Whether `digits` starts with the trunk prefix of region `id` and what
+/// follows it is a valid national significant number there (`0900123456`
+/// in Slovakia): a run written the way only that country's phone numbers are.
+pub fn is_trunk_national(id: &str, digits: &str) -> bool {
+    let Some(r) = region(id) else { return false };
+    r.national_prefix
+        .as_deref()
+        .and_then(|p| digits.strip_prefix(p))
+        .is_some_and(|nsn| r.is_valid_nsn(nsn))
+}
+
+/// Whether `digits`, grouped in groups of `groups` digits, is a valid
+/// national number of region `id` grouped exactly as the country's own
+/// national format groups it (`0180 1 2345` in Germany, `06 1 234 5678` in
+/// Hungary), trunk prefix included where the format writes it.
+pub fn grouped_as_in(id: &str, digits: &str, groups: &[usize]) -> bool {
+    let Some(r) = region(id) else { return false };
+    let (prefix_len, nsn) = match &r.national_prefix {
+        Some(p) if digits.starts_with(p.as_str()) => (p.len(), &digits[p.len()..]),
+        _ => (0, digits),
+    };
+    if !r.is_valid_nsn(nsn) {
+        return false;
+    }
+    let Some(f) = r.format_of(nsn) else { return false };
+    if f.with_prefix != (prefix_len > 0) {
+        return false;
+    }
+    let Some(caps) = f.pattern.captures(nsn) else {
+        return false;
+    };
+    let expected: Vec<usize> = caps.iter().skip(1).flatten().map(|m| m.len()).collect();
+    if prefix_len == 0 {
+        return expected == groups;
+    }
+    // The trunk prefix glued to the first group (`0180 1 2345`) or written
+    // apart from it (`06 1 234 5678`, Hungary's `$NP $FG`).
+    let glued = groups.first().copied() == expected.first().map(|&f| f + prefix_len) && groups.get(1..) == expected.get(1..);
+    let apart = groups.first() == Some(&prefix_len) && groups.get(1..) == Some(&expected[..]);
+    glued || apart
 }
 
 /// A fixed-line or mobile number of region `id` written as one unbroken run
@@ -209,28 +253,7 @@ pub const EU_REGIONS: &[&str] = &[
 /// national format groups it (`612 34 56 78` in Spain, `512 345 678` in
 /// Poland), trunk prefix included where the format writes it.
 pub fn grouped_as_national(digits: &str, groups: &[usize]) -> Option<&'static str> {
-    EU_REGIONS.iter().copied().find(|id| {
-        let Some(r) = region(id) else { return false };
-        let (prefix_len, nsn) = match &r.national_prefix {
-            Some(p) if digits.starts_with(p.as_str()) => (p.len(), &digits[p.len()..]),
-            _ => (0, digits),
-        };
-        if !r.is_valid_nsn(nsn) {
-            return false;
-        }
-        let Some(f) = r.format_of(nsn) else { return false };
-        if f.with_prefix != (prefix_len > 0) {
-            return false;
-        }
-        let Some(caps) = f.pattern.captures(nsn) else {
-            return false;
-        };
-        let mut expected: Vec<usize> = caps.iter().skip(1).flatten().map(|m| m.len()).collect();
-        if let Some(first) = expected.first_mut() {
-            *first += prefix_len;
-        }
-        expected == groups
-    })
+    EU_REGIONS.iter().copied().find(|id| grouped_as_in(id, digits, groups))
 }
 
 /// A region of [`EU_REGIONS`] where `digits` is a valid national number;
