@@ -606,7 +606,7 @@ fn phone(
     let mut label_or_id = None;
     let mut not_labelled = || !*labelled.get_or_insert_with(&labelled_otherwise);
     for id in &origin.regions {
-        let trunk = super::phone::national_prefix(id).is_some();
+        let trunk = super::phone::has_trunk_prefix(id);
         if keyword && super::phone::is_valid_national(id, &digits_only) {
             return true;
         }

@@ -7,7 +7,7 @@
 //! for the life of the process and matches them without locking.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{OnceLock, RwLock};
 
 use phonenumber::metadata::{Descriptor, Metadata, DATABASE};
 use regex::Regex;
@@ -147,21 +147,42 @@ impl RegionPatterns {
     }
 }
 
-static REGIONS: OnceLock<RwLock<HashMap<String, Option<Arc<RegionPatterns>>>>> = OnceLock::new();
+/// The EU regions' patterns, compiled together on first use: every
+/// candidate is checked against several of them, so they are looked up by
+/// position, without a lock or a hash.
+static EU_PATTERNS: OnceLock<Vec<Option<RegionPatterns>>> = OnceLock::new();
 
-fn region(id: &str) -> Option<Arc<RegionPatterns>> {
-    let map = REGIONS.get_or_init(|| RwLock::new(HashMap::new()));
-    if let Some(p) = map.read().ok()?.get(id) {
-        return p.clone();
+/// Other regions (international numbers), compiled when first seen and kept
+/// for the life of the process (there are about 250).
+static OTHER_PATTERNS: OnceLock<RwLock<HashMap<String, Option<&'static RegionPatterns>>>> = OnceLock::new();
+
+fn region(id: &str) -> Option<&'static RegionPatterns> {
+    if let Some(i) = EU_REGIONS.iter().position(|r| *r == id) {
+        let eu = EU_PATTERNS.get_or_init(|| {
+            EU_REGIONS
+                .iter()
+                .map(|&id| DATABASE.by_id(id).and_then(RegionPatterns::new))
+                .collect()
+        });
+        return eu[i].as_ref();
     }
-    let compiled = DATABASE.by_id(id).and_then(RegionPatterns::new).map(Arc::new);
-    map.write().ok()?.insert(id.to_string(), compiled.clone());
+    let map = OTHER_PATTERNS.get_or_init(|| RwLock::new(HashMap::new()));
+    if let Some(p) = map.read().ok()?.get(id) {
+        return *p;
+    }
+    let mut map = map.write().ok()?;
+    let compiled = *map.entry(id.to_string()).or_insert_with(|| {
+        DATABASE
+            .by_id(id)
+            .and_then(RegionPatterns::new)
+            .map(|p| &*Box::leak(Box::new(p)))
+    });
     compiled
 }
 
-/// The trunk prefix dialled before national numbers in region `id` (`0`).
-pub fn national_prefix(id: &str) -> Option<String> {
-    region(id).and_then(|r| r.national_prefix.clone())
+/// Whether region `id` dials a trunk prefix before national numbers (`0`).
+pub fn has_trunk_prefix(id: &str) -> bool {
+    region(id).is_some_and(|r| r.national_prefix.is_some())
 }
 
 /// A national number (trunk prefix included, if the region has one).
