@@ -115,13 +115,13 @@ pub fn find(rules: &RuleSet, text: &str, signals: &Signals, opts: DetectOptions)
                 Validator::Phone => {
                     start = with_open_paren(text, start, end);
                     let kw = keyword();
-                    // Labelled as something else (`Bestellnr.`, `ID`), or with the
-                    // exact shape of an identifier of the document's language
-                    // (a Portuguese NIF is nine digits, like a Lisbon number).
-                    let label = || {
-                        keyword_before(text, start, 24, rule.not_after_regex.as_ref())
-                            || m_str.bytes().all(|c| c.is_ascii_digit())
-                                && rules.rules.iter().any(|r| {
+                    // Labelled as something else (`Bestellnr.`, `ID`).
+                    let label = || keyword_before(text, start, 24, rule.not_after_regex.as_ref());
+                    // The exact shape of an identifier of the document's
+                    // language (a Portuguese NIF is nine digits, like a Lisbon number).
+                    let id_shape = || {
+                        m_str.bytes().all(|c| c.is_ascii_digit())
+                            && rules.rules.iter().any(|r| {
                                 r.kind == "NATIONAL_ID"
                                     && r.languages.iter().any(|l| origin.langs.contains(&l.as_str()))
                                     && r.regex.find(m_str).is_some_and(|m| m.len() == m_str.len())
@@ -129,7 +129,7 @@ pub fn find(rules: &RuleSet, text: &str, signals: &Signals, opts: DetectOptions)
                     };
                     let ok = whole_number(text, start, end)
                         && !coordinate(text, start, end)
-                        && phone(m_str, &origin, kw, label);
+                        && phone(m_str, &origin, kw, label, id_shape);
                     if ok && kw {
                         called.push((start, end));
                     }
@@ -539,8 +539,16 @@ fn compact_date(digits: &str) -> bool {
 }
 
 /// Whether `s` is a phone number: `keyword` says a phone label is before it,
-/// `labelled_otherwise` whether a word such as `Bestellnr.` or `ISBN` is.
-fn phone(s: &str, origin: &Origin, keyword: bool, labelled_otherwise: impl Fn() -> bool) -> bool {
+/// `labelled_otherwise` whether a word such as `Bestellnr.` or `ISBN` is,
+/// `id_shape` whether it has the exact shape of a national ID of the
+/// document's language.
+fn phone(
+    s: &str,
+    origin: &Origin,
+    keyword: bool,
+    labelled_otherwise: impl Fn() -> bool,
+    id_shape: impl Fn() -> bool,
+) -> bool {
     let digits = s.bytes().filter(u8::is_ascii_digit).count();
     // E.164 allows 15 digits, plus the two of a written `00` prefix.
     let most = if s.starts_with("00") { 17 } else { 15 };
@@ -565,8 +573,20 @@ fn phone(s: &str, origin: &Origin, keyword: bool, labelled_otherwise: impl Fn() 
         .filter(|g| !g.is_empty() && *g != "0")
         .collect();
     let dotted = s.contains('.');
+    let lengths: Vec<usize> = groups
+        .iter()
+        .map(|g| g.bytes().filter(u8::is_ascii_digit).count())
+        .collect();
     if groups.iter().skip(if dotted { 1 } else { 2 }).any(|g| g.len() < 2) {
-        return false;
+        // Unless grouped exactly as the country writes its numbers
+        // (`0180 1 2345` in Germany, `06 1 234 5678` in Hungary): in the
+        // document's countries, or after a keyword in any EU country.
+        return !labelled_otherwise()
+            && (origin
+                .regions
+                .iter()
+                .any(|id| super::phone::grouped_as_in(id, &digits_only, &lengths))
+                || keyword && super::phone::grouped_as_national(&digits_only, &lengths).is_some());
     }
     let grouped = groups.len() > 1;
     if compact_date(&digits_only) || (!keyword && reference_number(s)) {
@@ -578,17 +598,31 @@ fn phone(s: &str, origin: &Origin, keyword: bool, labelled_otherwise: impl Fn() 
     // many order or tax numbers are valid phone numbers): it is taken only
     // as a fixed-line or mobile number of the country, and not after a word
     // that labels it as something else (order, invoice, ISBN, ID ...).
+    //
+    // A run that starts with the country's trunk prefix is written the way
+    // only its phone numbers are: an ID of the same length does not veto it
+    // (Slovak `0900123456` has the shape of a birth number).
     let mut labelled = None;
+    let mut label_or_id = None;
+    let mut not_labelled = || !*labelled.get_or_insert_with(&labelled_otherwise);
     for id in &origin.regions {
-        let trunk = super::phone::national_prefix(id).is_some();
-        if (keyword || ((trunk || grouped) && !*labelled.get_or_insert_with(&labelled_otherwise)))
-            && super::phone::is_valid_national(id, &digits_only)
-        {
+        let trunk = super::phone::has_trunk_prefix(id);
+        if keyword && super::phone::is_valid_national(id, &digits_only) {
             return true;
         }
+        if trunk && !grouped && super::phone::is_trunk_national(id, &digits_only) && not_labelled() {
+            return true;
+        }
+        let mut plain = || not_labelled() && !*label_or_id.get_or_insert_with(&id_shape);
+        if (trunk || grouped) && super::phone::is_valid_national(id, &digits_only) && plain() {
+            return true;
+        }
+        // A bare run: a fixed-line or mobile number, or, where the country
+        // dials no trunk prefix, any valid number of it.
         if !grouped
-            && super::phone::is_personal_national(id, &digits_only)
-            && !*labelled.get_or_insert_with(&labelled_otherwise)
+            && (super::phone::is_personal_national(id, &digits_only)
+                || !trunk && super::phone::is_valid_national(id, &digits_only))
+            && plain()
         {
             return true;
         }
@@ -600,10 +634,6 @@ fn phone(s: &str, origin: &Origin, keyword: bool, labelled_otherwise: impl Fn() 
     if keyword {
         return super::phone::valid_national_region(&digits_only, false).is_some();
     }
-    let lengths: Vec<usize> = groups
-        .iter()
-        .map(|g| g.bytes().filter(u8::is_ascii_digit).count())
-        .collect();
     grouped
         && (super::phone::valid_national_region(&digits_only, true).is_some()
             || super::phone::grouped_as_national(&digits_only, &lengths).is_some())

@@ -7,7 +7,7 @@
 //! for the life of the process and matches them without locking.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{OnceLock, RwLock};
 
 use phonenumber::metadata::{Descriptor, Metadata, DATABASE};
 use regex::Regex;
@@ -147,21 +147,42 @@ impl RegionPatterns {
     }
 }
 
-static REGIONS: OnceLock<RwLock<HashMap<String, Option<Arc<RegionPatterns>>>>> = OnceLock::new();
+/// The EU regions' patterns, compiled together on first use: every
+/// candidate is checked against several of them, so they are looked up by
+/// position, without a lock or a hash.
+static EU_PATTERNS: OnceLock<Vec<Option<RegionPatterns>>> = OnceLock::new();
 
-fn region(id: &str) -> Option<Arc<RegionPatterns>> {
-    let map = REGIONS.get_or_init(|| RwLock::new(HashMap::new()));
-    if let Some(p) = map.read().ok()?.get(id) {
-        return p.clone();
+/// Other regions (international numbers), compiled when first seen and kept
+/// for the life of the process (there are about 250).
+static OTHER_PATTERNS: OnceLock<RwLock<HashMap<String, Option<&'static RegionPatterns>>>> = OnceLock::new();
+
+fn region(id: &str) -> Option<&'static RegionPatterns> {
+    if let Some(i) = EU_REGIONS.iter().position(|r| *r == id) {
+        let eu = EU_PATTERNS.get_or_init(|| {
+            EU_REGIONS
+                .iter()
+                .map(|&id| DATABASE.by_id(id).and_then(RegionPatterns::new))
+                .collect()
+        });
+        return eu[i].as_ref();
     }
-    let compiled = DATABASE.by_id(id).and_then(RegionPatterns::new).map(Arc::new);
-    map.write().ok()?.insert(id.to_string(), compiled.clone());
+    let map = OTHER_PATTERNS.get_or_init(|| RwLock::new(HashMap::new()));
+    if let Some(p) = map.read().ok()?.get(id) {
+        return *p;
+    }
+    let mut map = map.write().ok()?;
+    let compiled = *map.entry(id.to_string()).or_insert_with(|| {
+        DATABASE
+            .by_id(id)
+            .and_then(RegionPatterns::new)
+            .map(|p| &*Box::leak(Box::new(p)))
+    });
     compiled
 }
 
-/// The trunk prefix dialled before national numbers in region `id` (`0`).
-pub fn national_prefix(id: &str) -> Option<String> {
-    region(id).and_then(|r| r.national_prefix.clone())
+/// Whether region `id` dials a trunk prefix before national numbers (`0`).
+pub fn has_trunk_prefix(id: &str) -> bool {
+    region(id).is_some_and(|r| r.national_prefix.is_some())
 }
 
 /// A national number (trunk prefix included, if the region has one).
@@ -178,11 +199,55 @@ pub fn is_valid_national(id: &str, digits: &str) -> bool {
                 .and_then(|re| re.find(digits))
                 .is_some_and(|m| m.end() > 0 && r.is_valid_nsn(&digits[m.end()..]));
             // Numbers the country writes without its trunk prefix (Irish
-            // `1800 …`): those whose format does not carry it.
-            after_prefix || (r.is_valid_nsn(digits) && r.format_of(digits).is_some_and(|f| !f.with_prefix))
+            // `1800 …`): those whose format does not carry it, and those no
+            // format applies to, which libphonenumber writes as the bare
+            // national significant number (German pagers, `16412345`).
+            after_prefix || (r.is_valid_nsn(digits) && r.format_of(digits).is_none_or(|f| !f.with_prefix))
         }
         None => r.is_valid_nsn(digits),
     }
+}
+
+/// Whether `digits` starts with the trunk prefix of region `id` and what
+/// follows it is a valid national significant number there (`0900123456`
+/// in Slovakia): a run written the way only that country's phone numbers are.
+pub fn is_trunk_national(id: &str, digits: &str) -> bool {
+    let Some(r) = region(id) else { return false };
+    r.national_prefix
+        .as_deref()
+        .and_then(|p| digits.strip_prefix(p))
+        .is_some_and(|nsn| r.is_valid_nsn(nsn))
+}
+
+/// Whether `digits`, grouped in groups of `groups` digits, is a valid
+/// national number of region `id` grouped exactly as the country's own
+/// national format groups it (`0180 1 2345` in Germany, `06 1 234 5678` in
+/// Hungary), trunk prefix included where the format writes it.
+pub fn grouped_as_in(id: &str, digits: &str, groups: &[usize]) -> bool {
+    let Some(r) = region(id) else { return false };
+    let (prefix_len, nsn) = match &r.national_prefix {
+        Some(p) if digits.starts_with(p.as_str()) => (p.len(), &digits[p.len()..]),
+        _ => (0, digits),
+    };
+    if !r.is_valid_nsn(nsn) {
+        return false;
+    }
+    let Some(f) = r.format_of(nsn) else { return false };
+    if f.with_prefix != (prefix_len > 0) {
+        return false;
+    }
+    let Some(caps) = f.pattern.captures(nsn) else {
+        return false;
+    };
+    let expected: Vec<usize> = caps.iter().skip(1).flatten().map(|m| m.len()).collect();
+    if prefix_len == 0 {
+        return expected == groups;
+    }
+    // The trunk prefix glued to the first group (`0180 1 2345`) or written
+    // apart from it (`06 1 234 5678`, Hungary's `$NP $FG`).
+    let glued = groups.first().copied() == expected.first().map(|&f| f + prefix_len) && groups.get(1..) == expected.get(1..);
+    let apart = groups.first() == Some(&prefix_len) && groups.get(1..) == Some(&expected[..]);
+    glued || apart
 }
 
 /// A fixed-line or mobile number of region `id` written as one unbroken run
@@ -209,28 +274,7 @@ pub const EU_REGIONS: &[&str] = &[
 /// national format groups it (`612 34 56 78` in Spain, `512 345 678` in
 /// Poland), trunk prefix included where the format writes it.
 pub fn grouped_as_national(digits: &str, groups: &[usize]) -> Option<&'static str> {
-    EU_REGIONS.iter().copied().find(|id| {
-        let Some(r) = region(id) else { return false };
-        let (prefix_len, nsn) = match &r.national_prefix {
-            Some(p) if digits.starts_with(p.as_str()) => (p.len(), &digits[p.len()..]),
-            _ => (0, digits),
-        };
-        if !r.is_valid_nsn(nsn) {
-            return false;
-        }
-        let Some(f) = r.format_of(nsn) else { return false };
-        if f.with_prefix != (prefix_len > 0) {
-            return false;
-        }
-        let Some(caps) = f.pattern.captures(nsn) else {
-            return false;
-        };
-        let mut expected: Vec<usize> = caps.iter().skip(1).flatten().map(|m| m.len()).collect();
-        if let Some(first) = expected.first_mut() {
-            *first += prefix_len;
-        }
-        expected == groups
-    })
+    EU_REGIONS.iter().copied().find(|id| grouped_as_in(id, digits, groups))
 }
 
 /// A region of [`EU_REGIONS`] where `digits` is a valid national number;

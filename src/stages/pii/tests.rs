@@ -382,7 +382,24 @@ fn bare_digit_runs_are_phones_of_the_documents_country_unless_labelled() {
     assert!(kinds(&st, "Invoice 21001234 was paid.", Some("en")).is_empty());
     assert!(kinds(&st, "Ordrenummer: 32123456.", Some("da")).is_empty());
     assert!(kinds(&st, "Kontoret har nummer 32123456.", None).is_empty());
-    // A bare service number (Malta's toll-free 8007 1234) needs a keyword or grouping.
-    assert!(kinds(&st, "Iċċekkja 80071234 illum.", Some("mt")).is_empty());
-    assert_eq!(kinds(&st, "Tel. 80071234", Some("mt")), ["phone=80071234"]);
+    // Where the country dials no trunk prefix, a bare service number of it
+    // (Malta's toll-free 8007 1234) too; with no country, only after a keyword.
+    assert_eq!(kinds(&st, "Iċċekkja 80071234 illum.", Some("mt")), ["phone=80071234"]);
+    assert!(kinds(&st, "Iċċekkja 80071234 illum.", None).is_empty());
+    assert_eq!(kinds(&st, "Tel. 80071234", None), ["phone=80071234"]);
+}
+
+#[test]
+fn trunk_prefix_and_national_grouping_are_strong_evidence() {
+    let st = stage("");
+    // libphonenumber's Slovak premium-rate example, written with the trunk
+    // prefix: ten digits like a birth number, but only phones start with 0 there.
+    assert_eq!(kinds(&st, "V liste je iba 0900123456.", Some("sk")), ["phone=0900123456"]);
+    assert!(kinds(&st, "Objednávka 0900123456.", Some("sk")).is_empty());
+    // German pager numbers have no national format: written without the 0.
+    assert_eq!(kinds(&st, "Tel. 16412345", Some("de")), ["phone=16412345"]);
+    // One-digit groups only as the country groups its numbers (`0180 1 2345`).
+    assert_eq!(kinds(&st, "Service: 0180.1.2345", Some("de")), ["phone=0180.1.2345"]);
+    assert_eq!(kinds(&st, "Telefon: 06.1.234.5678", Some("hu")), ["phone=06.1.234.5678"]);
+    assert!(kinds(&st, "Version 0180.12.3.45 ist da.", Some("de")).is_empty());
 }
