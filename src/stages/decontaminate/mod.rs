@@ -51,9 +51,9 @@ fn hundred() -> usize {
 }
 
 /// Benchmark bytes up to which the index is built in memory by every process.
-const IN_MEMORY_BYTES: u64 = 512 << 20;
+const IN_MEMORY_BYTES: u64 = 256 << 20;
 /// Benchmark bytes per index shard above that.
-const BYTES_PER_SHARD: u64 = 256 << 20;
+const BYTES_PER_SHARD: u64 = 128 << 20;
 
 /// What to do with a document that holds a benchmark item.
 #[derive(Debug, Clone, Copy, Default, Deserialize, schemars::JsonSchema, PartialEq, Eq)]
@@ -114,8 +114,8 @@ pub struct DecontaminateConfig {
     /// Hash ranges of the index. 1: every process builds the whole index in memory from the
     /// benchmark files (fast to start; about 12 bytes per benchmark n-gram). More: an index
     /// phase before the first map phase builds one range per task and map tasks memory-map
-    /// them, so no task holds the whole index. 0: 1 below 512 MB of benchmark files, else one
-    /// per 256 MB.
+    /// them, so no task holds the whole index. 0: 1 up to 256 MB of benchmark files, else one
+    /// per 128 MB (an index task then peaks near 0.6 GB).
     #[serde(default)]
     pub index_shards: usize,
     #[serde(skip)]
