@@ -212,7 +212,8 @@ pub fn run(items: &Path, docs_path: &Path, sweep: bool, scale_ngrams: &[u64]) ->
 /// distinct 13-grams (100-word items of random words).
 fn index_cost(ngrams: u64) -> anyhow::Result<()> {
     let mut rng = eurocurate::rng::Rng::new(26);
-    let words: Vec<String> = (0..50_000).map(|i| format!("w{i}")).collect();
+    // letters only: digits normalise to `0` and would make every item one template
+    let words = crate::decont_sharded::vocabulary(&mut rng);
     let per_item = 88u64; // 100 words -> 88 13-grams
     let items = ngrams / per_item;
     reset_peak_rss();

@@ -14,7 +14,7 @@ use eurocurate::stats::TaskStats;
 use crate::common::{cpu_seconds, peak_rss, reset_peak_rss};
 
 /// Words of the generated vocabulary (random 4–9 letter strings).
-fn vocabulary(rng: &mut eurocurate::rng::Rng) -> Vec<String> {
+pub fn vocabulary(rng: &mut eurocurate::rng::Rng) -> Vec<String> {
     (0..50_000)
         .map(|_| {
             let len = 4 + (rng.next_u64() % 6) as usize;
@@ -126,12 +126,13 @@ pub fn run(dir: &Path, mb: u64, shards: usize) -> anyhow::Result<()> {
     let mut m = Matcher::new(index.clone(), cfg.min_overlap, cfg.short_item_coverage);
     let mut rng = eurocurate::rng::Rng::new(7);
     let vocab = vocabulary(&mut eurocurate::rng::Rng::new(99));
-    let planted = std::fs::read_to_string(&items)?
+    use std::io::BufRead;
+    let planted = std::io::BufReader::new(std::fs::File::open(&items)?)
         .lines()
         .step_by(20_000)
         .take(50)
         .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).expect("generated JSON");
+            let v: serde_json::Value = serde_json::from_str(&l.expect("generated file")).expect("generated JSON");
             format!(
                 "{} {}",
                 v["question"].as_str().unwrap_or(""),
