@@ -91,7 +91,7 @@ pub fn input_bytes(plan: &Plan, phase: &Phase, tasks: &[usize]) -> u64 {
             .iter()
             .map(|&t| std::fs::metadata(plan.spool_path(*p, t)).map(|m| m.len()).unwrap_or(0))
             .sum(),
-        PhaseKind::Reduce { .. } => 0,
+        PhaseKind::Reduce { .. } | PhaseKind::Prepare { .. } => 0,
     }
 }
 

@@ -38,6 +38,17 @@ pub fn run_task(plan: &Plan, phase: &Phase, task: usize, progress: &PhaseCounter
                 None => return first_attempt_won(plan, phase, task, progress),
             }
         }
+        PhaseKind::Prepare { stage, step } => {
+            let ctx = TaskContext {
+                work_dir: plan.barrier_dir(*stage),
+                phase: phase.index,
+                task,
+                tasks: phase.tasks,
+            };
+            let mut stats = TaskStats::default();
+            plan.stage(*stage).prepare(*step, &ctx, &mut stats)?;
+            stats
+        }
         PhaseKind::Reduce {
             barrier,
             step,

@@ -5,6 +5,8 @@
 //! phase 0 reads the input, runs `a, b` and B's collector, spools documents;
 //! phase 1.. are B's reduce steps;
 //! the last phase reads the spool, runs B's filter and `c`, writes the output.
+//! Stages with prepare steps (`decontaminate`'s sharded index) get phases of
+//! their own before all of these.
 
 use std::path::{Path, PathBuf};
 
@@ -64,6 +66,9 @@ pub enum PhaseKind {
         stages: Vec<StageRole>,
         sink: Sink,
     },
+    /// One prepare step of a stage (before the first map phase): builds
+    /// what the stage's tasks read, under the stage's work folder.
+    Prepare { stage: usize, step: usize },
     /// One reduce step of a barrier.
     Reduce {
         barrier: usize,
@@ -188,6 +193,16 @@ pub fn build(spec: PipelineSpec, pipeline_file: &Path) -> anyhow::Result<Plan> {
 
 fn phases(spec: &PipelineSpec, tasks: usize) -> Vec<Phase> {
     let mut phases = Vec::new();
+    for (i, entry) in spec.stages.iter().enumerate() {
+        for (step, rs) in entry.config.prepare_steps().into_iter().enumerate() {
+            phases.push(Phase {
+                index: phases.len(),
+                name: format!("{}:{}", entry.config.kind(), rs.name),
+                tasks: rs.tasks,
+                kind: PhaseKind::Prepare { stage: i, step },
+            });
+        }
+    }
     let mut current: Vec<StageRole> = Vec::new();
     let mut source = Source::Input;
     for (i, entry) in spec.stages.iter().enumerate() {
@@ -354,6 +369,9 @@ pub fn describe(plan: &Plan) -> String {
             }
             PhaseKind::Reduce { barrier, .. } => {
                 let _ = writeln!(s, "  reads/writes: {}", plan.barrier_dir(*barrier).display());
+            }
+            PhaseKind::Prepare { stage, .. } => {
+                let _ = writeln!(s, "  writes: {}", plan.barrier_dir(*stage).display());
             }
         }
     }

@@ -303,7 +303,7 @@ fn lang_stage(run: &RunOnDisk) -> String {
 
 fn funnel(run: &RunOnDisk) -> String {
     let mut bars = Vec::new();
-    if let Some(r) = run.phases.first().and_then(|p| p.stats.reader.as_ref()) {
+    if let Some(r) = run.phases.iter().find_map(|p| p.stats.reader.as_ref()) {
         bars.push(Bar::new("input", r.docs.docs as f64, human_bytes(r.docs.bytes)));
     }
     for p in &run.phases {

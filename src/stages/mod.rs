@@ -185,6 +185,18 @@ pub trait StageConfig: contract::Declared + Send + Sync + std::fmt::Debug {
     fn reads(&self) -> anyhow::Result<Vec<FileDigest>> {
         Ok(Vec::new())
     }
+
+    /// Steps that build what the stage's tasks then read (a sharded index
+    /// of the files it reads), each run as a phase of its own before the
+    /// first map phase, writing under the stage's work folder. None by default.
+    fn prepare_steps(&self) -> Vec<ReduceStep> {
+        Vec::new()
+    }
+
+    /// Runs task `ctx.task` of prepare step `step`.
+    fn prepare(&self, step: usize, _ctx: &TaskContext, _stats: &mut crate::stats::TaskStats) -> anyhow::Result<()> {
+        anyhow::bail!("stage `{}` has no prepare step {step}", self.kind())
+    }
 }
 
 pub use crate::digest::{file_digest, text_digest, FileDigest};

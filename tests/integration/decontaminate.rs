@@ -11,8 +11,12 @@ use std::path::Path;
 use crate::common::{bin, fixture, read_records, run_yaml};
 
 fn pipeline(out: &Path, action: &str) -> String {
+    pipeline_with(out, action, 1)
+}
+
+fn pipeline_with(out: &Path, action: &str, shards: usize) -> String {
     format!(
-        "name: decont\ninput:\n  kind: jsonl\n  paths: [\"{}\"]\nstages:\n  - kind: decontaminate\n    action: {action}\n    benchmarks:\n      - path: \"{}\"\noutput:\n  kind: jsonl\n  path: {}\nexecutor:\n  tasks: 3\n",
+        "name: decont\ninput:\n  kind: jsonl\n  paths: [\"{}\"]\nstages:\n  - kind: decontaminate\n    action: {action}\n    index_shards: {shards}\n    benchmarks:\n      - path: \"{}\"\noutput:\n  kind: jsonl\n  path: {}\nexecutor:\n  tasks: 3\n",
         fixture("decont/docs.jsonl.zst").display(),
         fixture("decont/items.jsonl").display(),
         out.display()
@@ -84,6 +88,36 @@ fn drop_rejects_with_benchmark_and_item_and_report_lists_the_items() {
     assert!(text.contains("most contaminated items"), "{text}");
     // every item was planted in four documents (some also hold other items' sentences as distractors)
     assert!(text.contains(" documents, overlap 1.00: "), "{text}");
+}
+
+/// The items each document was tagged with, by document id.
+fn tags(out: &Path) -> BTreeMap<String, String> {
+    read_records(out)
+        .iter()
+        .map(|r| (r["id"].to_string(), r["metadata"]["decontamination"].to_string()))
+        .collect()
+}
+
+#[test]
+fn a_sharded_index_built_in_its_own_phases_finds_what_the_in_memory_one_finds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (one, sharded) = (tmp.path().join("one"), tmp.path().join("sharded"));
+    run_yaml(tmp.path(), &pipeline_with(&one, "tag", 1)).unwrap();
+    run_yaml(tmp.path(), &pipeline_with(&sharded, "tag", 4)).unwrap();
+    let index = crate::common::phase_stats(&sharded, 0);
+    assert_eq!(index["phase_name"], "decontaminate:index", "{index}");
+    assert_eq!(
+        crate::common::phase_stats(&sharded, 1)["phase_name"],
+        "decontaminate:index-items"
+    );
+    let files: Vec<String> = std::fs::read_dir(sharded.join("_work/stage-00-decontaminate/index"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files.iter().filter(|f| f.ends_with(".bin")).count(), 4 + 2, "{files:?}");
+    let (a, b) = (tags(&one), tags(&sharded));
+    assert!(a.values().filter(|t| *t != "null").count() > 100);
+    assert_eq!(a, b);
 }
 
 #[test]

@@ -37,12 +37,17 @@ fn read_docs(path: &Path) -> anyhow::Result<Vec<Doc>> {
     Ok(out)
 }
 
-fn config(items: &Path, n: usize, min_overlap: f64) -> anyhow::Result<DecontaminateConfig> {
-    Ok(serde_json::from_value(serde_json::json!({
-        "benchmarks": [{"path": items.to_string_lossy()}],
-        "ngram": n,
-        "min_overlap": min_overlap,
-    }))?)
+/// The stage's config with its defaults, or with the given settings.
+fn config(items: &Path, settings: serde_json::Value) -> anyhow::Result<DecontaminateConfig> {
+    let mut v = serde_json::json!({"benchmarks": [{"path": items.to_string_lossy()}]});
+    if let (Some(o), Some(s)) = (v.as_object_mut(), settings.as_object()) {
+        o.extend(s.clone());
+    }
+    Ok(serde_json::from_value(v)?)
+}
+
+fn matcher(cfg: &DecontaminateConfig) -> anyhow::Result<Matcher> {
+    Ok(Matcher::new(cfg.index()?, cfg.min_overlap, cfg.short_item_coverage))
 }
 
 #[derive(Default)]
@@ -64,7 +69,7 @@ fn evaluate(m: &mut Matcher, docs: &[Doc]) -> (BTreeMap<String, Tally>, BTreeMap
         .map(|d| {
             m.find(&d.text)
                 .iter()
-                .map(|f| m.index.items[f.item as usize].id.clone())
+                .map(|f| m.index.item(f.item).id.to_string())
                 .collect()
         })
         .collect();
@@ -101,7 +106,7 @@ fn ratio(a: u64, b: u64) -> f64 {
 pub fn run(items: &Path, docs_path: &Path, sweep: bool, scale_ngrams: &[u64]) -> anyhow::Result<()> {
     let docs = read_docs(docs_path)?;
     let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
-    let cfg = config(items, 13, 0.2)?;
+    let cfg = config(items, serde_json::json!({}))?;
     let t0 = cpu_seconds();
     let index = cfg.index()?;
     let build = cpu_seconds() - t0;
@@ -113,9 +118,13 @@ pub fn run(items: &Path, docs_path: &Path, sweep: bool, scale_ngrams: &[u64]) ->
         index.stats.entries,
         index.memory_bytes() as f64 / 1e6
     );
-    let mut m = Matcher::new(index, 0.2);
+    let mut m = matcher(&cfg)?;
+    drop(index);
     let (by_lang, by_variant, cpu) = evaluate(&mut m, &docs);
-    println!("defaults (ngram 13, min_overlap 0.2):");
+    println!(
+        "defaults (ngram {}, min_overlap {}, short_item_coverage {}):",
+        cfg.ngram, cfg.min_overlap, cfg.short_item_coverage
+    );
     println!("  lang  planted  recall   clean  false_pos  fp_rate");
     let mut worst: Option<(String, f64)> = None;
     let mut worst_fp: Option<(String, f64)> = None;
@@ -162,29 +171,35 @@ pub fn run(items: &Path, docs_path: &Path, sweep: bool, scale_ngrams: &[u64]) ->
     );
     if sweep {
         println!("sweep (worst language recall, all-language false-positive rate):");
-        for n in [8usize, 10, 12, 13] {
-            for mo in [1e-9, 0.1, 0.15, 0.2, 0.3, 0.5] {
-                let mut m = Matcher::new(config(items, n, mo)?.index()?, mo);
-                let (by_lang, _, _) = evaluate(&mut m, &docs);
-                let worst = by_lang
-                    .iter()
-                    .filter(|(_, t)| t.planted > 0)
-                    .map(|(l, t)| (ratio(t.found, t.planted), l.clone()))
-                    .min_by(|a, b| a.0.total_cmp(&b.0))
-                    .unwrap_or((f64::NAN, String::new()));
-                let (fp, clean) = by_lang.values().fold((0, 0), |a, t| (a.0 + t.false_pos, a.1 + t.clean));
-                let label = if mo < 1e-6 {
-                    "any n-gram".to_string()
-                } else {
-                    format!("{mo}")
-                };
-                println!(
-                    "  ngram {n:>2} min_overlap {label:<10} worst recall {:.4} ({})  false positives {fp}/{clean} = {:.4}%",
-                    worst.0,
-                    worst.1,
-                    ratio(fp, clean) * 100.0
-                );
-            }
+        let settings = [8usize, 10, 12, 13]
+            .into_iter()
+            .flat_map(|n| [1e-9, 0.1, 0.15, 0.2, 0.3, 0.5].map(|mo| (n, mo, 0.5)))
+            .chain([0.0, 0.4, 0.6, 0.7].map(|c| (13, 0.2, c)));
+        for (n, mo, cov) in settings {
+            let cfg = config(
+                items,
+                serde_json::json!({"ngram": n, "min_overlap": mo, "short_item_coverage": cov}),
+            )?;
+            let mut m = matcher(&cfg)?;
+            let (by_lang, _, _) = evaluate(&mut m, &docs);
+            let worst = by_lang
+                .iter()
+                .filter(|(_, t)| t.planted > 0)
+                .map(|(l, t)| (ratio(t.found, t.planted), l.clone()))
+                .min_by(|a, b| a.0.total_cmp(&b.0))
+                .unwrap_or((f64::NAN, String::new()));
+            let (fp, clean) = by_lang.values().fold((0, 0), |a, t| (a.0 + t.false_pos, a.1 + t.clean));
+            let label = if mo < 1e-6 {
+                "any n-gram".to_string()
+            } else {
+                format!("{mo}")
+            };
+            println!(
+                "  ngram {n:>2} min_overlap {label:<10} short_item_coverage {cov:.1}  worst recall {:.4} ({})  false positives {fp}/{clean} = {:.4}%",
+                worst.0,
+                worst.1,
+                ratio(fp, clean) * 100.0
+            );
         }
     }
     for &n in scale_ngrams {
@@ -197,7 +212,8 @@ pub fn run(items: &Path, docs_path: &Path, sweep: bool, scale_ngrams: &[u64]) ->
 /// distinct 13-grams (100-word items of random words).
 fn index_cost(ngrams: u64) -> anyhow::Result<()> {
     let mut rng = eurocurate::rng::Rng::new(26);
-    let words: Vec<String> = (0..50_000).map(|i| format!("w{i}")).collect();
+    // letters only: digits normalise to `0` and would make every item one template
+    let words = crate::decont_sharded::vocabulary(&mut rng);
     let per_item = 88u64; // 100 words -> 88 13-grams
     let items = ngrams / per_item;
     reset_peak_rss();
@@ -234,7 +250,7 @@ fn index_cost(ngrams: u64) -> anyhow::Result<()> {
         .map(|_| words[(rng.next_u64() % words.len() as u64) as usize].as_str())
         .collect::<Vec<_>>()
         .join(" ");
-    let mut m = Matcher::new(index.clone(), 0.2);
+    let mut m = Matcher::new(index.clone(), 0.2, 0.5);
     let rounds = 2000;
     let t0 = cpu_seconds();
     let mut found = 0;

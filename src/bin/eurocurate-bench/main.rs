@@ -7,6 +7,7 @@
 
 mod common;
 mod decont;
+mod decont_sharded;
 mod html;
 mod lid;
 mod minhash;
@@ -144,6 +145,19 @@ enum BenchCommand {
         #[arg(long)]
         scale_ngrams: Vec<u64>,
     },
+    /// A generated benchmark set of `mb` MB through decontaminate's sharded
+    /// index: peak RSS per index task and per map task.
+    DecontSharded {
+        /// Size of the generated benchmark JSONL in MB.
+        #[arg(long, default_value_t = 1024)]
+        mb: u64,
+        /// Index shards (index tasks).
+        #[arg(long, default_value_t = 8)]
+        shards: usize,
+        /// Folder for the generated set and the index.
+        #[arg(long, default_value = "target/decont/gen")]
+        dir: PathBuf,
+    },
     /// WARC.gz reading on one core.
     /// `whatif` over generated annotated Parquet output (24 languages, 21 measure columns).
     Whatif {
@@ -186,6 +200,7 @@ fn main() -> ExitCode {
             scale_ngrams,
         } => decont::run(&items, &docs, sweep, &scale_ngrams),
         BenchCommand::Whatif { docs, dir, rounds } => whatif::run(&dir, docs, rounds.max(1)),
+        BenchCommand::DecontSharded { mb, shards, dir } => decont_sharded::run(&dir, mb, shards),
         BenchCommand::Lid { heldout } => lid::run(&heldout),
         BenchCommand::Minhash {
             docs,

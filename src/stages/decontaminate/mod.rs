@@ -15,6 +15,7 @@ pub mod findings;
 pub mod index;
 pub mod items;
 pub mod ngrams;
+pub mod shards;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -39,12 +40,20 @@ fn thirteen() -> usize {
 fn min_overlap_default() -> f64 {
     0.2
 }
+fn half() -> f64 {
+    0.5
+}
 fn eight() -> usize {
     8
 }
 fn hundred() -> usize {
     100
 }
+
+/// Benchmark bytes up to which the index is built in memory by every process.
+const IN_MEMORY_BYTES: u64 = 256 << 20;
+/// Benchmark bytes per index shard above that.
+const BYTES_PER_SHARD: u64 = 128 << 20;
 
 /// What to do with a document that holds a benchmark item.
 #[derive(Debug, Clone, Copy, Default, Deserialize, schemars::JsonSchema, PartialEq, Eq)]
@@ -85,6 +94,12 @@ pub struct DecontaminateConfig {
     /// found. 0.2: an item with one word in 20 changed keeps about a third of its 13-grams.
     #[serde(default = "min_overlap_default")]
     pub min_overlap: f64,
+    /// Items shorter than 3 × `ngram` words (searched with shorter grams) must also have this
+    /// share of their words covered by the matched grams: a few grams of a short item are a
+    /// phrase it shares with ordinary text (two option descriptions that differ in one clause),
+    /// not a leak. 0.5: one changed word leaves at least two thirds of a short item covered.
+    #[serde(default = "half")]
+    pub short_item_coverage: f64,
     /// Items with fewer words are not searched (too short to tell a leak from chance);
     /// items with at least this many but fewer than `ngram` words match by their whole text.
     #[serde(default = "eight")]
@@ -96,6 +111,13 @@ pub struct DecontaminateConfig {
     /// drop | remove | tag.
     #[serde(default)]
     pub action: Action,
+    /// Hash ranges of the index. 1: every process builds the whole index in memory from the
+    /// benchmark files (fast to start; about 12 bytes per benchmark n-gram). More: an index
+    /// phase before the first map phase builds one range per task and map tasks memory-map
+    /// them, so no task holds the whole index. 0: 1 up to 256 MB of benchmark files, else one
+    /// per 128 MB (an index task then peaks near 0.6 GB).
+    #[serde(default)]
+    pub index_shards: usize,
     #[serde(skip)]
     built: BuiltOnce<Index>,
 }
@@ -110,6 +132,37 @@ impl DecontaminateConfig {
             n: self.ngram,
             min_words: self.min_words,
             max_items_per_ngram: self.max_items_per_ngram,
+        }
+    }
+
+    /// Hash ranges of the index (`index_shards`, or its automatic choice).
+    pub fn shards(&self) -> usize {
+        if self.index_shards > 0 {
+            return self.index_shards;
+        }
+        let bytes: u64 = self
+            .benchmarks
+            .iter()
+            .filter_map(|b| b.files().ok())
+            .flatten()
+            .filter_map(|f| std::fs::metadata(f).ok())
+            .map(|m| m.len())
+            .sum();
+        if bytes <= IN_MEMORY_BYTES {
+            1
+        } else {
+            bytes.div_ceil(BYTES_PER_SHARD) as usize
+        }
+    }
+
+    /// The index a task uses: the sharded index the index phase wrote under
+    /// `work_dir`, or the in-memory one; opened once per process.
+    pub fn index_for(&self, work_dir: &std::path::Path) -> anyhow::Result<Arc<Index>> {
+        match self.shards() {
+            1 => self.index(),
+            _ => self
+                .built
+                .get_or_build(|| shards::open(&work_dir.join("index"), self.params())),
         }
     }
 
@@ -159,6 +212,11 @@ impl StageConfig for DecontaminateConfig {
             self.min_overlap
         );
         anyhow::ensure!(
+            (0.0..=1.0).contains(&self.short_item_coverage),
+            "decontaminate: short_item_coverage {} is not in [0, 1]",
+            self.short_item_coverage
+        );
+        anyhow::ensure!(
             self.max_items_per_ngram >= 1,
             "decontaminate: max_items_per_ngram must be at least 1"
         );
@@ -193,9 +251,44 @@ impl StageConfig for DecontaminateConfig {
         )]
     }
 
+    fn prepare_steps(&self) -> Vec<super::ReduceStep> {
+        match self.shards() {
+            1 => Vec::new(),
+            n => vec![
+                super::ReduceStep {
+                    name: "index",
+                    tasks: n,
+                },
+                super::ReduceStep {
+                    name: "index-items",
+                    tasks: 1,
+                },
+            ],
+        }
+    }
+
+    fn prepare(&self, step: usize, ctx: &TaskContext, stats: &mut crate::stats::TaskStats) -> anyhow::Result<()> {
+        let dir = ctx.work_dir.join("index");
+        let shards = self.shards() as u64;
+        let s = match step {
+            0 => shards::build_shard(&self.benchmarks, self.params(), &dir, ctx.task, shards)?,
+            _ => shards::build_items(&self.benchmarks, self.params(), &dir, shards)?,
+        };
+        let c = &mut stats.counters;
+        if step == 0 {
+            c.add("index_ngrams", s.distinct_ngrams);
+            c.add("index_template_ngrams", s.common_ngrams);
+            c.add("index_entries", s.entries);
+        } else {
+            c.add("index_items", s.items);
+            c.add("index_items_too_short", s.items_too_short);
+        }
+        Ok(())
+    }
+
     fn build(&self, ctx: &TaskContext) -> anyhow::Result<Box<dyn Stage>> {
         Ok(Box::new(Decontaminator {
-            matcher: Matcher::new(self.index()?, self.min_overlap),
+            matcher: Matcher::new(self.index_for(&ctx.work_dir)?, self.min_overlap, self.short_item_coverage),
             action: self.action,
             findings_path: ctx
                 .work_dir
@@ -219,18 +312,24 @@ pub struct Found {
 pub struct Matcher {
     pub index: Arc<Index>,
     min_overlap: f64,
+    short_item_coverage: f64,
     words: Words,
     /// (item, n-gram hash, word position, gram length) of every index hit.
     hits: Vec<(u32, u64, u32, u32)>,
+    /// Word spans of one item's distinct matched grams.
+    spans: Vec<(u32, u32)>,
 }
 
 impl Matcher {
-    pub fn new(index: Arc<Index>, min_overlap: f64) -> Self {
+    /// `min_overlap` and `short_item_coverage` as in [`DecontaminateConfig`].
+    pub fn new(index: Arc<Index>, min_overlap: f64, short_item_coverage: f64) -> Self {
         Matcher {
             index,
             min_overlap,
+            short_item_coverage,
             words: Words::default(),
             hits: Vec::new(),
+            spans: Vec::new(),
         }
     }
 
@@ -254,19 +353,26 @@ impl Matcher {
         hits.sort_unstable();
         let mut found: Vec<Found> = Vec::new();
         let mut i = 0;
+        let spans = &mut self.spans;
         while i < hits.len() {
             let item = hits[i].0;
             let (mut distinct, mut last) = (0u32, None);
+            spans.clear();
             while i < hits.len() && hits[i].0 == item {
                 if last != Some(hits[i].1) {
                     distinct += 1;
                     last = Some(hits[i].1);
+                    // the first place of each distinct gram: a phrase repeated is one phrase
+                    spans.push((hits[i].2, hits[i].2 + hits[i].3));
                 }
                 i += 1;
             }
-            let info = &index.items[item as usize];
+            let info = index.item(item);
             let overlap = distinct as f64 / info.ngrams.max(1) as f64;
-            if overlap >= self.min_overlap {
+            let covered = overlap >= self.min_overlap
+                && (info.words as usize >= 3 * n
+                    || covered_words(spans) as f64 >= self.short_item_coverage * info.words as f64);
+            if covered {
                 // one finding per item: its best view
                 match found.iter_mut().find(|f| f.item == info.canonical) {
                     Some(f) if f.overlap >= overlap => {}
@@ -293,7 +399,7 @@ impl Matcher {
         items.sort_unstable();
         let mut lines = Vec::new();
         for &(item, _, pos, len) in &self.hits {
-            if items.binary_search(&self.index.items[item as usize].canonical).is_ok() {
+            if items.binary_search(&self.index.item(item).canonical).is_ok() {
                 let (a, b) = (
                     self.words.lines[pos as usize],
                     self.words.lines[(pos + len - 1) as usize],
@@ -305,6 +411,20 @@ impl Matcher {
         lines.dedup();
         lines
     }
+}
+
+/// Words covered by the union of `spans` (sorted in place).
+fn covered_words(spans: &mut [(u32, u32)]) -> u32 {
+    spans.sort_unstable();
+    let (mut total, mut end) = (0, 0);
+    for &(a, b) in spans.iter() {
+        let a = a.max(end);
+        if b > a {
+            total += b - a;
+            end = b;
+        }
+    }
+    total
 }
 
 struct Decontaminator {
@@ -325,14 +445,14 @@ impl Decontaminator {
         let index = &self.matcher.index;
         let out = self.findings.as_mut().expect("opened above");
         for f in found {
-            let info = &index.items[f.item as usize];
+            let info = index.item(f.item);
             let line = serde_json::to_string(&Finding {
                 doc: doc.id.clone(),
                 url: doc.url.clone(),
                 doc_lang: doc.lang.clone(),
                 benchmark: index.benchmarks[info.benchmark as usize].clone(),
                 lang: index.langs[info.lang as usize].clone(),
-                item: info.id.clone(),
+                item: info.id.to_string(),
                 overlap: (f.overlap * 1000.0).round() / 1000.0,
                 matched: f.matched,
                 ngrams: info.ngrams,
@@ -347,7 +467,7 @@ impl Decontaminator {
         let index = &self.matcher.index;
         let mut pairs: Vec<(u32, u32)> = Vec::new();
         for f in found {
-            let info = &index.items[f.item as usize];
+            let info = index.item(f.item);
             let key = (info.benchmark, info.lang);
             let (b, l) = (&index.benchmarks[key.0 as usize], &index.langs[key.1 as usize]);
             counters.add(&format!("items:{b}:{l}"), 1);
@@ -362,7 +482,7 @@ impl Decontaminator {
     fn describe(&self, found: &[Found]) -> String {
         let index = &self.matcher.index;
         let f = &found[0];
-        let info = &index.items[f.item as usize];
+        let info = index.item(f.item);
         let more = if found.len() > 1 {
             format!(" (+{} more items)", found.len() - 1)
         } else {
@@ -390,7 +510,7 @@ impl Stage for Decontaminator {
                 let list: Vec<Value> = found
                     .iter()
                     .map(|f| {
-                        let info = &index.items[f.item as usize];
+                        let info = index.item(f.item);
                         json!({
                             "benchmark": index.benchmarks[info.benchmark as usize],
                             "lang": index.langs[info.lang as usize],

@@ -5,10 +5,13 @@
 //! hash by a rolling polynomial, so a document's n-grams cost O(1) each
 //! whatever n is. Lines are kept per word so `remove` can cut the lines a
 //! match touches; n-grams run across line breaks, so text split over lines
-//! still matches. Words of one character after normalisation are skipped on
-//! both sides: choice and prompt labels (`A.`, `(b)`, `Q:`, `1)` — numbers
-//! are `0`) stand between the parts of a printed item and would otherwise
-//! break every gram across them.
+//! still matches. Choice and prompt labels (`A.`, `(b)`, `Q:`, `1)`: one
+//! letter or digit followed by `.`, `)`, `:` or `]` and a space or line end)
+//! are skipped on both sides: they stand between the parts of a printed item
+//! and would otherwise break every gram across them. Other one-letter words
+//! are kept — `a`, `i`, `v`, `z`, `å`, `e` carry meaning in many EU
+//! languages (Italian `il modificatore a` and `il modificatore b` are
+//! different options, not one).
 
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -22,6 +25,7 @@ pub struct Words {
     pub hashes: Vec<u64>,
     pub lines: Vec<u32>,
     norm: String,
+    unlabelled: String,
 }
 
 impl Words {
@@ -30,8 +34,13 @@ impl Words {
         self.hashes.clear();
         self.lines.clear();
         for (i, line) in text.split('\n').enumerate() {
+            let line = if without_labels(line, &mut self.unlabelled) {
+                self.unlabelled.as_str()
+            } else {
+                line
+            };
             crate::text::simplify::simplify(line, &mut self.norm);
-            for w in self.norm.split(' ').filter(|w| w.chars().nth(1).is_some()) {
+            for w in self.norm.split(' ').filter(|w| !w.is_empty()) {
                 self.hashes.push(xxh3_64(w.as_bytes()));
                 self.lines.push(i as u32);
             }
@@ -45,6 +54,38 @@ impl Words {
     pub fn is_empty(&self) -> bool {
         self.hashes.is_empty()
     }
+}
+
+/// Writes `line` with its choice and prompt labels blanked into `out` and
+/// returns true, or returns false when the line has none (the common case,
+/// no copy). A label is one letter or digit, at the line start or after a
+/// space or opening bracket, followed by `.`, `)`, `:` or `]` and then a
+/// space or the line end.
+fn without_labels(line: &str, out: &mut String) -> bool {
+    let bytes = line.as_bytes();
+    let mut found = false;
+    let mut prev: Option<char> = None;
+    for (i, c) in line.char_indices() {
+        let opens = prev.is_none_or(|p| p.is_whitespace() || p == '(' || p == '[');
+        let end = i + c.len_utf8();
+        if opens
+            && c.is_alphanumeric()
+            && matches!(bytes.get(end), Some(b'.' | b')' | b':' | b']'))
+            && bytes.get(end + 1).is_none_or(|b| b.is_ascii_whitespace())
+        {
+            if !found {
+                out.clear();
+                found = true;
+            }
+            out.push_str(&line[out.len()..i]);
+            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        }
+        prev = Some(c);
+    }
+    if found {
+        out.push_str(&line[out.len()..]);
+    }
+    found
 }
 
 /// Mixes the polynomial value with the gram length (splitmix64's
@@ -104,6 +145,17 @@ mod tests {
     fn lines_are_kept_per_word() {
         let mut w = Words::default();
         w.read("ab c d\n\nef");
-        assert_eq!(w.lines, [0, 2], "one-letter words are skipped");
+        assert_eq!(w.lines, [0, 0, 0, 2]);
+    }
+
+    #[test]
+    fn labels_are_skipped_and_one_letter_words_are_not() {
+        let printed = "Quale opzione?\nA. il modificatore a\n(b) il modificatore b\nQ: Ἀ. x 1) y\nAnswer: B";
+        assert_eq!(
+            grams(printed, 1),
+            grams("Quale opzione il modificatore a il modificatore b x y answer b", 1)
+        );
+        assert_ne!(grams("il modificatore a", 3), grams("il modificatore b", 3));
+        assert_eq!(grams("v. 2. Ř: end", 1), grams("end", 1));
     }
 }

@@ -26,7 +26,7 @@ const A: &str = "La ville de Lille, préfecture du département du Nord";
 #[test]
 fn a_question_with_its_answer_split_over_lines_is_found() {
     let idx = index(&[("q1", &[Q, A])], 5);
-    let mut m = Matcher::new(idx, 0.2);
+    let mut m = Matcher::new(idx, 0.2, 0.5);
     let doc = format!("Intro.\nQUELLE est la capitale administrative de la région\nsituée au nord du pays ? {A}!\nFin.");
     let found = m.find(&doc);
     assert_eq!(found.len(), 1);
@@ -37,14 +37,14 @@ fn a_question_with_its_answer_split_over_lines_is_found() {
 #[test]
 fn one_shared_phrase_is_not_a_leak() {
     let idx = index(&[("q1", &[Q, A])], 5);
-    let mut m = Matcher::new(idx, 0.2);
+    let mut m = Matcher::new(idx, 0.2, 0.5);
     assert!(m.find("Il habite dans la région située au nord du pays depuis dix ans.").is_empty());
 }
 
 #[test]
 fn short_items_match_whole() {
     let idx = index(&[("s", &["deux et deux font quatre"])], 13);
-    let mut m = Matcher::new(idx, 0.2);
+    let mut m = Matcher::new(idx, 0.2, 0.5);
     assert_eq!(m.find("On sait que deux et deux font quatre.").len(), 1);
     assert!(m.find("deux et deux font cinq").is_empty());
 }
@@ -60,7 +60,7 @@ fn remove_cuts_the_matched_lines_and_tag_lists_the_items() {
         tasks: 4,
     };
     let mut st = Decontaminator {
-        matcher: Matcher::new(idx.clone(), 0.2),
+        matcher: Matcher::new(idx.clone(), 0.2, 0.5),
         action: Action::Remove,
         findings_path: ctx.work_dir.join("findings.jsonl"),
         findings: None,
@@ -89,4 +89,30 @@ fn remove_cuts_the_matched_lines_and_tag_lists_the_items() {
         }
         v => panic!("{v:?}"),
     }
+}
+
+/// Two option descriptions of one manual page that share a clause: a short
+/// item must be covered over half its words, not just share one phrase.
+#[test]
+fn a_short_item_needs_half_its_words_not_one_shared_clause() {
+    let item = "Skriv de sista raderna från varje FIL till standard ut. Vid fler än en FIL, inled varje med ett huvud med filnamnet.";
+    let mut b = IndexBuilder::new(IndexParams {
+        n: 13,
+        min_words: 8,
+        max_items_per_ngram: 100,
+    });
+    b.add(Item {
+        benchmark: "exam".into(),
+        lang: "sv".into(),
+        id: "tail".into(),
+        parts: vec![item.into()],
+        printed: None,
+    })
+    .unwrap();
+    let idx = Arc::new(b.finish());
+    let other = "Skriv de första raderna av varje FIL till standard ut. Vid fler än en FIL, föregå varje fil med ett huvud med filens namn.";
+    assert!(Matcher::new(idx.clone(), 0.2, 0.5).find(other).is_empty());
+    assert_eq!(Matcher::new(idx.clone(), 0.2, 0.0).find(other).len(), 1, "the clause alone passes min_overlap");
+    let edited = item.replace("huvud", "rubrik");
+    assert_eq!(Matcher::new(idx, 0.2, 0.5).find(&edited).len(), 1);
 }
