@@ -273,7 +273,7 @@ impl Eq for Candidate {}
 
 impl PartialOrd for Candidate {
     fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.order(o))
+        Some(self.cmp(o))
     }
 }
 
