@@ -57,7 +57,14 @@ pub fn mix(a: &MixArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     if a.submit {
-        for line in crate::mix::submit::submit(&mix, a.dry_run)? {
+        let lines = crate::mix::submit::submit(&mix, a.dry_run)?;
+        if lines.is_empty() {
+            println!(
+                "nothing to submit: every task of every phase has finished (see `eurocurate status {}`)",
+                mix.out.display()
+            );
+        }
+        for line in lines {
             println!("{line}");
         }
         return Ok(());

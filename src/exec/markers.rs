@@ -113,6 +113,9 @@ pub fn check_identity(out: &Path, id: &RunIdentity) -> anyhow::Result<()> {
 /// works from the output folder alone.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PlanSummary {
+    /// What ran: `pipeline` (the default) or `mix`.
+    #[serde(default = "pipeline_kind")]
+    pub kind: String,
     pub pipeline: String,
     pub phases: Vec<PhaseSummary>,
     /// Whether lost input fails the run (`status` fails with it too).
@@ -142,6 +145,10 @@ pub struct PhaseSummary {
     pub tasks: usize,
 }
 
+fn pipeline_kind() -> String {
+    "pipeline".into()
+}
+
 /// Where the plan summary lives.
 pub fn plan_summary_path(out: &Path) -> PathBuf {
     out.join("_markers").join("plan.json")
@@ -150,6 +157,7 @@ pub fn plan_summary_path(out: &Path) -> PathBuf {
 /// Writes `_markers/plan.json`.
 pub fn write_plan_summary(plan: &crate::pipeline::plan::Plan) -> anyhow::Result<()> {
     let summary = PlanSummary {
+        kind: pipeline_kind(),
         pipeline: plan.spec.name.clone(),
         on_error: plan.spec.input.on_error,
         stages: plan
@@ -173,6 +181,12 @@ pub fn write_plan_summary(plan: &crate::pipeline::plan::Plan) -> anyhow::Result<
             })
             .collect(),
     };
-    write_file(&plan_summary_path(&plan.out), &serde_json::to_vec_pretty(&summary)?)?;
+    write_summary(&plan.out, &summary)
+}
+
+/// Writes the summary of any run made of phases (a pipeline, a mix), so
+/// `status` can read its output folder.
+pub fn write_summary(out: &Path, summary: &PlanSummary) -> anyhow::Result<()> {
+    write_file(&plan_summary_path(out), &serde_json::to_vec_pretty(summary)?)?;
     Ok(())
 }

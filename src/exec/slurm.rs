@@ -287,15 +287,22 @@ pub fn submit(plan: &Plan, opts: SubmitOptions) -> anyhow::Result<Vec<Submission
         });
     }
     if !opts.dry_run {
-        let log = slurm_dir(&out).join("submissions.jsonl");
-        let mut lines = std::fs::read_to_string(&log).unwrap_or_default();
-        for s in &submitted {
-            lines.push_str(&serde_json::to_string(s)?);
-            lines.push('\n');
-        }
-        write_file(&log, lines.as_bytes())?;
+        record_submissions(&out, &submitted)?;
     }
     Ok(submitted)
+}
+
+/// Appends submitted jobs to `_slurm/submissions.jsonl`, which `status`
+/// reads to ask Slurm about them.
+pub fn record_submissions(out: &Path, submitted: &[Submission]) -> anyhow::Result<()> {
+    let log = slurm_dir(out).join("submissions.jsonl");
+    let mut lines = std::fs::read_to_string(&log).unwrap_or_default();
+    for s in submitted {
+        lines.push_str(&serde_json::to_string(s)?);
+        lines.push('\n');
+    }
+    write_file(&log, lines.as_bytes())?;
+    Ok(())
 }
 
 /// Cancels what was already submitted and explains what happened.
@@ -391,7 +398,7 @@ pub fn status(out: &Path) -> anyhow::Result<String> {
         .collect();
     let job_ids: Vec<String> = submissions.iter().filter_map(|s| s.job_id.clone()).collect();
     let queue = squeue_states(&job_ids);
-    let mut s = format!("pipeline `{}` in {}\n", summary.pipeline, out.display());
+    let mut s = format!("{} `{}` in {}\n", summary.kind, summary.pipeline, out.display());
     let mut lost = crate::stats::ReaderStats::default();
     for phase in &summary.phases {
         let latest_job = submissions

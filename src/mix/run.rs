@@ -56,6 +56,25 @@ impl MixRun {
         }
     }
 
+    /// The phases and their task counts, for `eurocurate status`.
+    pub fn write_summary(&self) -> anyhow::Result<()> {
+        let summary = markers::PlanSummary {
+            kind: "mix".into(),
+            pipeline: self.spec.name.clone(),
+            phases: PHASES
+                .iter()
+                .enumerate()
+                .map(|(index, name)| markers::PhaseSummary {
+                    index,
+                    name: name.to_string(),
+                    tasks: self.tasks(index),
+                })
+                .collect(),
+            on_error: Default::default(),
+        };
+        markers::write_summary(&self.out, &summary)
+    }
+
     /// Runs task `t` of phase `p` and writes its marker.
     pub fn run_task(&self, p: usize, t: usize) -> anyhow::Result<TaskStats> {
         let t0 = Instant::now();
@@ -131,6 +150,7 @@ pub fn run_local(mix: &MixRun, opts: MixOptions) -> anyhow::Result<MixPlan> {
         mix.clear()?;
     }
     markers::check_identity(&mix.out, &mix.identity())?;
+    mix.write_summary()?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(workers)
         .thread_name(|i| format!("eurocurate-mix-{i}"))
@@ -197,6 +217,7 @@ pub fn run_one(mix: &MixRun, p: usize, t: usize, tasks: Option<usize>) -> anyhow
     );
     std::fs::create_dir_all(&mix.out)?;
     markers::check_identity(&mix.out, &mix.identity())?;
+    mix.write_summary()?;
     for (q, name) in PHASES.iter().enumerate().take(p) {
         let missing = mix.pending(q)?;
         if let Some(first) = missing.first() {

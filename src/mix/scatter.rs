@@ -33,6 +33,12 @@ pub fn bucket_of(key: u64, copy: u32, buckets: usize) -> usize {
     (h % buckets as u64) as usize
 }
 
+/// The copies the plan's fill gives a document on top of its scale's: the
+/// times its key appears in the sorted fill.
+pub fn extra_copies(fill: &[u64], key: u64) -> u32 {
+    (fill.partition_point(|k| *k <= key) - fill.partition_point(|k| *k < key)) as u32
+}
+
 /// Runs scatter task `t`; returns the copies written.
 pub fn run(mix: &MixRun, t: usize) -> anyhow::Result<u64> {
     let plan = solve::read(&mix.out)?;
@@ -64,8 +70,7 @@ pub fn run(mix: &MixRun, t: usize) -> anyhow::Result<u64> {
         i += 1;
         let (scale, cap, fill) = langs[row.lang.as_str()];
         let key = doc_key(mix.spec.seed, source, &row.id);
-        let n = copies(scale, row.w, solve::draw(mix.spec.seed, source, &row.id), cap)
-            + fill.binary_search(&key).is_ok() as u32;
+        let n = copies(scale, row.w, solve::unit_draw(key), cap) + extra_copies(fill, key);
         if n == 0 {
             return Ok(());
         }

@@ -11,7 +11,7 @@ use anyhow::{bail, Context};
 
 use super::run::PHASES;
 use super::MixRun;
-use crate::exec::slurm::{array_spec, sh_quote};
+use crate::exec::slurm::{array_spec, sh_quote, Submission};
 
 /// The sbatch script of phase `p`.
 pub fn script(mix: &MixRun, p: usize, binary: &Path, file: &Path, cwd: &Path) -> anyhow::Result<String> {
@@ -69,7 +69,8 @@ pub fn script(mix: &MixRun, p: usize, binary: &Path, file: &Path, cwd: &Path) ->
 }
 
 /// Writes the scripts and submits (or, with `dry_run`, prints) every phase
-/// with unfinished tasks. Returns the sbatch command lines.
+/// with unfinished tasks. Returns what to print: the sbatch command lines of
+/// a dry run, or each phase's job id; nothing when every task is done.
 pub fn submit(mix: &MixRun, dry_run: bool) -> anyhow::Result<Vec<String>> {
     let sbatch = std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
@@ -82,6 +83,7 @@ pub fn submit(mix: &MixRun, dry_run: bool) -> anyhow::Result<Vec<String>> {
     let dir = mix.out.join("_slurm");
     std::fs::create_dir_all(dir.join("logs")).with_context(|| format!("cannot create {}", dir.display()))?;
     markers_check(mix)?;
+    mix.write_summary()?;
     let binary = match &mix.spec.executor.binary {
         Some(b) => std::path::absolute(b)?,
         None => std::env::current_exe().context("cannot locate the eurocurate binary")?,
@@ -90,7 +92,8 @@ pub fn submit(mix: &MixRun, dry_run: bool) -> anyhow::Result<Vec<String>> {
     let cwd = std::env::current_dir()?;
     let mut after: Option<String> = None;
     let mut lines = Vec::new();
-    for p in 0..PHASES.len() {
+    let mut submitted = Vec::new();
+    for (p, phase) in PHASES.iter().enumerate() {
         let path = dir.join(format!("mix-phase-{p}.sbatch"));
         crate::io::atomic::write_file(&path, script(mix, p, &binary, &file, &cwd)?.as_bytes())?;
         let todo: Vec<usize> = (0..mix.tasks(p))
@@ -113,7 +116,10 @@ pub fn submit(mix: &MixRun, dry_run: bool) -> anyhow::Result<Vec<String>> {
             cmd.push(format!("--dependency=afterok:{dep}"));
         }
         cmd.push(path.display().to_string());
-        lines.push(format!("sbatch {}", cmd.join(" ")));
+        if dry_run {
+            lines.push(format!("sbatch {}", cmd.join(" ")));
+        }
+        let waits_for = after.clone();
         after = Some(if dry_run {
             format!("<job of phase {p}>")
         } else {
@@ -122,6 +128,7 @@ pub fn submit(mix: &MixRun, dry_run: bool) -> anyhow::Result<Vec<String>> {
                 .output()
                 .context("cannot run sbatch")?;
             if !o.status.success() {
+                crate::exec::slurm::record_submissions(&mix.out, &submitted)?;
                 bail!(
                     "Slurm refused phase {p}: {}; jobs already submitted stay queued (see `squeue`)",
                     String::from_utf8_lossy(&o.stderr).trim()
@@ -134,6 +141,21 @@ pub fn submit(mix: &MixRun, dry_run: bool) -> anyhow::Result<Vec<String>> {
                 .unwrap_or("")
                 .to_string()
         });
+        if let (false, Some(id)) = (dry_run, &after) {
+            lines.push(format!("phase {p} `{phase}`: job {id} (array {array})"));
+            submitted.push(Submission {
+                phase: p,
+                job_id: after.clone(),
+                array,
+                after: waits_for,
+                script: path,
+                command: cmd,
+            });
+        }
+    }
+    if !dry_run {
+        // `eurocurate status OUT` asks Slurm about these jobs.
+        crate::exec::slurm::record_submissions(&mix.out, &submitted)?;
     }
     Ok(lines)
 }

@@ -436,3 +436,156 @@ fn impossible_plans_are_refused_with_the_reason_and_capped_on_request() {
     let e = MixRun::load(&file).err().unwrap().to_string();
     assert!(e.contains("mix.yaml:") && e.contains("max_repaet"), "{e}");
 }
+
+/// Waits until Slurm no longer lists any of `ids`.
+fn wait_for_jobs(ids: &[String]) {
+    let t0 = std::time::Instant::now();
+    loop {
+        let out = std::process::Command::new("squeue")
+            .args(["-h", "-j", &ids.join(",")])
+            .output()
+            .unwrap();
+        if String::from_utf8_lossy(&out.stdout).trim().is_empty() {
+            return;
+        }
+        assert!(
+            t0.elapsed() < std::time::Duration::from_secs(300),
+            "jobs {ids:?} did not finish"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+}
+
+#[test]
+#[ignore = "needs a running Slurm (scripts/slurm/start-local-slurm.sh, SLURM_CONF); .ci/run starts one"]
+fn submit_gives_the_same_bytes_as_a_local_run_and_status_follows_it() {
+    let sinfo = std::process::Command::new("sinfo").arg("-h").output();
+    assert!(
+        sinfo.is_ok_and(|o| o.status.success()),
+        "Slurm is required but `sinfo` fails: start it with scripts/slurm/start-local-slurm.sh and export SLURM_CONF"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let local = dir.path().join("local");
+    run_mix(&small_mix(&dir.path().join("in-local"), &local, ""), 2).unwrap();
+    let out = dir.path().join("slurm");
+    let file = small_mix(&dir.path().join("in-slurm"), &out, "");
+    let mix = MixRun::load(&file).unwrap();
+    let o = super::common::bin()
+        .args(["mix", "--submit"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(o.status.success(), "{stdout}{}", String::from_utf8_lossy(&o.stderr));
+    let ids: Vec<String> = stdout
+        .lines()
+        .filter_map(|l| l.split(": job ").nth(1)?.split_whitespace().next().map(str::to_string))
+        .collect();
+    assert_eq!(ids.len(), PHASES.len(), "one job array per phase: {stdout}");
+    wait_for_jobs(&ids);
+    let status = super::common::bin().arg("status").arg(&out).output().unwrap();
+    let status = String::from_utf8_lossy(&status.stdout).into_owned();
+    assert!(status.starts_with("mix `d`"), "{status}");
+    for (p, name) in PHASES.iter().enumerate() {
+        let n = mix.tasks(p);
+        assert!(
+            status.contains(&format!("phase {p} `{name}`: {n} of {n} done")),
+            "{status}"
+        );
+    }
+    let (fl, fs) = (files_of(&local), files_of(&out));
+    assert_eq!(fl.keys().collect::<Vec<_>>(), fs.keys().collect::<Vec<_>>());
+    for (name, bytes) in &fl {
+        if name != "manifest.json" && name != "md5sums.txt" {
+            assert!(bytes == &fs[name], "{name} differs between Slurm and a local run");
+        }
+    }
+    // Everything done: a second submit has nothing to do.
+    let again = super::common::bin()
+        .args(["mix", "--submit"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&again.stdout).contains("nothing to submit"));
+}
+
+#[test]
+fn status_follows_a_local_mix_phase_by_phase() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    let file = small_mix(&dir.path().join("in"), &out, "");
+    let mix = MixRun::load(&file).unwrap();
+    run_local(
+        &mix,
+        MixOptions {
+            workers: Some(2),
+            dry_run: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let status = super::common::bin().arg("status").arg(&out).output().unwrap();
+    let status = String::from_utf8_lossy(&status.stdout).into_owned();
+    let (c, s) = (mix.tasks(0), mix.tasks(3));
+    assert!(
+        status.contains(&format!("phase 0 `count`: {c} of {c} done")),
+        "{status}"
+    );
+    assert!(status.contains("phase 1 `plan`: 1 of 1 done"), "{status}");
+    assert!(
+        status.contains(&format!(
+            "phase 3 `shuffle`: 0 of {s} done, 0 running, 0 pending, 0 failed, {s} not started"
+        )),
+        "{status}"
+    );
+}
+
+#[test]
+fn budgets_are_met_when_weights_span_four_orders_of_magnitude() {
+    // Weights from 1e-4 to 1: a heavy document's copy steps are close
+    // together, so the plan's last cell can hold several steps of one
+    // document; the fill must still land every language on its budget.
+    let dir = tempfile::tempdir().unwrap();
+    let docs = udhr_lines();
+    let mut rng = eurocurate::rng::Rng::new(29);
+    let w: Vec<f64> = docs.iter().map(|_| 10f64.powf(-4.0 * rng.unit())).collect();
+    let run = write_run(dir.path(), &docs, |i, _| serde_json::json!({"w": w[i]}));
+    let available: BTreeMap<&str, u64> = docs.iter().fold(BTreeMap::new(), |mut m, d| {
+        *m.entry(d.lang.as_str()).or_default() += reference_ids(&d.text).len() as u64;
+        m
+    });
+    let budgets = [
+        ("sk", available["sk"] * 3),
+        ("lv", available["lv"] / 3),
+        ("pt", available["pt"] * 5),
+    ];
+    let out = dir.path().join("mix");
+    let lines: String = budgets
+        .iter()
+        .map(|(l, b)| format!("  {l}: {{tokens: {b}}}\n"))
+        .collect();
+    let file = write_mix(
+        dir.path(),
+        &format!(
+            "name: wide\ninputs:\n  - path: {}\ntokenizer: {}\neos: \"</s>\"\nbudgets:\n{lines}max_repeat: 6\nweight:\n  column: w\nseed: 3\noutput:\n  path: {}\n  shuffle_buffer_tokens: 20000\n",
+            run.display(),
+            fixture("tokenizer.json").display(),
+            out.display()
+        ),
+    );
+    run_mix(&file, 2).unwrap();
+    let lang_of: BTreeMap<&str, &str> = docs.iter().map(|d| (d.id.as_str(), d.lang.as_str())).collect();
+    let mut realised: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut copies: BTreeMap<String, u64> = BTreeMap::new();
+    for (row, ids) in read_output(&out) {
+        let id = row["id"].as_str().unwrap().to_string();
+        *realised.entry(lang_of[id.as_str()]).or_default() += ids.len() as u64;
+        *copies.entry(id).or_default() += 1;
+    }
+    for (lang, budget) in budgets {
+        let got = realised[lang];
+        let err = (got as f64 - budget as f64).abs() / budget as f64;
+        assert!(err <= 0.001, "{lang}: {got} tokens for {budget} ({:.4}%)", 100.0 * err);
+    }
+    assert!(copies.values().all(|&c| c <= 6), "a document over max_repeat");
+}
