@@ -224,7 +224,7 @@ fn render(raw: &str) -> String {
         if !text.contains('<') && !text.contains('&') {
             break;
         }
-        let fragment = scraper::Html::parse_fragment(&text);
+        let fragment = super::dom::parse_fragment(&text);
         let fdom = Dom::new(&fragment);
         let none = vec![false; fdom.nodes.len()];
         text = spaced_text(&fdom, &none, 0);

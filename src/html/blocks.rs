@@ -224,10 +224,10 @@ pub fn collect(dom: &Dom, root: usize, tables: bool, skip: &dyn Fn(usize) -> boo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use scraper::Html;
+    use crate::html::dom::parse;
 
     fn blocks(html: &str) -> Vec<(BlockKind, String, usize)> {
-        let page = Html::parse_document(html);
+        let page = parse(html);
         let dom = Dom::new(&page);
         collect(&dom, 0, true, &|_| false)
             .into_iter()

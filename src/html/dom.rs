@@ -3,25 +3,10 @@
 //! an index range. Nothing here recurses, which keeps 10,000-level nesting
 //! from overflowing a worker's stack.
 
-use html5ever::tendril::StrTendril;
-use html5ever::QualName;
-use scraper::{Html, Node as RawNode};
+use html5ever::Attribute;
 
-/// Parses a page as a browser with scripts off would: `<noscript>`
-/// content becomes elements, not one text node, because sites put the
-/// article there for readers without JavaScript (and readability, like
-/// readability-lxml, scores it).
-pub fn parse(html: &str) -> Html {
-    use html5ever::tendril::TendrilSink;
-    let opts = html5ever::ParseOpts {
-        tree_builder: html5ever::tree_builder::TreeBuilderOpts {
-            scripting_enabled: false,
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    html5ever::driver::parse_document(scraper::HtmlTreeSink::new(Html::new_document()), opts).one(html)
-}
+use super::tree::Kind;
+pub use super::tree::{parse, parse_fragment, Tree};
 
 /// One element or text node.
 #[derive(Debug, Clone)]
@@ -45,7 +30,7 @@ pub struct Node<'a> {
     pub chars: u32,
     /// The element's attributes (empty for text), read without a tree
     /// lookup or interning the name asked for.
-    attrs: &'a [(QualName, StrTendril)],
+    attrs: &'a [Attribute],
 }
 
 /// The page as a preorder array of [`Node`]s.
@@ -58,58 +43,88 @@ pub struct Dom<'a> {
     /// Table rows that lay out a page rather than hold data (see
     /// [`layout_rows`]), worked out when first asked.
     layout_row: std::cell::OnceCell<Vec<bool>>,
+    /// Results of the class/id patterns per (pattern, name), so that a
+    /// name repeated on hundreds of elements (`class="menu-item"`) runs
+    /// each pattern once per page.
+    name_hits: std::cell::RefCell<NameHits>,
 }
 
 impl<'a> Dom<'a> {
     /// Flattens a parsed page (comments, doctypes and processing
-    /// instructions are left out).
-    pub fn new(html: &'a Html) -> Self {
-        let mut nodes: Vec<Node<'a>> = Vec::with_capacity(html.tree.nodes().len());
-        // Stack of (node index, remaining children iterator position).
+    /// instructions are left out). A loop over the tree's links, no
+    /// recursion.
+    pub fn new(tree: &'a Tree) -> Self {
+        let mut nodes: Vec<Node<'a>> = Vec::with_capacity(tree.len());
+        // The flat index of each open node; `cur` is the tree node whose
+        // subtree is being walked.
         let mut open: Vec<u32> = Vec::new();
-        for edge in html.tree.root().traverse() {
-            match edge {
-                ego_tree::iter::Edge::Open(n) => {
-                    let (tag, text, attrs): (_, _, &[_]) = match n.value() {
-                        RawNode::Element(e) => (e.name(), "", &e.attrs),
-                        RawNode::Text(t) => ("", &**t, &[]),
-                        RawNode::Document | RawNode::Fragment => ("#document", "", &[]),
-                        _ => continue,
-                    };
-                    let chars = text.trim_ascii().chars().count() as u32;
-                    // As scraper's `Element::id`: the first `id` in any namespace.
-                    let id = attrs.iter().find(|(q, _)| &*q.local == "id").map_or("", |(_, v)| &**v);
-                    let class = attr_of(attrs, "class").unwrap_or("");
-                    let parent = open.last().copied().unwrap_or(0);
-                    open.push(nodes.len() as u32);
-                    nodes.push(Node {
-                        tag,
-                        text,
-                        id,
-                        class,
-                        end: 0,
-                        parent,
-                        chars,
-                        attrs,
-                    });
-                }
-                ego_tree::iter::Edge::Close(n) => {
-                    if matches!(
-                        n.value(),
-                        RawNode::Element(_) | RawNode::Text(_) | RawNode::Document | RawNode::Fragment
-                    ) {
-                        if let Some(i) = open.pop() {
-                            nodes[i as usize].end = nodes.len() as u32;
-                        }
-                    }
+        let mut cur = Some(0u32);
+        while let Some(t) = cur {
+            let (tag, text, attrs): (_, _, &[_]) = match &tree.node(t).kind {
+                Kind::Element(name, attrs) => (&*name.local, "", attrs),
+                Kind::Text(s) => ("", &**s, &[]),
+                Kind::Document | Kind::Fragment => ("#document", "", &[]),
+                Kind::Other => ("", "", &[]),
+            };
+            let wanted = !matches!(tree.node(t).kind, Kind::Other);
+            if wanted {
+                let chars = text.trim_ascii().chars().count() as u32;
+                let id = attrs.iter().find(|a| &*a.name.local == "id").map_or("", |a| &*a.value);
+                let class = attr_of(attrs, "class").unwrap_or("");
+                let parent = open.last().copied().unwrap_or(0);
+                open.push(nodes.len() as u32);
+                nodes.push(Node {
+                    tag,
+                    text,
+                    id,
+                    class,
+                    end: 0,
+                    parent,
+                    chars,
+                    attrs,
+                });
+                if let Some(c) = tree.first_child(t) {
+                    cur = Some(c);
+                    continue;
                 }
             }
+            // Close `t` (if it was opened) and every ancestor whose last
+            // child it is, then move to the next sibling.
+            let mut at = t;
+            let mut close = wanted;
+            cur = loop {
+                if close {
+                    if let Some(i) = open.pop() {
+                        nodes[i as usize].end = nodes.len() as u32;
+                    }
+                }
+                if at == 0 {
+                    break None;
+                }
+                if let Some(n) = tree.next_sibling(at) {
+                    break Some(n);
+                }
+                match tree.parent(at) {
+                    Some(p) => (at, close) = (p, true),
+                    None => break None,
+                }
+            };
         }
         Dom {
             nodes,
             in_sentence: std::cell::OnceCell::new(),
             layout_row: std::cell::OnceCell::new(),
+            name_hits: Default::default(),
         }
+    }
+
+    /// Whether `re` matches the class or id `name` (false when empty: no
+    /// pattern matches an empty name, and most elements have none).
+    pub fn name_matches(&self, re: &regex::Regex, name: &str) -> bool {
+        if name.is_empty() {
+            return false;
+        }
+        self.name_hits.borrow_mut().get(re, name)
     }
 
     /// True when boilerplate rules may remove element `i` on their own:
@@ -173,14 +188,54 @@ impl<'a> Dom<'a> {
     }
 }
 
+/// Memo of class/id pattern results: per distinct name, two bits per
+/// pattern (tested, matched). Names are owned so the page's [`Dom`] stays
+/// free to lend its strings for shorter lifetimes.
+#[derive(Default)]
+struct NameHits {
+    /// The patterns seen, by address; a pattern's place gives its bits.
+    patterns: Vec<usize>,
+    names: rustc_hash::FxHashMap<Box<str>, u64>,
+}
+
+impl NameHits {
+    fn get(&mut self, re: &regex::Regex, name: &str) -> bool {
+        let addr = re as *const regex::Regex as usize;
+        let k = match self.patterns.iter().position(|&p| p == addr) {
+            Some(k) => k,
+            None => {
+                self.patterns.push(addr);
+                self.patterns.len() - 1
+            }
+        };
+        if k >= 32 {
+            return re.is_match(name);
+        }
+        let (tested, matched) = (1u64 << (2 * k), 2u64 << (2 * k));
+        let test = |bits: &mut u64| {
+            if *bits & tested == 0 {
+                *bits |= tested | if re.is_match(name) { matched } else { 0 };
+            }
+            *bits & matched != 0
+        };
+        if let Some(bits) = self.names.get_mut(name) {
+            return test(bits);
+        }
+        let mut bits = 0;
+        let hit = test(&mut bits);
+        self.names.insert(name.into(), bits);
+        hit
+    }
+}
+
 /// The value of attribute `name` (lower case, no namespace) in `attrs`.
 /// A scan by string: building the name's atom to look it up costs more
 /// than comparing the few attributes left after slimming.
-fn attr_of<'a>(attrs: &'a [(QualName, StrTendril)], name: &str) -> Option<&'a str> {
+fn attr_of<'a>(attrs: &'a [Attribute], name: &str) -> Option<&'a str> {
     attrs
         .iter()
-        .find(|(q, _)| q.prefix.is_none() && q.ns.is_empty() && &*q.local == name)
-        .map(|(_, v)| &**v)
+        .find(|a| a.name.prefix.is_none() && a.name.ns.is_empty() && &*a.name.local == name)
+        .map(|a| &*a.value)
 }
 
 /// Elements that flow inside a line of text (HTML's phrasing content,
@@ -379,7 +434,7 @@ mod tests {
 
     #[test]
     fn preorder_ranges_and_attributes() {
-        let html = Html::parse_document("<html><body><div id=a><p>One <b>two</b></p><p>three</p></div></body></html>");
+        let html = parse("<html><body><div id=a><p>One <b>two</b></p><p>three</p></div></body></html>");
         let dom = Dom::new(&html);
         let div = dom.find("div").unwrap();
         assert_eq!(dom.attr(div, "id"), Some("a"));
@@ -400,7 +455,7 @@ mod tests {
             page.push_str("<div>");
         }
         page.push_str("deep");
-        let html = Html::parse_document(&page);
+        let html = parse(&page);
         let dom = Dom::new(&html);
         assert!(dom.nodes.len() > 10_000);
         assert_eq!(dom.text_of(0), "deep");

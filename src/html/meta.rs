@@ -173,11 +173,11 @@ fn json_ld(v: &Value, date: &mut Option<String>, author: &mut Option<String>, ti
 #[cfg(test)]
 mod tests {
     use super::*;
-    use scraper::Html;
+    use crate::html::dom::parse;
 
     #[test]
     fn head_tags_and_json_ld() {
-        let page = Html::parse_document(
+        let page = parse(
             r#"<html lang="de"><head><title>Seite | Verlag</title>
             <meta property="og:title" content="Die Seite">
             <link rel="canonical" href="https://example.de/a">
@@ -198,8 +198,7 @@ mod tests {
 
     #[test]
     fn no_reservation_unless_declared() {
-        let page =
-            Html::parse_document(r#"<meta name="tdm-reservation" content="0"><meta name="robots" content="noindex">"#);
+        let page = parse(r#"<meta name="tdm-reservation" content="0"><meta name="robots" content="noindex">"#);
         let m = read(&Dom::new(&page));
         assert!(!m.tdm_reservation && !m.robots_noai && !m.robots_noimageai);
     }

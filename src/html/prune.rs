@@ -330,8 +330,7 @@ impl<'a> Page<'a> {
             skip[i] = is_unrendered(n.tag)
                 || matches!(n.tag, "svg" | "aside" | "footer" | "fencedframe")
                 || (n.tag == "div" && (n.class.contains("footer") || n.id.contains("footer")))
-                || (((!n.class.is_empty() && CONSENT.is_match(n.class))
-                    || (!n.id.is_empty() && CONSENT.is_match(n.id)))
+                || ((self.dom.name_matches(&CONSENT, n.class) || self.dom.name_matches(&CONSENT, n.id))
                     && self.dom.prunable(i));
         }
         skip

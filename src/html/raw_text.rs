@@ -107,7 +107,6 @@ fn is_read(tag: &[u8], attr: &[u8]) -> bool {
         &[
             "id",
             "class",
-            "style",
             "hidden",
             "aria-hidden",
             "role",
@@ -123,11 +122,28 @@ fn is_read(tag: &[u8], attr: &[u8]) -> bool {
         || (is(&["link"], tag) && is(&["rel", "href"], attr))
 }
 
+/// Whether an inline style may hide its element: the rules read `style`
+/// only for `display:none` and `visibility:hidden` (with or without the
+/// space), so any other style is dropped before parsing. A value with a
+/// character reference is kept, as its decoded text may say either.
+fn may_hide(style: &[u8]) -> bool {
+    memchr(b'&', style).is_some()
+        || [
+            &b"display:none"[..],
+            b"display: none",
+            b"visibility:hidden",
+            b"visibility: hidden",
+        ]
+        .iter()
+        .any(|p| memmem::find(style, p).is_some())
+}
+
 /// The attributes of the start tag spanning `from..end` that extraction
 /// reads, as source ranges; `None` when all are (the tag stays as is) or
 /// the tag is too malformed to rewrite safely.
 fn slim_attributes(b: &[u8], tag: &[u8], from: usize, end: usize) -> Option<Vec<(usize, usize)>> {
     let (mut j, mut kept, mut dropped) = (from, Vec::new(), false);
+    let mut styled = false;
     loop {
         while j < end && (b[j].is_ascii_whitespace() || b[j] == b'/') {
             j += 1;
@@ -141,6 +157,7 @@ fn slim_attributes(b: &[u8], tag: &[u8], from: usize, end: usize) -> Option<Vec<
             j += 1;
         }
         let name_end = j;
+        let mut value = (j, j);
         let mut k = j;
         while k < end && b[k].is_ascii_whitespace() {
             k += 1;
@@ -152,14 +169,26 @@ fn slim_attributes(b: &[u8], tag: &[u8], from: usize, end: usize) -> Option<Vec<
             }
             if k < end && (b[k] == b'"' || b[k] == b'\'') {
                 j = k + 1 + memchr(b[k], &b[k + 1..end])? + 1;
+                value = (k + 1, j - 1);
             } else {
+                let v = k;
                 while k < end && !b[k].is_ascii_whitespace() {
                     k += 1;
                 }
-                j = k;
+                (j, value) = (k, (v, k));
             }
         }
-        if is_read(tag, &b[start..name_end]) {
+        let name = &b[start..name_end];
+        let read = if name.eq_ignore_ascii_case(b"style") {
+            // Only the first `style` counts (the parser drops repeats),
+            // and only when it may hide the element.
+            let first = !styled;
+            styled = true;
+            first && may_hide(&b[value.0..value.1])
+        } else {
+            is_read(tag, name)
+        };
+        if read {
             kept.push((start, j));
         } else {
             dropped = true;
@@ -300,6 +329,15 @@ mod tests {
         assert_eq!(
             slim_markup(html),
             r#"<div class="post"><amp-state id=s hidden></amp-state><a>A</a><img /><br/><meta name=description content="D"><link rel=canonical href="https://e.eu/a"><p id=p1>B</p></div>"#
+        );
+    }
+
+    #[test]
+    fn styles_kept_only_when_they_may_hide() {
+        let html = r#"<p style="color:red">a</p><p STYLE='display: none' style="x">b</p><p style=color:red style="display:none">c</p><p style="display&#58;none">d</p>"#;
+        assert_eq!(
+            slim_markup(html),
+            r#"<p>a</p><p STYLE='display: none'>b</p><p>c</p><p style="display&#58;none">d</p>"#
         );
     }
 

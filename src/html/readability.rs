@@ -209,10 +209,10 @@ fn class_weight(dom: &Dom, i: usize) -> f64 {
         if name.is_empty() {
             continue;
         }
-        if NEGATIVE.is_match(name) {
+        if dom.name_matches(&NEGATIVE, name) {
             w -= 25.0;
         }
-        if POSITIVE.is_match(name) {
+        if dom.name_matches(&POSITIVE, name) {
             w += 25.0;
         }
     }
@@ -238,7 +238,7 @@ fn unlikely(dom: &Dom, i: usize) -> bool {
     if joined_len < 2 || matches!(n.tag, "body" | "html") {
         return false;
     }
-    let any = |re: &Regex| re.is_match(n.class) || re.is_match(n.id);
+    let any = |re: &Regex| dom.name_matches(re, n.class) || dom.name_matches(re, n.id);
     any(&UNLIKELY) && !any(&MAYBE)
 }
 

@@ -89,13 +89,6 @@ pub fn is_cleaned(dom: &Dom, i: usize) -> bool {
     is_cleaned_tag(tag) && !(is_cleaned_unless_in_sentence(tag) && dom.in_sentence(i))
 }
 
-/// `re` matches `s`. No pattern here matches an empty name, and most
-/// elements have no `id` or `class`: those skip the regex engine's
-/// per-search setup.
-fn hit(re: &Regex, s: &str) -> bool {
-    !s.is_empty() && re.is_match(s)
-}
-
 fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("built-in pattern")
 }
@@ -149,8 +142,8 @@ pub fn discard_reason(dom: &Dom, i: usize, include_comments: bool) -> Option<&'s
         return Some("hidden");
     }
     // Hidden by name only: the stylesheet may show it (`hide-mobile`).
-    if hit(&HIDDEN_ID, id)
-        || hit(&HIDDEN_CLASS, class)
+    if dom.name_matches(&HIDDEN_ID, id)
+        || dom.name_matches(&HIDDEN_CLASS, class)
         || class == "comments-title"
         || id.starts_with("reply-")
         || class.starts_with("reply-")
@@ -159,11 +152,13 @@ pub fn discard_reason(dom: &Dom, i: usize, include_comments: bool) -> Option<&'s
     }
     if !include_comments
         && matches!(tag, "div" | "section" | "ul" | "ol" | "dl" | "details")
-        && (hit(&COMMENTS_ID, id) || hit(&COMMENTS_CLASS, class))
+        && (dom.name_matches(&COMMENTS_ID, id) || dom.name_matches(&COMMENTS_CLASS, class))
     {
         return Some("comments");
     }
-    if matches!(tag, "div" | "section" | "aside") && (hit(&APPENDED, id) || hit(&APPENDED, class)) {
+    if matches!(tag, "div" | "section" | "aside")
+        && (dom.name_matches(&APPENDED, id) || dom.name_matches(&APPENDED, class))
+    {
         return Some("appended_article");
     }
     if !is_container_like(tag) {
@@ -177,15 +172,15 @@ pub fn discard_reason(dom: &Dom, i: usize, include_comments: bool) -> Option<&'s
             .attr(i, "data-component")
             .is_some_and(|c| c.contains("MostPopularStories"))
         || first.contains("cookie")
-        || hit(&DISCARD_ID, id)
-        || hit(&DISCARD_CLASS, class)
+        || dom.name_matches(&DISCARD_ID, id)
+        || dom.name_matches(&DISCARD_CLASS, class)
     {
         return Some("boilerplate");
     }
-    if hit(&TEASER, id) || hit(&TEASER, class) {
+    if dom.name_matches(&TEASER, id) || dom.name_matches(&TEASER, class) {
         return Some("teaser");
     }
-    if hit(&CAPTION, id) || hit(&CAPTION, class) {
+    if dom.name_matches(&CAPTION, id) || dom.name_matches(&CAPTION, class) {
         return Some("caption");
     }
     None
@@ -227,8 +222,8 @@ pub fn is_body(dom: &Dom, i: usize, rule: usize) -> bool {
                 && (matches!(class(), "post" | "entry")
                     || dom.attr(i, "itemprop") == Some("articleBody")
                     || id() == "articleContent"
-                    || hit(&BODY0_ID, id())
-                    || hit(&BODY0_CLASS, class()))
+                    || dom.name_matches(&BODY0_ID, id())
+                    || dom.name_matches(&BODY0_CLASS, class()))
         }
         1 => tag == "article",
         2 => {
@@ -236,12 +231,15 @@ pub fn is_body(dom: &Dom, i: usize, rule: usize) -> bool {
                 && (dom.attr(i, "role") == Some("article")
                     || matches!(id(), "article" | "story")
                     || matches!(class(), "postarea" | "art-postcontent" | "text" | "cell" | "story")
-                    || hit(&BODY2_ID, id())
-                    || hit(&BODY2_CLASS, class()))
+                    || dom.name_matches(&BODY2_ID, id())
+                    || dom.name_matches(&BODY2_CLASS, class()))
         }
         3 => {
             sectioning
-                && (id() == "content" || class() == "content" || hit(&BODY3_ID, id()) || hit(&BODY3_CLASS, class()))
+                && (id() == "content"
+                    || class() == "content"
+                    || dom.name_matches(&BODY3_ID, id())
+                    || dom.name_matches(&BODY3_CLASS, class()))
         }
         _ => {
             tag == "main"
@@ -256,10 +254,10 @@ pub fn is_body(dom: &Dom, i: usize, rule: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use scraper::Html;
+    use crate::html::dom::parse;
 
-    fn first(html: &str, tag: &str) -> (Html, usize) {
-        let page = Html::parse_document(html);
+    fn first(html: &str, tag: &str) -> (crate::html::dom::Tree, usize) {
+        let page = parse(html);
         let i = Dom::new(&page).find(tag).unwrap();
         (page, i)
     }

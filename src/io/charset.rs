@@ -279,15 +279,21 @@ pub fn decode(
             return Some((text.into_owned(), latin3, CharsetSource::Detected));
         }
     }
-    let guessed = guess(body, url);
+    let mut guessed = None;
     if let Some((enc, source)) = declared {
         let (text, had_errors) = enc.decode_without_bom_handling(body);
-        // Too few non-ASCII bytes for a detector to outvote a declaration.
+        // Too few non-ASCII bytes for a detector to outvote a declaration
+        // (then the detector need not run at all).
         let evidence = body.iter().filter(|b| !b.is_ascii()).count();
-        if !had_errors && (family(enc) == family(guessed) || guessed == UTF_8 || evidence < MIN_EVIDENCE) {
+        if !had_errors && evidence < MIN_EVIDENCE {
+            return Some((text.into_owned(), enc, source));
+        }
+        let g = *guessed.insert(guess(body, url));
+        if !had_errors && (family(enc) == family(g) || g == UTF_8) {
             return Some((text.into_owned(), enc, source));
         }
     }
+    let guessed = guessed.unwrap_or_else(|| guess(body, url));
     let (text, had_errors) = guessed.decode_without_bom_handling(body);
     if had_errors && guessed == UTF_8 {
         return None;

@@ -227,7 +227,7 @@ fn spacing_errors(html: &str, text: &str) -> Vec<String> {
 }
 
 /// HTTP response bodies of a WARC file: (url, content type, body).
-fn warc_responses(path: &std::path::Path) -> Vec<(String, String, Vec<u8>)> {
+pub(crate) fn warc_responses(path: &std::path::Path) -> Vec<(String, String, Vec<u8>)> {
     let mut data = Vec::new();
     flate2::read::MultiGzDecoder::new(std::fs::File::open(path).unwrap())
         .read_to_end(&mut data)

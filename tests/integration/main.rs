@@ -12,6 +12,7 @@ mod dedup;
 mod html_extract;
 mod html_holes;
 mod html_templates;
+mod html_tree;
 mod langs;
 mod layers;
 mod mix;
