@@ -71,6 +71,8 @@ impl MixRun {
                 })
                 .collect(),
             on_error: Default::default(),
+            // A mix has no stages (nothing for `whatif` to re-decide).
+            stages: Vec::new(),
         };
         markers::write_summary(&self.out, &summary)
     }

@@ -311,6 +311,14 @@ impl StageConfig for Annotated {
     fn reads(&self) -> anyhow::Result<Vec<FileDigest>> {
         self.inner.reads()
     }
+
+    fn prepare_steps(&self) -> Vec<super::ReduceStep> {
+        self.inner.prepare_steps()
+    }
+
+    fn prepare(&self, step: usize, ctx: &TaskContext, stats: &mut crate::stats::TaskStats) -> anyhow::Result<()> {
+        self.inner.prepare(step, ctx, stats)
+    }
 }
 
 /// A filter in `mode: annotate`: runs it with measures on, writes them and

@@ -151,7 +151,9 @@ pub struct ValidateContext<'a> {
 /// The typed, validated parameters of one stage in the pipeline YAML.
 ///
 /// `kind()`, `role()` and `produces()` come from the config's
-/// [`contract::Describe`] declaration.
+/// [`contract::Describe`] declaration. Every pipeline entry is wrapped in
+/// [`annotate::Annotated`], which forwards each method: a method added here
+/// must be forwarded there too, or the wrapper's default silently wins.
 pub trait StageConfig: contract::Declared + Send + Sync + std::fmt::Debug {
     /// Checks that need the file system (block lists, models) so that a wrong
     /// config fails before any work is done.

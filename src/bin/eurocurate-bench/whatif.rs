@@ -89,6 +89,7 @@ fn generate(dir: &Path, docs: u64, seed: u64) -> anyhow::Result<()> {
         Ok(())
     })?;
     let summary = PlanSummary {
+        kind: "pipeline".into(),
         pipeline: "whatif-bench".into(),
         phases: Vec::new(),
         on_error: Default::default(),
