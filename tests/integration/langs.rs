@@ -156,3 +156,61 @@ fn every_stop_word_is_made_of_its_languages_letters() {
         }
     }
 }
+
+/// A key the clean-keep rule moved (scripts/langs_calibrate.sh) carries,
+/// right above it, the evidence: the old value and what it dropped, the new
+/// value, the calibrate sample and the command. A hand edit of the value
+/// without rerunning the rule would leave the note stating another value.
+#[test]
+fn every_clean_keep_value_is_the_one_its_note_states() {
+    let mut moved = 0;
+    for entry in std::fs::read_dir(root().join("langs")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let iso = name.trim_end_matches(".yaml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let t = line.trim_start();
+            if t.starts_with("# clean-keep")
+                || !lines[..i]
+                    .last()
+                    .is_some_and(|p| p.trim_start().starts_with("# clean-keep"))
+            {
+                continue;
+            }
+            let notes: Vec<&str> = lines[..i]
+                .iter()
+                .rev()
+                .take_while(|p| p.trim_start().starts_with("# clean-keep"))
+                .map(|p| p.trim_start())
+                .collect();
+            let (key, value) = t
+                .split_once(": ")
+                .unwrap_or_else(|| panic!("{name}:{}: not a key", i + 1));
+            let evidence = notes.iter().find(|n| n.contains(" drops ")).unwrap();
+            assert!(
+                evidence.contains(&format!("; {value} drops ")),
+                "{name}:{}: {key} is {value}, but its clean-keep note says {evidence}",
+                i + 1
+            );
+            assert!(
+                notes
+                    .iter()
+                    .any(|n| n.contains(&format!("langs calibrate --lang {iso} ")) && n.contains("--max-drop")),
+                "{name}:{}: the note above {key} lacks the command",
+                i + 1
+            );
+            assert!(
+                notes.iter().any(|n| n.contains("role calibrate")),
+                "{name}:{}: the note above {key} lacks the calibrate sample",
+                i + 1
+            );
+            moved += 1;
+        }
+    }
+    assert!(moved > 0, "no clean-keep key found in langs/");
+}
