@@ -327,7 +327,8 @@ def compare(ours_path, theirs_path, iso=None, table=None, same_words=None, corpu
 
 def moved_filters(iso):
     """The filters of langs/<iso>.yaml with a key the clean-keep rule moved
-    (scripts/langs_calibrate.sh writes `# clean-keep` above each)."""
+    (scripts/langs_calibrate.sh writes `# clean-keep` above each) or the
+    repetition floor raised (`# repetition-floor`)."""
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "langs", f"{iso}.yaml")
     moved, section = set(), None
     for line in open(path, encoding="utf-8"):
@@ -335,7 +336,7 @@ def moved_filters(iso):
             section = line.strip()[:-1]
         elif line and not line[0].isspace():
             section = None
-        if section and line.strip().startswith("# clean-keep"):
+        if section and line.strip().startswith(("# clean-keep", "# repetition-floor")):
             moved.add(section)
     return moved
 
@@ -372,7 +373,7 @@ def print_table(path):
             cells.append(f"{dt:.1f}% / {do:.1f}% / **{pct:.2f}%**{mark}" if pct < 99.0 and not moved else f"{dt:.1f}% / {do:.1f}% / {pct:.2f}%{mark}")
         if not moved:
             gated.append(iso)
-        values = "FineWeb-2's (gated)" if not moved else "clean-keep moved"
+        values = "FineWeb-2's (gated)" if not moved else "moved"
         alts = " / ".join(f"{r[f][4]:.2f}%" for f in FILTERS)
         print(f"| {iso} | {values} | {r[FILTERS[0]][0]} | {r['chain']:.1f}% | " + " | ".join(cells) + f" | {alts} |")
     print(f"\ngated (langs files with FineWeb-2's values exactly): {len(gated)} languages: {' '.join(gated)} (at least {MIN_GATED} needed)")

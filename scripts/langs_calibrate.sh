@@ -36,5 +36,5 @@ NOTE="Leipzig Wortschatz sentences (CC-BY) of crates.io lingua-*-language-model 
 for iso in bg cs da de el es et fi fr ga hr hu it lt lv nl pl pt ro sk sl sv; do
   echo "== $iso"
   "$BIN" langs calibrate --lang "$iso" "$SAMPLE/$iso.txt" --group 10 --shuffle 10 --max-drop "$MAX_DROP" \
-    --sample-note "$NOTE" --write | grep -E "moved" || echo "   (every key keeps its value)"
+    --sample-note "$NOTE" --repetition-floor --write | grep -E "moved|repetition floor" || echo "   (every key keeps its value)"
 done

@@ -75,6 +75,14 @@ pub struct Options {
     /// `--max-drop --write` moves.
     #[arg(long)]
     pub sample_note: Option<String>,
+    /// With `--max-drop`: first raise every `gopher_repetition` threshold
+    /// stricter than Gopher's published, language-independent value
+    /// (datatrove's `GopherRepetitionFilter` defaults) to that value.
+    /// Repetition measures duplicated content, not the language, and clean
+    /// sentence samples cannot show a document's natural repetition, so
+    /// this floor is a rule, not a value fitted to the sample.
+    #[arg(long, requires = "max_drop")]
+    pub repetition_floor: bool,
     /// Replace the calibrated block of langs/<lang>.yaml with the result
     /// (with `--max-drop`: rewrite only the moved keys, in place).
     #[arg(long)]
@@ -633,6 +641,7 @@ mod tests {
             langs_dir: dir.path().into(),
             max_drop: None,
             sample_note: None,
+            repetition_floor: false,
             shuffle: 0,
             write: true,
         };

@@ -6,6 +6,16 @@
 //! because its words are split or punctuated differently; the rule relaxes
 //! only those keys and leaves every other value as it was, so the file
 //! still says which values are the reference's own.
+//!
+//! With `--repetition-floor`, a `gopher_repetition` threshold stricter than
+//! Gopher's published value (the same for every language; datatrove's
+//! `GopherRepetitionFilter` defaults, which are this filter's built-in
+//! defaults) is first raised to it: repetition measures duplicated content,
+//! not a property of the language, and FineWeb-2's stricter per-language
+//! values (percentiles of reference corpora) drop clean documents with
+//! natural phrasing repetition (help, legal, recipe text) that a sample of
+//! independent sentences cannot show. The clean-keep rule then checks the
+//! raised value like any other.
 
 use std::fmt::Write as _;
 
@@ -14,14 +24,20 @@ use anyhow::Context;
 use super::langs_calibrate::{share_dropped, Options, Settings, METRICS};
 use crate::document::Document;
 use crate::langs::Langs;
+use crate::stages::quality::gopher_repetition::GopherRepetition;
 use crate::stages::quality::Bound;
 
 /// Marks the comment lines `--write` puts above a moved key (a rerun
 /// replaces them).
 const NOTE: &str = "# clean-keep";
 
-/// One key the rule moved.
+/// Marks the comment lines above a key the repetition floor raised.
+const FLOOR_NOTE: &str = "# repetition-floor";
+
+/// One key a rule moved.
 struct Moved {
+    /// The repetition floor moved it (else the clean-keep rule).
+    floor: bool,
     filter: &'static str,
     key: &'static str,
     old: f64,
@@ -61,9 +77,32 @@ pub(super) fn run(o: &Options, target: &Settings, sample: &[Document], share: f6
     for filter in ["gopher_quality", "gopher_repetition", "c4_quality", "fineweb_quality"] {
         let _ = writeln!(y, "  {filter}:");
         for m in METRICS.iter().filter(|m| m.filter == filter && wanted(m.key)) {
-            let now = target.current(m);
+            let mut now = target.current(m);
             let mut values: Vec<f64> = measured.iter().map(|x| x[m.key]).collect();
             values.sort_by(f64::total_cmp);
+            if o.repetition_floor && filter == "gopher_repetition" {
+                if let Some(gopher) = gopher_floor(m.key).filter(|&g| now != 0.0 && now < g) {
+                    let (before, after) = (
+                        share_dropped(&values, m.bound, now),
+                        share_dropped(&values, m.bound, gopher),
+                    );
+                    let _ = writeln!(
+                        y,
+                        "    # repetition floor: {} {} is stricter than Gopher's {gopher}",
+                        m.key, now
+                    );
+                    moved.push(Moved {
+                        floor: true,
+                        filter: m.filter,
+                        key: m.key,
+                        old: now,
+                        new: gopher,
+                        before,
+                        after,
+                    });
+                    now = gopher;
+                }
+            }
             let before = share_dropped(&values, m.bound, now);
             // a switched-off check (0) stays off
             if now == 0.0 || before <= share {
@@ -82,7 +121,10 @@ pub(super) fn run(o: &Options, target: &Settings, sample: &[Document], share: f6
                 new,
                 100.0 * after
             );
+            // a floored key the clean-keep rule moves further: its note is the rule's
+            moved.retain(|x| x.key != m.key);
             moved.push(Moved {
+                floor: false,
                 filter: m.filter,
                 key: m.key,
                 old: now,
@@ -96,6 +138,25 @@ pub(super) fn run(o: &Options, target: &Settings, sample: &[Document], share: f6
         let path = o.langs_dir.join(format!("{}.yaml", o.lang));
         let mut text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
         for mv in &moved {
+            if mv.floor {
+                let lines = [
+                    format!(
+                        "{FLOOR_NOTE}: FineWeb-2's {} is stricter than Gopher's language-independent {} (datatrove GopherRepetitionFilter); raised to it, as in every language (langs/README.md)",
+                        mv.old, mv.new
+                    ),
+                    format!(
+                        "{FLOOR_NOTE}: on {n} clean documents of {}: {} dropped {:.1}%, {} drops {:.1}%",
+                        sample_names(o),
+                        mv.old,
+                        100.0 * mv.before,
+                        mv.new,
+                        100.0 * mv.after
+                    ),
+                    format!("{FLOOR_NOTE}: {}", command_line(o, share)),
+                ];
+                text = set_in_place(&text, mv.filter, mv.key, mv.new, &lines);
+                continue;
+            }
             let note = [
                 format!(
                     "{NOTE}: {} dropped {:.1}% of {n} clean documents of {}; {} drops {:.1}% (at most {:.1}% allowed)",
@@ -182,13 +243,21 @@ fn sample_names(o: &Options) -> String {
 fn command_line(o: &Options, share: f64) -> String {
     let inputs: Vec<String> = o.inputs.iter().map(|p| p.display().to_string()).collect();
     format!(
-        "eurocurate langs calibrate --lang {} {} --group {} --shuffle {} --max-drop {} --write",
+        "eurocurate langs calibrate --lang {} {} --group {} --shuffle {} --max-drop {}{} --write",
         o.lang,
         inputs.join(" "),
         o.group,
         o.shuffle,
-        share
+        share,
+        if o.repetition_floor { " --repetition-floor" } else { "" }
     )
+}
+
+/// Gopher's published value of a `gopher_repetition` key: the filter's
+/// built-in default (datatrove's `GopherRepetitionFilter` defaults).
+fn gopher_floor(key: &str) -> Option<f64> {
+    let builtin = serde_json::to_value(GopherRepetition::default()).ok()?;
+    builtin.get(key)?.as_f64()
 }
 
 /// `text` with `quality.<filter>.<key>` set to `value` and `note` written
@@ -228,7 +297,10 @@ fn set_in_place(text: &str, filter: &str, key: &str, value: f64, note: &[String]
     match (h + 1..s_end).find(|&i| indent(&lines[i]) == 4 && lines[i].trim_start().starts_with(&prefix)) {
         Some(k) => {
             let mut first = k;
-            while first > h + 1 && lines[first - 1].trim_start().starts_with(NOTE) {
+            while first > h + 1 && {
+                let l = lines[first - 1].trim_start();
+                l.starts_with(NOTE) || l.starts_with(FLOOR_NOTE)
+            } {
                 first -= 1;
             }
             lines.splice(first..=k, body);
@@ -306,5 +378,15 @@ mod tests {
         let t = relaxed(&values, Bound::Max, 1);
         assert!(values.iter().filter(|&&v| v > t).count() <= 1, "{t}");
         assert_eq!(relaxed(&values, Bound::Min, 0), 0.7);
+    }
+
+    #[test]
+    fn the_floor_is_gophers_published_value() {
+        // MassiveText table A1, as datatrove's GopherRepetitionFilter defaults
+        assert_eq!(gopher_floor("dup_line_frac"), Some(0.3));
+        assert_eq!(gopher_floor("top_2_gram"), Some(0.2));
+        assert_eq!(gopher_floor("top_4_gram"), Some(0.16));
+        assert_eq!(gopher_floor("dup_5_gram"), Some(0.15));
+        assert_eq!(gopher_floor("dup_10_gram"), Some(0.1));
     }
 }
