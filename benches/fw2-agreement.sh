@@ -19,7 +19,10 @@
 # ones, so FineWeb-2's chain drops 20-60% of them. Needs python3 with venv;
 # installs datatrove and spaCy into target/bench-venv (PyPI).
 # EUROCURATE_BENCH_BIN=path (the eurocurate-bench binary) skips the release build. Prints a table; exits 1 when
-# a filter agrees on fewer than 99% of a language's documents. Its last
+# a filter agrees on fewer than 99% of a language's documents, for the languages
+# whose langs file keeps FineWeb-2's values exactly (at least 6 needed; the
+# others, where scripts/langs_calibrate.sh moved a key to keep clean text, are
+# printed and marked, not gated: issue #21 asks agreement of 6). Its last
 # column: the agreement when datatrove's filters are given eurocurate's words
 # (the share of the disagreement that is word splitting).
 set -euo pipefail

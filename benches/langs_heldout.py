@@ -15,6 +15,12 @@ text (issue #21), printed side by side for every EU language:
 --reasons also prints, per language below 100% clean kept, which filter
 reasons dropped its clean documents (from the run's rejected/ records).
 
+--calibrate runs the same table on the calibrate text instead (the Leipzig
+sentences of benches/fetch-leipzig.sh in documents of 10 lines, the sample
+scripts/langs_calibrate.sh moves thresholds on): it checks that the values
+the clean-keep rule relaxed still drop the junk, without looking at the
+held-out text.
+
 Clean text: target/heldout/docs-<iso>.jsonl (benches/heldout/fetch.sh; role
 test). Maltese has no registry source: its row uses the UDHR documents of
 fixtures/udhr-part*.jsonl (a fixture, 20-odd documents; stated in the row).
@@ -49,6 +55,21 @@ def udhr_maltese(root):
         {"id": f"udhr-mt-{i}", "text": "\n".join(lines[i : i + 10]), "lang": "mt", "source": "udhr (fixture)"}
         for i in range(0, len(lines) - 9, 10)
     ]
+
+
+def leipzig(root):
+    """The calibrate sentences (benches/fetch-leipzig.sh) in documents of 10
+    lines, in a seeded random order (the files are sorted)."""
+    docs = {}
+    for path in sorted(glob.glob(os.path.join(root, "target/lid-heldout/*.txt"))):
+        lang = os.path.basename(path)[:-4]
+        lines = [l.strip() for l in open(path, encoding="utf-8") if l.strip()]
+        random.Random(lang).shuffle(lines)
+        docs[lang] = [
+            {"id": f"leipzig-{lang}-{i}", "text": "\n".join(lines[i : i + 10]), "lang": lang, "source": "leipzig (calibrate)"}
+            for i in range(0, len(lines) - 9, 10)
+        ]
+    return docs
 
 
 def junk(lang, docs, rng):
@@ -130,16 +151,22 @@ def main():
     ap.add_argument("--bin", default="target/release/eurocurate")
     ap.add_argument("--work", default="target/langs-heldout")
     ap.add_argument("--reasons", action="store_true", help="print the reasons clean documents were dropped")
+    ap.add_argument("--calibrate", action="store_true", help="the calibrate sentences instead of the held-out text")
     a = ap.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     docs = {}
-    for path in sorted(glob.glob(os.path.join(root, "target/heldout/docs-*.jsonl"))):
+    if a.calibrate:
+        docs = leipzig(root)
+        if not docs:
+            sys.exit("no calibrate sentences: run benches/fetch-leipzig.sh first")
+        a.work = a.work + "-calibrate"
+    for path in [] if a.calibrate else sorted(glob.glob(os.path.join(root, "target/heldout/docs-*.jsonl"))):
         for line in open(path, encoding="utf-8"):
             d = json.loads(line)
             docs.setdefault(d["lang"], []).append(d)
     if not docs:
         sys.exit("no held-out documents: run benches/heldout/fetch.sh first")
-    if "mt" not in docs:
+    if "mt" not in docs and not a.calibrate:
         docs["mt"] = udhr_maltese(root)
     rng = random.Random(2026)
     clean = [d for l in EU24 for d in docs.get(l, [])]

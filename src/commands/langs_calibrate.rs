@@ -4,6 +4,14 @@
 //! sample as the reference language's threshold removes of the reference
 //! sample. Prints a YAML block a partner reviews and pastes (or `--write`s)
 //! into `langs/<iso>.yaml`, with the evidence as comments.
+//!
+//! With `--max-drop SHARE` it applies the clean-keep rule instead: the
+//! sample is clean text of the language, so a threshold that drops more than
+//! SHARE of it is wrong for the language (a reference value computed with
+//! other text or other word splitting) and moves to the value that drops at
+//! most SHARE; every other threshold keeps its value. `--write` then edits
+//! only the moved keys in place, recording the old value, the new one, the
+//! sample and the command above each.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -39,9 +47,17 @@ pub struct Options {
     /// block shows current values and what they remove.
     #[arg(long)]
     pub reference: Vec<PathBuf>,
-    /// Lines of a `.txt` input joined into one document.
+    /// Lines of a `.txt` input joined into one document (one a line, as
+    /// the document's own lines).
     #[arg(long, default_value_t = 1)]
     pub group: usize,
+    /// `.txt` inputs: group the lines in this many seeded random orders
+    /// (each order gives a document set; 0: file order). For sorted
+    /// sentence lists, such as Leipzig's, whose neighbours share their first
+    /// words and whose number-led lines come first; several orders smooth
+    /// the measured shares of a small sample.
+    #[arg(long, default_value_t = 0)]
+    pub shuffle: usize,
     /// Documents read per sample at most.
     #[arg(long, default_value_t = 100_000)]
     pub max_docs: usize,
@@ -50,19 +66,37 @@ pub struct Options {
     pub only: Option<Vec<String>>,
     #[arg(long, default_value = "langs")]
     pub langs_dir: PathBuf,
-    /// Replace the calibrated block of langs/<lang>.yaml with the result.
+    /// Clean-keep rule: the inputs are clean text of the language; a
+    /// threshold dropping more than this share of it (e.g. 0.01) moves to
+    /// the value that drops at most this share, the others stay.
+    #[arg(long, conflicts_with = "reference")]
+    pub max_drop: Option<f64>,
+    /// What the sample is (source, licence, role), recorded with each value
+    /// `--max-drop --write` moves.
+    #[arg(long)]
+    pub sample_note: Option<String>,
+    /// With `--max-drop`: first raise every `gopher_repetition` threshold
+    /// stricter than Gopher's published, language-independent value
+    /// (datatrove's `GopherRepetitionFilter` defaults) to that value.
+    /// Repetition measures duplicated content, not the language, and clean
+    /// sentence samples cannot show a document's natural repetition, so
+    /// this floor is a rule, not a value fitted to the sample.
+    #[arg(long, requires = "max_drop")]
+    pub repetition_floor: bool,
+    /// Replace the calibrated block of langs/<lang>.yaml with the result
+    /// (with `--max-drop`: rewrite only the moved keys, in place).
     #[arg(long)]
     pub write: bool,
 }
 
 /// One calibratable threshold: where it lives and how to measure its metric.
-struct Metric {
-    filter: &'static str,
-    key: &'static str,
-    bound: Bound,
+pub(super) struct Metric {
+    pub(super) filter: &'static str,
+    pub(super) key: &'static str,
+    pub(super) bound: Bound,
 }
 
-const METRICS: &[Metric] = &[
+pub(super) const METRICS: &[Metric] = &[
     Metric {
         filter: "gopher_quality",
         key: "min_doc_words",
@@ -196,7 +230,7 @@ const METRICS: &[Metric] = &[
 ];
 
 /// The four filters' settings for one language.
-struct Settings {
+pub(super) struct Settings {
     gq: std::sync::Arc<ForLang<gq::GopherQuality>>,
     gr: std::sync::Arc<ForLang<gr::GopherRepetition>>,
     c4: std::sync::Arc<ForLang<c4::C4Quality>>,
@@ -221,7 +255,7 @@ fn settings(dir: &Path, lang: &str) -> anyhow::Result<Settings> {
 impl Settings {
     /// The current threshold of `m`, read by name from its filter's
     /// resolved thresholds (the filter declares them once).
-    fn current(&self, m: &Metric) -> f64 {
+    pub(super) fn current(&self, m: &Metric) -> f64 {
         let value = match m.filter {
             "gopher_quality" => serde_json::to_value(&self.gq.thresholds),
             "gopher_repetition" => serde_json::to_value(&self.gr.thresholds),
@@ -236,7 +270,7 @@ impl Settings {
 
     /// Every metric of one document, keyed like its threshold, plus the
     /// stop-word list entries the document contains.
-    fn measure(
+    pub(super) fn measure(
         &self,
         doc: &Document,
         stop_list: &[String],
@@ -299,8 +333,8 @@ impl Settings {
 }
 
 /// Reads up to `max` documents: JSONL (plain, .gz, .zst) or `.txt` with
-/// `group` lines per document.
-fn read_sample(paths: &[PathBuf], group: usize, max: usize) -> anyhow::Result<Vec<Document>> {
+/// `group` lines per document, in file order or in `shuffle` seeded orders.
+fn read_sample(paths: &[PathBuf], group: usize, shuffle: usize, max: usize) -> anyhow::Result<Vec<Document>> {
     let mut docs = Vec::new();
     for p in paths {
         if docs.len() >= max {
@@ -310,11 +344,13 @@ fn read_sample(paths: &[PathBuf], group: usize, max: usize) -> anyhow::Result<Ve
         if name.ends_with(".txt") {
             let text = std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
             let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-            for (i, chunk) in lines.chunks(group.max(1)).enumerate() {
-                if docs.len() >= max {
-                    break;
+            for order in orders(&lines, shuffle) {
+                for (i, chunk) in order.chunks(group.max(1)).enumerate() {
+                    if docs.len() >= max {
+                        break;
+                    }
+                    docs.push(Document::new(format!("{name}:{i}"), chunk.join("\n")));
                 }
-                docs.push(Document::new(format!("{name}:{i}"), chunk.join(" ")));
             }
         } else {
             docs.extend(crate::io::jsonl::read_documents(p, max - docs.len())?);
@@ -324,7 +360,25 @@ fn read_sample(paths: &[PathBuf], group: usize, max: usize) -> anyhow::Result<Ve
     Ok(docs)
 }
 
-fn share_dropped(values: &[f64], bound: Bound, t: f64) -> f64 {
+/// `lines` in file order (`shuffle` 0) or in `shuffle` seeded random
+/// orders (Fisher-Yates with seeds 1..=shuffle), one after the other.
+fn orders<'a>(lines: &[&'a str], shuffle: usize) -> Vec<Vec<&'a str>> {
+    if shuffle == 0 {
+        return vec![lines.to_vec()];
+    }
+    (1..=shuffle as u64)
+        .map(|seed| {
+            let mut rng = crate::rng::Rng::new(seed);
+            let mut v = lines.to_vec();
+            for i in (1..v.len()).rev() {
+                v.swap(i, rng.below(i + 1));
+            }
+            v
+        })
+        .collect()
+}
+
+pub(super) fn share_dropped(values: &[f64], bound: Bound, t: f64) -> f64 {
     if t == 0.0 {
         return 0.0;
     }
@@ -360,7 +414,10 @@ pub fn run(o: &Options) -> anyhow::Result<String> {
         .and_then(|f| f.stopwords.as_ref())
         .map(|s| s.words.clone())
         .unwrap_or_default();
-    let sample = read_sample(&o.inputs, o.group, o.max_docs)?;
+    let sample = read_sample(&o.inputs, o.group, o.shuffle, o.max_docs)?;
+    if let Some(share) = o.max_drop {
+        return super::langs_clean_keep::run(o, &target, &sample, share);
+    }
     let mut found = HashMap::new();
     let measured: Vec<HashMap<&str, f64>> = sample
         .iter()
@@ -370,7 +427,7 @@ pub fn run(o: &Options) -> anyhow::Result<String> {
         None
     } else {
         let s = settings(&o.langs_dir, &o.reference_lang)?;
-        let docs = read_sample(&o.reference, o.group, o.max_docs)?;
+        let docs = read_sample(&o.reference, o.group, o.shuffle, o.max_docs)?;
         let mut ignore = HashMap::new();
         let m: Vec<HashMap<&str, f64>> = docs.iter().map(|d| s.measure(d, &[], &mut ignore)).collect();
         Some((s, m))
@@ -582,6 +639,10 @@ mod tests {
             max_docs: 1000,
             only: None,
             langs_dir: dir.path().into(),
+            max_drop: None,
+            sample_note: None,
+            repetition_floor: false,
+            shuffle: 0,
             write: true,
         };
         let y = run(&o).unwrap();

@@ -1,6 +1,7 @@
 //! The commands of the CLI, each a small function over the library.
 
 pub mod langs_calibrate;
+pub mod langs_clean_keep;
 pub mod langs_show;
 pub mod langs_test;
 pub mod mix;

@@ -156,3 +156,143 @@ fn every_stop_word_is_made_of_its_languages_letters() {
         }
     }
 }
+
+/// A key the clean-keep rule moved (scripts/langs_calibrate.sh) carries,
+/// right above it, the evidence: the old value and what it dropped, the new
+/// value, the calibrate sample and the command. A hand edit of the value
+/// without rerunning the rule would leave the note stating another value.
+#[test]
+fn every_clean_keep_value_is_the_one_its_note_states() {
+    let mut moved = 0;
+    for entry in std::fs::read_dir(root().join("langs")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let iso = name.trim_end_matches(".yaml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let t = line.trim_start();
+            if t.starts_with("# clean-keep")
+                || !lines[..i]
+                    .last()
+                    .is_some_and(|p| p.trim_start().starts_with("# clean-keep"))
+            {
+                continue;
+            }
+            let notes: Vec<&str> = lines[..i]
+                .iter()
+                .rev()
+                .take_while(|p| p.trim_start().starts_with("# clean-keep"))
+                .map(|p| p.trim_start())
+                .collect();
+            let (key, value) = t
+                .split_once(": ")
+                .unwrap_or_else(|| panic!("{name}:{}: not a key", i + 1));
+            let evidence = notes.iter().find(|n| n.contains(" drops ")).unwrap();
+            assert!(
+                evidence.contains(&format!("; {value} drops ")),
+                "{name}:{}: {key} is {value}, but its clean-keep note says {evidence}",
+                i + 1
+            );
+            assert!(
+                notes
+                    .iter()
+                    .any(|n| n.contains(&format!("langs calibrate --lang {iso} ")) && n.contains("--max-drop")),
+                "{name}:{}: the note above {key} lacks the command",
+                i + 1
+            );
+            assert!(
+                notes.iter().any(|n| n.contains("role calibrate")),
+                "{name}:{}: the note above {key} lacks the calibrate sample",
+                i + 1
+            );
+            moved += 1;
+        }
+    }
+    assert!(moved > 0, "no clean-keep key found in langs/");
+}
+
+/// The repetition floor (scripts/langs_calibrate.sh, `--repetition-floor`):
+/// no shipped `gopher_repetition` threshold is stricter than Gopher's
+/// published, language-independent value (MassiveText table A1, as
+/// datatrove's `GopherRepetitionFilter` defaults, written out here from
+/// datatrove's source), 0 (off) aside; and a key the floor raised is that
+/// value, with the FineWeb-2 value it replaced and the command above it.
+#[test]
+fn no_repetition_threshold_is_stricter_than_gophers() {
+    const GOPHER: &[(&str, f64)] = &[
+        ("dup_line_frac", 0.3),
+        ("dup_para_frac", 0.3),
+        ("dup_line_char_frac", 0.2),
+        ("dup_para_char_frac", 0.2),
+        ("top_2_gram", 0.2),
+        ("top_3_gram", 0.18),
+        ("top_4_gram", 0.16),
+        ("dup_5_gram", 0.15),
+        ("dup_6_gram", 0.14),
+        ("dup_7_gram", 0.13),
+        ("dup_8_gram", 0.12),
+        ("dup_9_gram", 0.11),
+        ("dup_10_gram", 0.10),
+    ];
+    let mut floored = 0;
+    for entry in std::fs::read_dir(root().join("langs")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let yaml: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+        let Some(rep) = yaml["quality"]["gopher_repetition"].as_object() else {
+            continue;
+        };
+        for (key, gopher) in GOPHER {
+            let Some(v) = rep.get(*key).and_then(|v| v.as_f64()) else {
+                continue;
+            };
+            assert!(
+                v == 0.0 || v >= *gopher,
+                "{name}: gopher_repetition.{key} {v} is stricter than Gopher's {gopher}"
+            );
+        }
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let t = line.trim_start();
+            if t.starts_with('#')
+                || !lines[..i]
+                    .last()
+                    .is_some_and(|p| p.trim_start().starts_with("# repetition-floor"))
+            {
+                continue;
+            }
+            let notes: Vec<&str> = lines[..i]
+                .iter()
+                .rev()
+                .take_while(|p| p.trim_start().starts_with("# repetition-floor"))
+                .map(|p| p.trim_start())
+                .collect();
+            let (key, value) = t.split_once(": ").unwrap();
+            let gopher = GOPHER.iter().find(|(k, _)| *k == key).unwrap().1;
+            assert_eq!(value.parse::<f64>().unwrap(), gopher, "{name}:{}: {key}", i + 1);
+            assert!(
+                notes
+                    .iter()
+                    .any(|n| n.contains("FineWeb-2's ")
+                        && n.contains(&format!("Gopher's language-independent {value} "))),
+                "{name}:{}: the note above {key} lacks the FineWeb-2 value and Gopher's",
+                i + 1
+            );
+            assert!(
+                notes.iter().any(|n| n.contains("--repetition-floor")),
+                "{name}:{}: the note above {key} lacks the command",
+                i + 1
+            );
+            floored += 1;
+        }
+    }
+    assert!(floored > 0, "no repetition-floor key found in langs/");
+}
