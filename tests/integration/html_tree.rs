@@ -130,7 +130,7 @@ fn the_fixture_pages_give_scrapers_tree() {
 /// trafilatura's evaluation corpus (~990 pages from many sites and
 /// languages): `EUROCURATE_TRAFILATURA` names a checkout.
 #[test]
-#[ignore = "needs a trafilatura checkout in EUROCURATE_TRAFILATURA"]
+#[ignore = "needs a trafilatura checkout in EUROCURATE_TRAFILATURA (GitHub only); benches/html-vs-trafilatura.sh runs it"]
 fn trafilaturas_corpus_gives_scrapers_tree() {
     let repo = std::path::PathBuf::from(std::env::var("EUROCURATE_TRAFILATURA").expect("EUROCURATE_TRAFILATURA"));
     let mut pages = 0;
