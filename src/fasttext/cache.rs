@@ -11,15 +11,13 @@
 //! which changes the last bits of the float sum only (the reference test
 //! holds probabilities to 1e-4).
 
-/// Most slots: 2^17 tokens; with lid.176's 16 columns 8 MB of sums. On
-/// the 23-language benchmark corpus 2^15 slots missed 28% of tokens, 2^17
-/// slots 10%, which halved language ID's time.
-const MAX_SLOTS: usize = 1 << 17;
+/// Most slots: 2^15 tokens; with lid.176's 16 columns about 2 MB of sums.
+const MAX_SLOTS: usize = 1 << 15;
 /// Fewest slots, the size a fresh scratch starts at.
 const MIN_SLOTS: usize = 1 << 8;
-/// The table never holds more than this many floats (16 MB), so a model with
+/// The table never holds more than this many floats (4 MB), so a model with
 /// wide rows gets fewer slots.
-const MAX_FLOATS: usize = 1 << 22;
+const MAX_FLOATS: usize = 1 << 20;
 
 /// The cache of one thread.
 #[derive(Debug, Default, Clone)]
