@@ -176,6 +176,15 @@ impl FastMod {
     }
 }
 
+/// Reusable buffers for turning a line into rows.
+#[derive(Debug, Default, Clone)]
+pub struct LineScratch {
+    /// The input rows of the line (what fastText averages).
+    pub rows: Vec<i32>,
+    hashes: Vec<i32>,
+    wrapped: Vec<u8>,
+}
+
 impl Dictionary {
     /// Reads the dictionary section.
     pub fn read<R: BufRead>(r: &mut Reader<R>, args: &Args) -> Result<Dictionary, FormatError> {
@@ -368,11 +377,13 @@ impl Dictionary {
         }
     }
 
-    /// Calls `f` with each token fastText reads from `text` as one line for
-    /// prediction: whitespace-separated tokens up to the first newline (or a
-    /// literal `</s>`), then the end-of-sentence token, which `fasttext
-    /// predict` and the Python `predict` always add.
-    pub fn for_each_token(text: &[u8], mut f: impl FnMut(&[u8])) {
+    /// The input rows of one line of `text` into `s.rows`, as fastText reads
+    /// a line for prediction: whitespace-separated tokens up to the first
+    /// newline (or a literal `</s>`), then the end-of-sentence token, which
+    /// `fasttext predict` and the Python `predict` always add.
+    pub fn line(&self, text: &[u8], s: &mut LineScratch) {
+        s.rows.clear();
+        s.hashes.clear();
         let end = memchr::memchr(b'\n', text).unwrap_or(text.len());
         let mut rest = &text[..end];
         while let Some(start) = rest.iter().position(|&b| !SPACE[b as usize]) {
@@ -382,70 +393,59 @@ impl Dictionary {
                 .map_or(rest.len(), |p| start + p);
             let token = &rest[start..stop];
             rest = &rest[stop..];
-            f(token);
-            if token == EOS {
-                return;
+            if self.token(token, s) {
+                return self.word_ngrams(s);
             }
         }
-        f(EOS)
+        self.token(EOS, s);
+        self.word_ngrams(s)
     }
 
-    /// The hash `token` is looked up by (also its word-n-gram hash).
+    /// Adds one token's rows; true when it ends the line (`</s>`).
     #[inline]
-    pub fn token_hash(&self, token: &[u8]) -> u32 {
-        if token == EOS {
-            self.eos_hash
-        } else {
-            hash(token)
-        }
-    }
-
-    /// Appends the input rows of one token (hash `h`) to `rows`: its word
-    /// row and character n-grams, or only the n-grams of an unknown word.
-    /// False when the token is not a word (a label), which adds no rows and
-    /// takes no part in word n-grams. `wrapped` is scratch.
-    pub fn token_rows(&self, token: &[u8], h: u32, rows: &mut Vec<i32>, wrapped: &mut Vec<u8>) -> bool {
+    fn token(&self, token: &[u8], s: &mut LineScratch) -> bool {
+        let h = if token == EOS { self.eos_hash } else { hash(token) };
         let wid = if token == EOS { self.eos } else { self.find(token, h) };
         let is_word = if wid < 0 {
             !token.starts_with(LABEL_PREFIX)
         } else {
             wid < self.nwords
         };
-        if !is_word {
-            return false;
-        }
-        if wid < 0 {
-            if token != EOS {
-                wrap(token, wrapped);
-                self.char_ngrams(wrapped, rows);
+        if is_word {
+            if wid < 0 {
+                if token != EOS {
+                    wrap(token, &mut s.wrapped);
+                    self.char_ngrams(&s.wrapped, &mut s.rows);
+                }
+            } else if self.maxn <= 0 {
+                s.rows.push(wid);
+            } else {
+                let (a, b) = (
+                    self.subword_starts[wid as usize] as usize,
+                    self.subword_starts[wid as usize + 1] as usize,
+                );
+                s.rows.extend_from_slice(&self.subwords[a..b]);
             }
-        } else if self.maxn <= 0 {
-            rows.push(wid);
-        } else {
-            let (a, b) = (
-                self.subword_starts[wid as usize] as usize,
-                self.subword_starts[wid as usize + 1] as usize,
-            );
-            rows.extend_from_slice(&self.subwords[a..b]);
+            s.hashes.push(h as i32);
         }
-        true
+        token == EOS
     }
 
-    /// Word n-gram rows (`addWordNgrams`) of a line whose words hash to
-    /// `hashes`: `wordNgrams` consecutive hashes combined with fastText's
-    /// 116049371 multiplier, in 64 bits from the sign-extended 32-bit word
-    /// hashes.
-    pub fn word_ngram_rows(&self, hashes: &[i32], rows: &mut Vec<i32>) {
+    /// Word n-gram rows (`addWordNgrams`): the hashes of `wordNgrams`
+    /// consecutive tokens combined with fastText's 116049371 multiplier, in
+    /// 64 bits from the sign-extended 32-bit word hashes.
+    fn word_ngrams(&self, s: &mut LineScratch) {
         if self.word_ngrams <= 1 || self.bucket <= 0 {
             return;
         }
         let n = self.word_ngrams as usize;
         let bucket = self.bucket as u64;
+        let hashes = &s.hashes;
         for i in 0..hashes.len() {
             let mut h = hashes[i] as i64 as u64;
             for &next in &hashes[i + 1..hashes.len().min(i + n)] {
                 h = h.wrapping_mul(116_049_371).wrapping_add(next as i64 as u64);
-                self.push_bucket(rows, (h % bucket) as u32);
+                self.push_bucket(&mut s.rows, (h % bucket) as u32);
             }
         }
     }

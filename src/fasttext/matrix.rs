@@ -193,8 +193,9 @@ impl Matrix {
         }
     }
 
-    /// `x += sum of rows`, in row order.
-    pub fn add_rows(&self, x: &mut [f32], rows: &[i32]) {
+    /// `x = mean of rows` (`averageRowsToVector`); `rows` is not empty.
+    pub fn average_rows(&self, x: &mut [f32], rows: &[i32]) {
+        x.fill(0.0);
         match self {
             Matrix::Dense { cols, data, .. } => {
                 for &r in rows {
@@ -211,6 +212,10 @@ impl Matrix {
                     pq.add_code(x, &codes[r * n..][..n], Self::norm(norms, r));
                 }
             }
+        }
+        let scale = (1.0 / rows.len() as f64) as f32;
+        for v in x.iter_mut() {
+            *v *= scale;
         }
     }
 }

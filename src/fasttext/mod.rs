@@ -10,7 +10,6 @@
 //! plain read-only data shared across threads in an `Arc`.
 
 mod args;
-mod cache;
 mod dictionary;
 mod heap;
 mod matrix;
@@ -26,8 +25,7 @@ pub use args::{Kind, Loss};
 pub use reader::FormatError;
 
 use args::Args;
-use cache::TokenCache;
-use dictionary::Dictionary;
+use dictionary::{Dictionary, LineScratch};
 use matrix::Matrix;
 use predict::Head;
 use reader::{damaged, Reader};
@@ -35,8 +33,6 @@ use reader::{damaged, Reader};
 /// A loaded supervised fastText model.
 #[derive(Debug, Clone)]
 pub struct Model {
-    /// Tells a [`Scratch`]'s token cache which model its sums belong to.
-    id: u64,
     args: Args,
     dict: Dictionary,
     input: Matrix,
@@ -47,10 +43,7 @@ pub struct Model {
 /// Per-caller buffers, reused between predictions (one per thread).
 #[derive(Debug, Default, Clone)]
 pub struct Scratch {
-    cache: TokenCache,
-    rows: Vec<i32>,
-    hashes: Vec<i32>,
-    wrapped: Vec<u8>,
+    line: LineScratch,
     hidden: Vec<f32>,
     output: Vec<f32>,
     top: Vec<(f32, i32)>,
@@ -109,9 +102,7 @@ impl Model {
             )));
         }
         let head = Head::new(args.loss, dict.label_counts())?;
-        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Ok(Model {
-            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             args,
             dict,
             input,
@@ -185,51 +176,14 @@ impl Model {
     }
 
     /// The mean input row of `text` into `s.hidden`; false when the line
-    /// has no rows (fastText then predicts nothing). Each token's rows are
-    /// summed once per thread and kept in the scratch's cache.
+    /// has no rows (fastText then predicts nothing).
     fn hidden(&self, s: &mut Scratch, text: &str) -> bool {
-        let dim = self.args.dim;
-        let Scratch {
-            cache,
-            rows,
-            hashes,
-            wrapped,
-            hidden,
-            ..
-        } = s;
-        cache.begin(self.id, dim);
-        hidden.clear();
-        hidden.resize(dim, 0.0);
-        hashes.clear();
-        let mut count = 0usize;
-        Dictionary::for_each_token(text.as_bytes(), |token| {
-            let h = self.dict.token_hash(token);
-            if cache.get(h, token).is_none() {
-                rows.clear();
-                let word = self.dict.token_rows(token, h, rows, wrapped);
-                let sum = cache.insert(h, token, word, rows.len() as u32);
-                self.input.add_rows(sum, rows);
-            }
-            let e = cache.get(h, token).expect("inserted above");
-            if e.word {
-                hashes.push(h as i32);
-                count += e.rows as usize;
-                for (x, v) in hidden.iter_mut().zip(e.sum) {
-                    *x += v;
-                }
-            }
-        });
-        rows.clear();
-        self.dict.word_ngram_rows(hashes, rows);
-        self.input.add_rows(hidden, rows);
-        count += rows.len();
-        if count == 0 {
+        self.dict.line(text.as_bytes(), &mut s.line);
+        if s.line.rows.is_empty() {
             return false;
         }
-        let scale = (1.0 / count as f64) as f32;
-        for v in hidden.iter_mut() {
-            *v *= scale;
-        }
+        s.hidden.resize(self.args.dim, 0.0);
+        self.input.average_rows(&mut s.hidden, &s.line.rows);
         true
     }
 }
