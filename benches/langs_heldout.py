@@ -11,6 +11,12 @@ text (issue #21), printed side by side for every EU language:
                     symbols
 
     python3 benches/langs_heldout.py --bin target/release/eurocurate [--work target/langs-heldout] [--reasons]
+        [--per-lang N] [--check]
+
+--per-lang N takes the first N clean documents of each language (the CI test
+uses 100); --check exits 1 unless every language keeps >= 95% of its clean
+documents (with `lang` and through language_id) and drops >= 95% of each
+junk kind (tests/integration/langs.rs runs it so).
 
 --reasons also prints, per language below 100% clean kept, which filter
 reasons dropped its clean documents (from the run's rejected/ records).
@@ -92,6 +98,18 @@ def junk(lang, docs, rng):
     return [{"id": f"junk-{lang}-{k}-{i}", "text": t, "lang": lang} for i, (k, t) in enumerate(out)]
 
 
+def zstd_lines(path):
+    """The lines of a .zst file: the zstandard module when installed, else the zstd tool."""
+    try:
+        import zstandard
+
+        with open(path, "rb") as f:
+            raw = zstandard.ZstdDecompressor().stream_reader(f).read()
+    except ImportError:
+        raw = subprocess.run(["zstd", "-dcq", path], capture_output=True, check=True).stdout
+    return io.StringIO(raw.decode("utf-8"))
+
+
 def run(bin_, work, name, docs, with_lid):
     d = os.path.join(work, name)
     os.makedirs(d, exist_ok=True)
@@ -114,8 +132,7 @@ def run(bin_, work, name, docs, with_lid):
     subprocess.run([bin_, "--quiet", "run", p, "--restart"], check=True)
     kept = {}
     for path in glob.glob(os.path.join(d, "out", "part-*.jsonl.zst")):
-        raw = subprocess.run(["zstd", "-dcq", path], capture_output=True, check=True).stdout
-        for line in io.StringIO(raw.decode("utf-8")):
+        for line in zstd_lines(path):
             r = json.loads(line)
             kept[r["id"]] = r.get("lang")
     return kept
@@ -125,8 +142,7 @@ def rejected(work, name):
     """The rejected records of a run: (lang, reason, detail, text) each."""
     out = []
     for path in glob.glob(os.path.join(work, name, "out", "rejected", "*.jsonl.zst")):
-        raw = subprocess.run(["zstd", "-dcq", path], capture_output=True, check=True).stdout
-        for line in io.StringIO(raw.decode("utf-8")):
+        for line in zstd_lines(path):
             r = json.loads(line)
             out.append((r.get("lang"), r.get("reason"), r.get("detail", ""), r.get("text", "")))
     return out
@@ -152,6 +168,8 @@ def main():
     ap.add_argument("--work", default="target/langs-heldout")
     ap.add_argument("--reasons", action="store_true", help="print the reasons clean documents were dropped")
     ap.add_argument("--calibrate", action="store_true", help="the calibrate sentences instead of the held-out text")
+    ap.add_argument("--per-lang", type=int, help="the first N clean documents of each language")
+    ap.add_argument("--check", action="store_true", help="exit 1 unless every language meets the 95%% goals")
     a = ap.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     docs = {}
@@ -168,6 +186,8 @@ def main():
         sys.exit("no held-out documents: run benches/heldout/fetch.sh first")
     if "mt" not in docs and not a.calibrate:
         docs["mt"] = udhr_maltese(root)
+    if a.per_lang:
+        docs = {l: ds[: a.per_lang] for l, ds in docs.items()}
     rng = random.Random(2026)
     clean = [d for l in EU24 for d in docs.get(l, [])]
     junk_docs = [j for l in EU24 for j in junk(l, docs.get(l, []), rng)]
@@ -199,6 +219,8 @@ def main():
     print(
         f"worst: clean kept {worst['clean'][0]:.1f}% ({worst['clean'][1]}), with LID {worst['lid'][0]:.1f}% ({worst['lid'][1]}), junk dropped {worst['junk'][0]:.1f}% ({worst['junk'][1]})"
     )
+    if a.check and min(w[0] for w in worst.values()) < 95:
+        sys.exit("below 95% (see the worst line)")
 
 
 if __name__ == "__main__":

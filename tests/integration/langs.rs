@@ -296,3 +296,37 @@ fn no_repetition_threshold_is_stricter_than_gophers() {
     }
     assert!(floored > 0, "no repetition-floor key found in langs/");
 }
+
+/// The per-language table, as a check: the default web chain's
+/// filters keep ≥ 95% of held-out clean documents in every language (with
+/// `lang` given, and through language_id with the right label) and drop
+/// ≥ 95% of each kind of junk built from the language's own sentences.
+/// The text is the held-out manuals (DATA.md: test; nothing is set from
+/// them), which `benches/heldout/fetch.sh` extracts from Debian packages.
+#[test]
+#[ignore = "needs the held-out manuals in target/heldout (benches/heldout/fetch.sh); .ci/run prepares them"]
+fn every_language_keeps_its_clean_text_and_drops_junk_of_its_own_words() {
+    let root = crate::common::root();
+    assert!(
+        root.join("target/heldout/docs-de.jsonl").exists(),
+        "no held-out documents: run benches/heldout/fetch.sh"
+    );
+    let venv = root.join("target/compare-venv/bin/python");
+    let python = if venv.exists() { venv } else { "python3".into() };
+    let work = tempfile::tempdir().unwrap();
+    let o = std::process::Command::new(python)
+        .arg(root.join("benches/langs_heldout.py"))
+        .args(["--check", "--bin", env!("CARGO_BIN_EXE_eurocurate"), "--work"])
+        .arg(work.path())
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    eprintln!("{out}");
+    assert!(o.status.success(), "{out}\n{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        out.lines().filter(|l| l.len() > 5 && l.as_bytes()[2] == b' ').count(),
+        24,
+        "{out}"
+    );
+}
