@@ -10,11 +10,7 @@
 # and tokenizers into target/megatron-venv; nothing else uses them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-VENV=${EUROCURATE_MEGATRON_VENV:-target/megatron-venv}
-if ! "$VENV/bin/python" -c "import megatron.core, tokenizers, zstandard" 2>/dev/null; then
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q megatron-core tokenizers zstandard
-fi
+. benches/megatron-venv.sh
 cargo build --release --quiet
 B=target/bench/megatron
 rm -rf "$B"

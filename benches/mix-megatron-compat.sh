@@ -11,11 +11,7 @@
 # Uses the venv of benches/megatron-compat.sh (megatron-core pulls PyTorch).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-VENV=${EUROCURATE_MEGATRON_VENV:-target/megatron-venv}
-if ! "$VENV/bin/python" -c "import megatron.core, tokenizers, zstandard" 2>/dev/null; then
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q megatron-core tokenizers zstandard
-fi
+. benches/megatron-venv.sh
 out=${1:-target/mix-bench/mix-100000000}
 inputs=${2:-target/mix-bench/corpus-100000000}
 [ -f "$out/manifest.json" ] || { echo "$out holds no finished mix: run benches/mix-scale.sh first" >&2; exit 1; }

@@ -8,18 +8,26 @@ pub type FileDigest = (String, String);
 
 /// The digest of a file on disk.
 pub fn file_digest(path: &Path) -> anyhow::Result<FileDigest> {
-    use std::io::Read;
-    let mut f = std::fs::File::open(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
     let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for_each_chunk(path, |chunk| h.update(chunk))?;
+    Ok((path.display().to_string(), format!("{:032x}", h.digest128())))
+}
+
+/// Feeds the bytes of the file at `path` to `f`, a megabyte at a time, so
+/// a digest of a large file (a shard, a model) needs no more memory.
+pub fn for_each_chunk(path: &Path, mut f: impl FnMut(&[u8])) -> anyhow::Result<()> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
     let mut buf = vec![0u8; 1 << 20];
     loop {
-        let n = f.read(&mut buf)?;
+        let n = file
+            .read(&mut buf)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
         if n == 0 {
-            break;
+            return Ok(());
         }
-        h.update(&buf[..n]);
+        f(&buf[..n]);
     }
-    Ok((path.display().to_string(), format!("{:032x}", h.digest128())))
 }
 
 /// The digest of text compiled into the binary (built-in langs, rules).

@@ -4,7 +4,6 @@
 //! checks a copy), as released datasets publish them.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::Path;
 
 use anyhow::Context;
@@ -16,16 +15,8 @@ use super::MixRun;
 
 /// The MD5 of a file, as `md5sum` prints it.
 pub fn md5_file(path: &Path) -> anyhow::Result<String> {
-    let mut f = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut ctx = md5::Context::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        ctx.consume(&buf[..n]);
-    }
+    crate::digest::for_each_chunk(path, |chunk| ctx.consume(chunk))?;
     Ok(format!("{:x}", ctx.finalize()))
 }
 
