@@ -208,11 +208,12 @@ def threshold_curve(binary, work, cal_dir):
         print(f"| {lang} | {len(ids)} | " + " | ".join(f"{recall(t):.3f}" for t in steps) + " |")
         if len(ids) >= 200:
             base = recall(0.0)
-            proposed[lang] = max(t for t in fine if recall(t) >= base - COST)
-    print(f"\nProposed lid_threshold (highest t, in steps of 0.05, that costs at most {COST:.3f} recall on the calibrate split;")
-    print("languages with under 200 calibration sentences get the lowest proposal):")
-    low = min(proposed.values()) if proposed else 0.0
-    print("  " + " ".join(f"{lang}={proposed.get(lang, low)}" for lang in EU))
+            # At least the lowest step: a language keeps a gate against junk.
+            proposed[lang] = max([0.05] + [t for t in fine if recall(t) >= base - COST])
+    print(f"\nProposed lid_threshold (highest t, in steps of 0.05 and at least 0.05, that costs at most {COST:.3f} recall on the calibrate split;")
+    print("the shipped value is the lower of this and the earlier one; languages with under 200 calibration")
+    print("sentences keep theirs: too few to move a threshold):")
+    print("  " + " ".join(f"{lang}={proposed.get(lang, 'keep')}" for lang in EU))
 
 
 # Recall a shipped threshold may cost on clean (calibration) text.

@@ -1,6 +1,9 @@
-"""Splits the train sources into OUT/train/<iso>.txt and OUT/calibrate/<iso>.txt.
+"""Splits the train sources into OUT/train<SUFFIX>/<iso>.txt and OUT/calibrate<SUFFIX>/<iso>.txt.
 
-Usage: split_train.py OUT ISO...
+Usage: split_train.py OUT SUFFIX SOURCES ISO...
+
+SOURCES is a comma-separated list of folders under OUT/train-src (e.g.
+`catalogues,cldr,leipzig`); SUFFIX is empty or `-gpl`.
 
 A line goes to calibrate when the first hex digit of its SHA-1 is 0, 1 or 2
 (3/16 of the lines), else to train,
@@ -32,26 +35,28 @@ def latin(s):
 
 
 def main():
-    out, langs = sys.argv[1], sys.argv[2:]
-    os.makedirs(f"{out}/train", exist_ok=True)
-    os.makedirs(f"{out}/calibrate", exist_ok=True)
-    print("lang\tgettext\tleipzig\ttesseract_words\ttrain_lines\tcalibrate_lines")
+    out, suffix, sources, langs = sys.argv[1], sys.argv[2], sys.argv[3].split(","), sys.argv[4:]
+    os.makedirs(f"{out}/train{suffix}", exist_ok=True)
+    os.makedirs(f"{out}/calibrate{suffix}", exist_ok=True)
+    print("lang\t" + "\t".join(sources) + "\ttesseract_words\ttrain_lines\tcalibrate_lines")
     for iso in langs:
-        src = iso
-        ff = lines(f"{out}/train-src/gettext/{src}.txt")
-        lz = lines(f"{out}/train-src/leipzig/{src}.txt")
-        if iso == "sr":
-            lz = [latin(s) for s in lines(f"{out}/train-src/leipzig/sr_cyrl.txt")]
+        per_source = []
+        for src in sources:
+            got = lines(f"{out}/train-src/{src}/{iso}.txt")
+            if iso == "sr" and src == "leipzig":
+                got = [latin(s) for s in lines(f"{out}/train-src/leipzig/sr_cyrl.txt")]
+            per_source.append(got)
         words = lines(f"{out}/train-src/tesseract/{iso}.txt")
         train, cal = [], []
-        for s in ff + lz:
+        for s in (s for got in per_source for s in got):
             (cal if hashlib.sha1(s.encode()).hexdigest()[0] in "012" else train).append(s)
         train += words
-        with open(f"{out}/train/{iso}.txt", "w", encoding="utf-8") as f:
+        with open(f"{out}/train{suffix}/{iso}.txt", "w", encoding="utf-8") as f:
             f.writelines(s + "\n" for s in train)
-        with open(f"{out}/calibrate/{iso}.txt", "w", encoding="utf-8") as f:
+        with open(f"{out}/calibrate{suffix}/{iso}.txt", "w", encoding="utf-8") as f:
             f.writelines(s + "\n" for s in cal)
-        print(f"{iso}\t{len(ff)}\t{len(lz)}\t{len(words)}\t{len(train)}\t{len(cal)}")
+        counts = "\t".join(str(len(g)) for g in per_source)
+        print(f"{iso}\t{counts}\t{len(words)}\t{len(train)}\t{len(cal)}")
 
 
 if __name__ == "__main__":
