@@ -176,9 +176,12 @@ def print_table(results, gold_counts):
 
 
 def threshold_curve(binary, work, cal_dir):
-    """Recall on the calibrate split at thresholds 0..0.9 of the stage's score."""
+    """Recall and precision on the calibrate split at thresholds 0..0.9 of the stage's score.
+
+    Precision counts every calibration line the stage would label as the
+    language at that threshold, the neighbours' lines included."""
     docs, gold = [], {}
-    for lang in EU:
+    for lang in EU + NEIGHBOURS:
         for j, s in enumerate(read(cal_dir, lang)):
             if len(s) >= 40:
                 docs.append((f"{lang}:{j}", s))
@@ -186,30 +189,38 @@ def threshold_curve(binary, work, cal_dir):
     if not docs:
         return
     out, _ = run_pipeline(binary, work, "calibrate", docs, {"kind": "language_id", "other": "keep", "min_score": 0.0})
+
+    def label(i, t):
+        r = out.get(i, {})
+        top = (r.get("metadata", {}).get("lid_top") or [{}])[0]
+        return top.get("lang") if (r.get("lang_score") or 0) >= t else None
+
     steps = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
     fine = [round(0.05 * k, 2) for k in range(0, 19)]
+    labels = {t: {i: label(i, t) for i in gold} for t in sorted(set(steps + fine))}
     proposed = {}
-    print("\n## Threshold curve on the calibrate split (recall if lid_threshold were t; stage defaults otherwise)\n")
+
+    def recall(lang, ids, t):
+        return sum(labels[t][i] == lang for i in ids) / len(ids)
+
+    def precision(lang, t):
+        said = [i for i, p in labels[t].items() if p == lang]
+        return sum(gold[i] == lang for i in said) / len(said) if said else 1.0
+
+    print("\n## Threshold curve on the calibrate split (recall / precision if lid_threshold were t; stage defaults otherwise)\n")
+    print("Precision counts the neighbours' calibration lines too.\n")
     print("| lang | n | " + " | ".join(f"t={t}" for t in steps) + " |")
     print("|---|---|" + "---|" * len(steps))
     for lang in EU:
         ids = [i for i, g in gold.items() if g == lang]
         if not ids:
             continue
-        def recall(t):
-            ok = 0
-            for i in ids:
-                r = out.get(i, {})
-                top = (r.get("metadata", {}).get("lid_top") or [{}])[0]
-                if top.get("lang") == lang and (r.get("lang_score") or 0) >= t:
-                    ok += 1
-            return ok / len(ids)
-
-        print(f"| {lang} | {len(ids)} | " + " | ".join(f"{recall(t):.3f}" for t in steps) + " |")
+        cells = [f"{recall(lang, ids, t):.3f} / {precision(lang, t):.3f}" for t in steps]
+        print(f"| {lang} | {len(ids)} | " + " | ".join(cells) + " |")
         if len(ids) >= 200:
-            base = recall(0.0)
+            base = recall(lang, ids, 0.0)
             # At least the lowest step: a language keeps a gate against junk.
-            proposed[lang] = max([0.05] + [t for t in fine if recall(t) >= base - COST])
+            proposed[lang] = max([0.05] + [t for t in fine if recall(lang, ids, t) >= base - COST])
     print(f"\nProposed lid_threshold (highest t, in steps of 0.05 and at least 0.05, that costs at most {COST:.3f} recall on the calibrate split;")
     print("the shipped value is the lower of this and the earlier one; languages with under 200 calibration")
     print("sentences keep theirs: too few to move a threshold):")
@@ -249,8 +260,12 @@ def main():
         help="another second-stage model (eurocurate lid train) to compare, as language_id's refine_model",
     )
     ap.add_argument("--quick", action="store_true", help="accuracy of the stage only: no lid.176, heliport, speed, curve")
+    ap.add_argument("--curve-only", action="store_true", help="only the lid_threshold curve on the calibrate split")
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
+    if args.curve_only:
+        threshold_curve(args.binary, args.work, args.calibrate_dir)
+        return
 
     docs, gold = [], {}
     for lang in EU + NEIGHBOURS:
