@@ -36,7 +36,7 @@ fn decl(kind: &str) -> &'static FilterDecl {
 
 /// Writes `docs` generated annotated documents under `dir` (once: a folder
 /// that already holds them is reused).
-fn generate(dir: &Path, docs: u64, seed: u64) -> anyhow::Result<()> {
+pub fn generate(dir: &Path, docs: u64, seed: u64) -> anyhow::Result<()> {
     let stamp = dir.join("_generated.txt");
     let want = format!("{docs} {seed}");
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(want.as_str()) {
