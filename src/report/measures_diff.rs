@@ -31,6 +31,9 @@ pub struct MeasureShift {
     /// (the worst threshold of the measure).
     pub failing_a: Option<f64>,
     pub failing_b: Option<f64>,
+    /// The thresholds drawn on the measure (`min_doc_words=50`), in A and B.
+    pub thresholds_a: Vec<String>,
+    pub thresholds_b: Vec<String>,
 }
 
 /// What `diff` adds for annotated runs.
@@ -46,6 +49,19 @@ const PS: [f64; 3] = [0.1, 0.5, 0.9];
 
 fn quantiles(d: &Dist) -> [f64; 3] {
     PS.map(|p| d.quantile(p))
+}
+
+fn thresholds(d: Option<&Dist>) -> Vec<String> {
+    d.into_iter()
+        .flat_map(|d| &d.marks)
+        .map(|m| {
+            if m.off {
+                format!("{}=off", m.param)
+            } else {
+                format!("{}={}", m.param, num(m.value))
+            }
+        })
+        .collect()
 }
 
 fn failing(d: &Dist) -> Option<f64> {
@@ -104,10 +120,13 @@ pub fn compare(a: &Distributions, b: &Distributions, all: bool) -> MeasuresDiff 
                 quantiles_b: db.map(quantiles),
                 failing_a: da.and_then(failing),
                 failing_b: db.and_then(failing),
+                thresholds_a: thresholds(da),
+                thresholds_b: thresholds(db),
             };
             let same = m.n_a == m.n_b
                 && da.map(|d| (&d.bins, d.below, d.above)) == db.map(|d| (&d.bins, d.below, d.above))
                 && m.failing_a == m.failing_b
+                && m.thresholds_a == m.thresholds_b
                 && m.quantiles_a == m.quantiles_b;
             if all || !same {
                 out.measures.push(m);
@@ -122,13 +141,20 @@ pub fn diff(a: &Path, b: &Path, all: bool) -> anyhow::Result<MeasuresDiff> {
     Ok(compare(&dist::scan(a)?, &dist::scan(b)?, all))
 }
 
+/// Four significant digits: the quantiles are read off histogram bins.
 fn num(x: f64) -> String {
     if x.is_nan() {
         "–".into()
-    } else if x != 0.0 && (x.abs() >= 1e5 || x.abs() < 1e-3) {
+    } else if x != 0.0 && (x.abs() >= 1e6 || x.abs() < 1e-3) {
         format!("{x:.3e}")
     } else {
-        format!("{}", (x * 1e4).round() / 1e4)
+        let digits = (3 - x.abs().max(1e-3).log10().floor() as i32).clamp(0, 6) as usize;
+        let s = format!("{x:.digits$}");
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
     }
 }
 
@@ -183,13 +209,13 @@ pub fn render(d: &MeasuresDiff) -> String {
     let q = |x: &Option<[f64; 3]>| x.map_or("–".to_string(), |q| q.map(num).join(" / "));
     let _ = writeln!(
         s,
-        "  {:<6} {:<w$} {:>9} {:>9} {:>28} {:>28} {:>8} {:>8}",
+        "  {:<6} {:<w$} {:>9} {:>9} {:>24} {:>24} {:>8} {:>8}  thresholds A → B",
         "lang", "measure", "n A", "n B", "A p10 / p50 / p90", "B p10 / p50 / p90", "fails A", "fails B"
     );
     for m in &d.measures {
         let _ = writeln!(
             s,
-            "  {:<6} {:<w$} {:>9} {:>9} {:>28} {:>28} {:>8} {:>8}",
+            "  {:<6} {:<w$} {:>9} {:>9} {:>24} {:>24} {:>8} {:>8}  {}",
             m.lang,
             m.column,
             m.n_a,
@@ -197,7 +223,12 @@ pub fn render(d: &MeasuresDiff) -> String {
             q(&m.quantiles_a),
             q(&m.quantiles_b),
             share(m.failing_a),
-            share(m.failing_b)
+            share(m.failing_b),
+            if m.thresholds_a == m.thresholds_b {
+                m.thresholds_a.join(" ")
+            } else {
+                format!("{} → {}", m.thresholds_a.join(" "), m.thresholds_b.join(" "))
+            }
         );
     }
     s
@@ -217,4 +248,20 @@ pub fn diff_output(a: &Path, b: &Path, all: bool, json: bool) -> anyhow::Result<
         return Ok(format!("{}\n", serde_json::to_string_pretty(&v)?));
     }
     Ok(super::inspect::diff(a, b, all)? + &render(&measures))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::num;
+
+    #[test]
+    fn quantiles_print_with_four_significant_digits() {
+        assert_eq!(num(41.4758), "41.48");
+        assert_eq!(num(120.2075), "120.2");
+        assert_eq!(num(0.66412), "0.6641");
+        assert_eq!(num(50.0), "50");
+        assert_eq!(num(100000.0), "100000");
+        assert_eq!(num(0.0), "0");
+        assert_eq!(num(2.5e-5), "2.500e-5");
+    }
 }

@@ -40,7 +40,14 @@ fn chart(lang: &str, column: &str, d: &Dist) -> String {
         .filter(|m| !m.off)
         .map(|m| Marker {
             value: m.value,
-            label: format!("{} {}", m.param, short(m.value)),
+            // A threshold beyond the drawn range sits at its edge, pointing out.
+            label: if m.value > d.hi {
+                format!("{} {} →", m.param, short(m.value))
+            } else if m.value < d.lo {
+                format!("← {} {}", m.param, short(m.value))
+            } else {
+                format!("{} {}", m.param, short(m.value))
+            },
         })
         .collect();
     let caption = d
