@@ -103,13 +103,17 @@ enum Command {
     },
     /// What an annotated run keeps under other thresholds, per language, from its Parquet output.
     Whatif(commands::whatif::WhatIfArgs),
-    /// What changed between two runs: documents per stage, reason and language.
+    /// What changed between two runs: documents per stage, reason and language; for annotated
+    /// runs, each measure's distribution per language (p10/p50/p90) and the documents kept.
     Diff {
         a: PathBuf,
         b: PathBuf,
         /// Also list numbers that did not change.
         #[arg(long)]
         all: bool,
+        /// Print the differences as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Run one task of one phase (for Slurm arrays and other launchers).
     Task {
@@ -363,7 +367,9 @@ fn main() -> ExitCode {
             })
         }
         Command::Whatif(a) => commands::whatif::run(&a),
-        Command::Diff { a, b, all } => eurocurate::report::inspect::diff(&a, &b, all).map(|s| print!("{s}")),
+        Command::Diff { a, b, all, json } => {
+            eurocurate::report::measures_diff::diff_output(&a, &b, all, json).map(|s| print!("{s}"))
+        }
         Command::Mix(a) => commands::mix::mix(&a),
         Command::Lid {
             which: LidCommand::Train(o),

@@ -135,6 +135,11 @@ pub struct StageSummary {
     pub prefix: String,
     pub mode: crate::stages::annotate::Mode,
     pub barrier: bool,
+    /// The numeric thresholds the stage judged each language by (`default`:
+    /// languages without a langs file), for `report` and `diff`; empty for
+    /// stages without thresholds and runs recorded before they were kept.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub thresholds: crate::stages::ResolvedThresholds,
 }
 
 /// One phase of [`PlanSummary`].
@@ -164,13 +169,16 @@ pub fn write_plan_summary(plan: &crate::pipeline::plan::Plan) -> anyhow::Result<
             .spec
             .stages
             .iter()
-            .map(|e| StageSummary {
-                kind: e.config.kind().to_string(),
-                prefix: e.prefix.clone(),
-                mode: e.mode,
-                barrier: e.config.as_barrier().is_some(),
+            .map(|e| {
+                Ok(StageSummary {
+                    kind: e.config.kind().to_string(),
+                    prefix: e.prefix.clone(),
+                    mode: e.mode,
+                    barrier: e.config.as_barrier().is_some(),
+                    thresholds: e.config.thresholds()?,
+                })
             })
-            .collect(),
+            .collect::<anyhow::Result<_>>()?,
         phases: plan
             .phases
             .iter()

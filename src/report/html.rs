@@ -6,7 +6,8 @@
 //!
 //! Numbers come from the stats files (`_stats/`, or the markers of an
 //! unfinished phase) and, for histograms and words, one parallel pass over
-//! the kept documents.
+//! the kept documents; the annotated measures' distributions from a second,
+//! projected read of the Parquet outputs ([`super::dist`]).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -108,7 +109,8 @@ pub fn write_report(outdir: &Path, to: Option<&Path>) -> anyhow::Result<PathBuf>
     let plan: Option<markers::PlanSummary> = std::fs::read(markers::plan_summary_path(outdir))
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok());
-    let html = render(outdir, &run, plan.as_ref(), &scan);
+    let dists = super::dist::scan(outdir)?;
+    let html = render(outdir, &run, plan.as_ref(), &scan, &dists);
     let path = to.map(Path::to_path_buf).unwrap_or_else(|| outdir.join("report.html"));
     crate::io::atomic::write_file(&path, html.as_bytes())?;
     Ok(path)
@@ -119,10 +121,17 @@ h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ddd}table{border-c
 td,th{padding:2px 10px;text-align:right;border-bottom:1px solid #eee}td:first-child,th:first-child{text-align:left}\
 figure.chart{margin:1em 0}figcaption{font-weight:600;margin-bottom:4px}.b{fill:#3b6ea8}.l,.v,.t{font-size:11px;fill:#333}\
 .grid{display:flex;flex-wrap:wrap;gap:6px 18px}.small figcaption{font-size:12px}.warn{background:#fff3cd;padding:8px;border-radius:4px}\
-.muted{color:#777}";
+.muted{color:#777}.thr{stroke:#d62728;stroke-width:1.5}.thr-l{fill:#d62728}.o{fill:#9aa5b1}\
+.cap{font-size:11px;color:#444;max-width:260px}details{margin:.6em 0}summary{cursor:pointer}";
 
 /// Renders the report.
-pub fn render(outdir: &Path, run: &RunOnDisk, plan: Option<&markers::PlanSummary>, scan: &Scan) -> String {
+pub fn render(
+    outdir: &Path,
+    run: &RunOnDisk,
+    plan: Option<&markers::PlanSummary>,
+    scan: &Scan,
+    dists: &super::dist::Distributions,
+) -> String {
     let mut h = String::new();
     let name = plan.map(|p| p.pipeline.as_str()).unwrap_or("run");
     let _ = write!(
@@ -142,6 +151,7 @@ pub fn render(outdir: &Path, run: &RunOnDisk, plan: Option<&markers::PlanSummary
     h.push_str(&drops(run));
     h.push_str(&languages(run, scan));
     h.push_str(&lang_stage(run));
+    h.push_str(&super::measures_html::section(dists));
     h.push_str(&rules_fired(run));
     h.push_str(&duplicates(run));
     h.push_str(&pii(run));

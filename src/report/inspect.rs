@@ -134,35 +134,51 @@ fn numbers(run: &RunOnDisk) -> BTreeMap<String, u64> {
     m
 }
 
-/// `eurocurate diff A B`: every number that differs, with the change.
-pub fn diff(a: &Path, b: &Path, all: bool) -> anyhow::Result<String> {
+/// One number of [`diff_rows`]: its key, its value in A and in B.
+#[derive(Debug, serde::Serialize)]
+pub struct NumberChange {
+    pub key: String,
+    pub a: u64,
+    pub b: u64,
+}
+
+/// Every per-stage and per-language number that differs between the run
+/// folders `a` and `b` (with `all`, every number).
+pub fn diff_rows(a: &Path, b: &Path, all: bool) -> anyhow::Result<Vec<NumberChange>> {
     let (na, nb) = (numbers(&load_run(a)?), numbers(&load_run(b)?));
     let mut keys: Vec<&String> = na.keys().chain(nb.keys()).collect();
     keys.sort();
     keys.dedup();
-    let mut rows = Vec::new();
-    for k in keys {
-        let (x, y) = (na.get(k).copied().unwrap_or(0), nb.get(k).copied().unwrap_or(0));
-        if x == y && !all {
-            continue;
-        }
-        let change = y as i64 - x as i64;
-        let pct = if x > 0 {
-            format!("{:+.1}%", 100.0 * change as f64 / x as f64)
-        } else {
-            "new".into()
-        };
-        rows.push((k.clone(), x, y, change, pct));
-    }
+    Ok(keys
+        .into_iter()
+        .map(|k| NumberChange {
+            key: k.clone(),
+            a: na.get(k).copied().unwrap_or(0),
+            b: nb.get(k).copied().unwrap_or(0),
+        })
+        .filter(|r| all || r.a != r.b)
+        .collect())
+}
+
+/// `eurocurate diff A B`: every number that differs, with the change.
+pub fn diff(a: &Path, b: &Path, all: bool) -> anyhow::Result<String> {
+    let rows = diff_rows(a, b, all)?;
     let mut s = String::new();
     let _ = writeln!(s, "A = {}\nB = {}\n", a.display(), b.display());
     if rows.is_empty() {
         s.push_str("no differences in documents per stage, reason or language\n");
         return Ok(s);
     }
-    let w = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(10);
+    let w = rows.iter().map(|r| r.key.chars().count()).max().unwrap_or(10);
     let _ = writeln!(s, "{:<w$}  {:>10}  {:>10}  {:>10}  {:>8}", "", "A", "B", "B - A", "");
-    for (k, x, y, c, p) in rows {
+    for r in rows {
+        let (k, x, y) = (r.key, r.a, r.b);
+        let c = y as i64 - x as i64;
+        let p = if x > 0 {
+            format!("{:+.1}%", 100.0 * c as f64 / x as f64)
+        } else {
+            "new".into()
+        };
         let _ = writeln!(s, "{k:<w$}  {x:>10}  {y:>10}  {c:>+10}  {p:>8}");
     }
     Ok(s)

@@ -1,9 +1,12 @@
 //! Reading a run folder's stats back and presenting them.
 
 pub mod decont;
+pub mod dist;
 pub mod html;
 pub mod inspect;
 pub mod lang_stage;
+pub mod measures_diff;
+pub mod measures_html;
 
 pub mod svg;
 

@@ -140,6 +140,112 @@ pub fn histogram(id: &str, title: &str, bins: &[(String, u64)]) -> String {
     s
 }
 
+/// A threshold drawn on a [`marked_histogram`].
+pub struct Marker {
+    pub value: f64,
+    /// Shown next to the line (`min_doc_words 50`).
+    pub label: String,
+}
+
+/// A histogram over [lo, hi] with threshold lines: `bins` equal-width
+/// counts, `below`/`above` the values outside the range as edge bars of
+/// their own (shaded), each bar carrying its count (`data-count`) so the
+/// chart can be checked against the data. A threshold outside the range is
+/// drawn at the edge it lies beyond.
+#[allow(clippy::too_many_arguments)]
+pub fn marked_histogram(
+    id: &str,
+    title: &str,
+    caption: &str,
+    (lo, hi): (f64, f64),
+    bins: &[u64],
+    (below, above): (u64, u64),
+    marks: &[Marker],
+    attrs: &str,
+) -> String {
+    let (w, h, top, pad) = (260.0, 80.0, 12.0 * marks.len().max(1) as f64, 14.0);
+    let edge = |n: u64| if n > 0 { 1.0 } else { 0.0 };
+    let slots = bins.len() as f64 + edge(below) + edge(above);
+    let bw = w / slots.max(1.0);
+    let x0 = edge(below) * bw;
+    let plot = bins.len() as f64 * bw;
+    let max = bins.iter().chain([&below, &above]).copied().max().unwrap_or(0).max(1) as f64;
+    let total: u64 = bins.iter().sum::<u64>() + below + above;
+    let height = top + h + pad;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<figure class="chart small" id="{id}" data-n="{total}"{attrs}><figcaption>{} <small>n={total}</small></figcaption><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {height}" width="{w}" height="{height}" role="img" aria-label="{}">"#,
+        esc(title),
+        esc(title)
+    );
+    // Empty bins draw nothing (a report holds hundreds of these charts).
+    let bar = |s: &mut String, x: f64, c: u64, class: &str, label: &str| {
+        if c == 0 {
+            return;
+        }
+        let bh = (h - 2.0) * c as f64 / max;
+        let _ = write!(
+            s,
+            r#"<rect x="{x:.1}" y="{:.1}" width="{:.1}" height="{bh:.1}" class="{class}" data-count="{c}"><title>{}: {c}</title></rect>"#,
+            top + h - bh,
+            (bw - 0.5).max(0.3),
+            esc(label)
+        );
+    };
+    let width = (hi - lo) / bins.len().max(1) as f64;
+    if below > 0 {
+        bar(&mut s, 0.0, below, "o", &format!("< {}", short(lo)));
+    }
+    for (i, c) in bins.iter().enumerate() {
+        let a = lo + i as f64 * width;
+        bar(
+            &mut s,
+            x0 + i as f64 * bw,
+            *c,
+            "b",
+            &format!("{} – {}", short(a), short(a + width)),
+        );
+    }
+    if above > 0 {
+        bar(&mut s, x0 + plot, above, "o", &format!("> {}", short(hi)));
+    }
+    for (i, m) in marks.iter().enumerate() {
+        let x = if m.value < lo {
+            0.0
+        } else if m.value > hi {
+            w
+        } else {
+            x0 + plot * (m.value - lo) / (hi - lo)
+        };
+        let y = 10.0 + 12.0 * i as f64;
+        let anchor = if x > w / 2.0 { "end" } else { "start" };
+        let tx = if x > w / 2.0 { x - 3.0 } else { x + 3.0 };
+        let _ = write!(
+            s,
+            r#"<line x1="{x:.1}" x2="{x:.1}" y1="{:.1}" y2="{:.1}" class="thr" data-threshold="{}"/><text x="{tx:.1}" y="{y:.1}" text-anchor="{anchor}" class="t thr-l">{}</text>"#,
+            y - 8.0,
+            top + h,
+            m.value,
+            esc(&m.label)
+        );
+    }
+    let _ = write!(
+        s,
+        r#"<text x="0" y="{}" class="t">{}</text><text x="{w}" y="{}" text-anchor="end" class="t">{}</text>"#,
+        height - 2.0,
+        esc(&short(lo)),
+        height - 2.0,
+        esc(&short(hi))
+    );
+    s.push_str("</svg>");
+    if !caption.is_empty() {
+        let _ = write!(s, r#"<div class="cap">{caption}</div>"#);
+    }
+    s.push_str("</figure>\n");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,5 +270,27 @@ mod tests {
         let h = histogram("h", "Lengths", &[("0".into(), 3), ("1".into(), 0), ("2+".into(), 9)]);
         assert!(h.contains("n=12") && h.matches("<rect").count() == 3);
         assert_eq!(short(1234567.0), "1.2M");
+        let m = marked_histogram(
+            "m",
+            "q.x",
+            "",
+            (0.0, 1.0),
+            &[1, 2, 3, 4],
+            (5, 0),
+            &[Marker {
+                value: 0.5,
+                label: "min_x 0.5".into(),
+            }],
+            "",
+        );
+        let counts: u64 = m
+            .split("data-count=\"")
+            .skip(1)
+            .map(|x| x.split('"').next().unwrap().parse::<u64>().unwrap())
+            .sum();
+        assert_eq!(counts, 15);
+        assert!(m.contains("data-n=\"15\"") && m.contains("data-threshold=\"0.5\""));
+        // the line sits in the middle of the range's bars (after the one edge bar)
+        assert!(m.contains(r#"x1="156.0""#), "{m}");
     }
 }

@@ -312,6 +312,10 @@ impl StageConfig for Annotated {
         self.inner.reads()
     }
 
+    fn thresholds(&self) -> anyhow::Result<super::ResolvedThresholds> {
+        self.inner.thresholds()
+    }
+
     fn prepare_steps(&self) -> Vec<super::ReduceStep> {
         self.inner.prepare_steps()
     }

@@ -49,6 +49,20 @@ impl StageConfig for LengthFilterConfig {
     fn build(&self, _ctx: &TaskContext) -> anyhow::Result<Box<dyn Stage>> {
         Ok(Box::new(self.clone()))
     }
+
+    fn thresholds(&self) -> anyhow::Result<super::ResolvedThresholds> {
+        let set = [
+            ("min_chars", self.min_chars),
+            ("max_chars", self.max_chars),
+            ("min_words", self.min_words),
+            ("max_words", self.max_words),
+        ];
+        let bounds = set
+            .into_iter()
+            .filter_map(|(k, v)| Some((k.to_string(), v? as f64)))
+            .collect();
+        Ok([("default".to_string(), bounds)].into())
+    }
 }
 
 /// The threshold table (read by `mode: annotate` and `whatif`).

@@ -199,7 +199,18 @@ pub trait StageConfig: contract::Declared + Send + Sync + std::fmt::Debug {
     fn prepare(&self, step: usize, _ctx: &TaskContext, _stats: &mut crate::stats::TaskStats) -> anyhow::Result<()> {
         anyhow::bail!("stage `{}` has no prepare step {step}", self.kind())
     }
+
+    /// The numeric thresholds in force, per language (`default`: every
+    /// language without its own langs file), as parameter → value. Recorded
+    /// with the run (`_markers/plan.json`) so that `report` and `diff` draw
+    /// the value each language was judged by. None by default.
+    fn thresholds(&self) -> anyhow::Result<ResolvedThresholds> {
+        Ok(ResolvedThresholds::new())
+    }
 }
+
+/// Per language (or `default`), parameter → threshold value.
+pub type ResolvedThresholds = std::collections::BTreeMap<String, std::collections::BTreeMap<String, f64>>;
 
 pub use crate::digest::{file_digest, text_digest, FileDigest};
 

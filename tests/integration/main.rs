@@ -20,6 +20,7 @@ mod one_writer;
 mod parquet_io;
 mod quality;
 mod report;
+mod report_measures;
 mod resume_identity;
 mod rules;
 mod run_pipeline;

@@ -13,6 +13,7 @@ mod lid;
 mod minhash;
 mod pii;
 mod quality;
+mod report_dist;
 mod rules;
 mod textgen;
 mod tokenize;
@@ -169,6 +170,17 @@ enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         rounds: usize,
     },
+    /// `report`'s distributions pass over the same generated annotated output as `whatif`.
+    ReportDist {
+        /// Documents generated (once; the folder is reused).
+        #[arg(long, default_value_t = 10_000_000)]
+        docs: u64,
+        #[arg(long, default_value = "target/bench/whatif")]
+        dir: PathBuf,
+        /// Write the distributions as JSON here (for the reference's comparison).
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
     Warc {
         #[arg(long, default_value_t = 200)]
         size_mb: u64,
@@ -200,6 +212,7 @@ fn main() -> ExitCode {
             scale_ngrams,
         } => decont::run(&items, &docs, sweep, &scale_ngrams),
         BenchCommand::Whatif { docs, dir, rounds } => whatif::run(&dir, docs, rounds.max(1)),
+        BenchCommand::ReportDist { docs, dir, json } => report_dist::run(&dir, docs, json.as_deref()),
         BenchCommand::DecontSharded { mb, shards, dir } => decont_sharded::run(&dir, mb, shards),
         BenchCommand::Lid { heldout } => lid::run(&heldout),
         BenchCommand::Minhash {

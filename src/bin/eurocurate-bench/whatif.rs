@@ -36,7 +36,7 @@ fn decl(kind: &str) -> &'static FilterDecl {
 
 /// Writes `docs` generated annotated documents under `dir` (once: a folder
 /// that already holds them is reused).
-fn generate(dir: &Path, docs: u64, seed: u64) -> anyhow::Result<()> {
+pub fn generate(dir: &Path, docs: u64, seed: u64) -> anyhow::Result<()> {
     let stamp = dir.join("_generated.txt");
     let want = format!("{docs} {seed}");
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(want.as_str()) {
@@ -100,6 +100,7 @@ fn generate(dir: &Path, docs: u64, seed: u64) -> anyhow::Result<()> {
                 prefix: k.to_string(),
                 mode: Mode::Annotate,
                 barrier: false,
+                thresholds: [("default".to_string(), generated_thresholds(decl(k)))].into(),
             })
             .collect(),
     };
@@ -108,6 +109,28 @@ fn generate(dir: &Path, docs: u64, seed: u64) -> anyhow::Result<()> {
     std::fs::write(&markers, serde_json::to_vec_pretty(&summary)?)?;
     std::fs::write(&stamp, want)?;
     Ok(())
+}
+
+/// The threshold each generated check fails beyond: the lowest or highest
+/// 10% of its uniform range.
+fn threshold_of(t: &annotate::Threshold) -> f64 {
+    let scale = if t.measure == "words" || t.measure == "stop_words" {
+        2000.0
+    } else {
+        1.0
+    };
+    match t.bound {
+        annotate::Bound::Min => 0.1 * scale,
+        annotate::Bound::Max => 0.9 * scale,
+    }
+}
+
+/// Every parameter's generated threshold, as the run would record it.
+fn generated_thresholds(d: &FilterDecl) -> std::collections::BTreeMap<String, f64> {
+    d.thresholds
+        .iter()
+        .map(|t| (t.param.to_string(), threshold_of(t)))
+        .collect()
 }
 
 /// Per stage: keep, reason and fails of each row.
@@ -135,15 +158,7 @@ fn metadata(fields: &[MetaField], rows: usize, rng: &mut eurocurate::rng::Rng) -
         let mut fails: Vec<Option<String>> = vec![None; rows];
         for t in d.thresholds {
             let v = &values[&format!("{k}.{}", t.measure)];
-            let scale = if t.measure == "words" || t.measure == "stop_words" {
-                2000.0
-            } else {
-                1.0
-            };
-            let threshold = match t.bound {
-                annotate::Bound::Min => 0.1 * scale,
-                annotate::Bound::Max => 0.9 * scale,
-            };
+            let threshold = threshold_of(t);
             for i in 0..rows {
                 if t.bound.fails(v[i], threshold) {
                     keep[i] = false;

@@ -113,6 +113,10 @@ macro_rules! quality_filter {
                 crate::langs::Langs::digests(&self.langs_dir)
             }
 
+            fn thresholds(&self) -> anyhow::Result<crate::stages::ResolvedThresholds> {
+                crate::stages::quality::resolved_thresholds(&*self.per_lang()?, &$filter)
+            }
+
             fn build(&self, _ctx: &crate::stages::TaskContext) -> anyhow::Result<Box<dyn crate::stages::Stage>> {
                 Ok(Box::new(crate::stages::quality::FilterStage {
                     per: self.per_lang()?,
@@ -298,6 +302,33 @@ impl<T: Layered> PerLang<T> {
     pub fn for_lang(&self, lang: &str) -> &Arc<ForLang<T>> {
         self.by_lang.get(lang).unwrap_or(&self.fallback)
     }
+
+    /// Every language's settings, then the fallback's (named `default`).
+    pub fn entries(&self) -> impl Iterator<Item = &Arc<ForLang<T>>> {
+        self.by_lang.values().chain(std::iter::once(&self.fallback))
+    }
+}
+
+/// The numeric parameters of `decl`'s threshold table, per language, read
+/// from each language's resolved thresholds (switches and lists are left out).
+pub fn resolved_thresholds<T: Layered + serde::Serialize>(
+    per: &PerLang<T>,
+    decl: &crate::stages::annotate::FilterDecl,
+) -> anyhow::Result<crate::stages::ResolvedThresholds> {
+    let params = decl.params();
+    let mut out = crate::stages::ResolvedThresholds::new();
+    for f in per.entries() {
+        let serde_json::Value::Object(values) = serde_json::to_value(&f.thresholds)? else {
+            continue;
+        };
+        let numeric = values
+            .into_iter()
+            .filter(|(k, _)| params.contains(&k.as_str()))
+            .filter_map(|(k, v)| Some((k, v.as_f64()?)))
+            .collect();
+        out.insert(f.lang.clone(), numeric);
+    }
+    Ok(out)
 }
 
 /// Python's `len()` of a string: code points.
