@@ -128,3 +128,52 @@ pub fn train(examples: &[Example], o: &TrainOptions) -> anyhow::Result<Trained> 
         tokens: built.ntokens,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ex(text: &str, label: &str) -> Example {
+        Example {
+            text: text.into(),
+            labels: vec![label.into()],
+        }
+    }
+
+    /// Two separable classes: the written file reads back with the labels
+    /// fastText would store, words sorted by count, and predicts both right;
+    /// one thread and one seed give the same bytes twice.
+    #[test]
+    fn trains_a_model_that_reads_back_and_separates_two_classes() {
+        let mut data = Vec::new();
+        for i in 0..200 {
+            data.push(ex(&format!("the cat sat on the mat {i}"), "animal"));
+            data.push(ex(&format!("click save then open settings {i}"), "ui"));
+        }
+        let o = TrainOptions {
+            dim: 8,
+            epoch: 5,
+            lr: 0.5,
+            word_ngrams: 2,
+            minn: 2,
+            maxn: 3,
+            bucket: 1000,
+            ..TrainOptions::default()
+        };
+        let t = train(&data, &o).unwrap();
+        assert_eq!(t.labels, 2);
+        assert_eq!(t.model.labels(), ["__label__animal", "__label__ui"]);
+        assert_eq!(t.model.predict("a cat on a mat", 1, 0.0)[0].0, "__label__animal");
+        assert_eq!(t.model.predict("open the settings", 1, 0.0)[0].0, "__label__ui");
+        assert_eq!(train(&data, &o).unwrap().bytes, t.bytes);
+        let ova = train(
+            &data,
+            &TrainOptions {
+                loss: Loss::OneVsAll,
+                ..o.clone()
+            },
+        )
+        .unwrap();
+        assert_eq!(ova.model.predict("save settings", 1, 0.0)[0].0, "__label__ui");
+    }
+}
