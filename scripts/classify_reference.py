@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Records the reference fastText's scores (PyPI `fasttext-predict`
-0.9.2.4, the C++ library) of the shipped quality model models/quality.bin on
+"""Records the reference fastText's scores (PyPI `fasttext-wheel` 0.9.2 or
+`fasttext-predict` 0.9.2.4: the same C++ code) of the shipped quality model models/quality.bin on
 1,000 documents made from the UDHR fixtures (fixture role in DATA.md): the
 542 fixture documents, then their lines of 40 characters or more. Texts
 are scored as one line (newlines read as spaces), as `classify` and
@@ -8,7 +8,7 @@ datatrove's fastText filters do. The Rust test `stages::classify::tests`
 compares the stage's columns with this file to 1e-4; rerun it whenever
 models/quality.bin changes.
 
-    pip install fasttext-predict==0.9.2.4 zstandard
+    pip install fasttext-wheel==0.9.2 'numpy<2' zstandard
     python3 scripts/classify_reference.py
 """
 import gzip
