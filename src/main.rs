@@ -156,6 +156,11 @@ enum Command {
         #[command(subcommand)]
         which: ShardsCommand,
     },
+    /// Quality classifiers: train a fastText supervised model for the `classify` stage.
+    Classifier {
+        #[command(subcommand)]
+        which: ClassifierCommand,
+    },
     /// Language identification: train the second-stage n-gram model.
     Lid {
         #[command(subcommand)]
@@ -223,6 +228,13 @@ enum DecontCommand {
         #[arg(long, default_value_t = 10)]
         docs: usize,
     },
+}
+
+#[derive(Subcommand)]
+enum ClassifierCommand {
+    /// Train a fastText supervised model (`.bin`, loadable by fastText) from labelled
+    /// JSONL; prints the held-out accuracy overall, per label and per language.
+    Train(commands::classifier::TrainArgs),
 }
 
 #[derive(Subcommand)]
@@ -371,6 +383,9 @@ fn main() -> ExitCode {
             eurocurate::report::measures_diff::diff_output(&a, &b, all, json).map(|s| print!("{s}"))
         }
         Command::Mix(a) => commands::mix::mix(&a),
+        Command::Classifier {
+            which: ClassifierCommand::Train(a),
+        } => commands::classifier::run(&a),
         Command::Lid {
             which: LidCommand::Train(o),
         } => eurocurate::stages::lid::train::run(&o),

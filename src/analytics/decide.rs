@@ -70,9 +70,11 @@ impl Rules {
             .filter(|(_, s)| s.mode == Mode::Annotate)
             .filter_map(|(i, s)| crate::stages::registry::filter_decl(&s.kind).map(|d| (i, s, d)))
             .collect();
-        if annotated.is_empty() {
+        // A `--where` on columns any stage writes (`classify`'s scores)
+        // needs no annotated filter.
+        if annotated.is_empty() && wheres.is_empty() {
             bail!(
-                "the run has no stage with `mode: annotate`: rerun it with `mode: annotate` on the filters whose thresholds you want to try"
+                "the run has no stage with `mode: annotate`: rerun it with `mode: annotate` on the filters whose thresholds you want to try, or select with --where on its metadata columns (`classify.score_hq >= 0.5`)"
             );
         }
         let mut rules: Vec<StageRule> = annotated

@@ -1,5 +1,6 @@
 //! The commands of the CLI, each a small function over the library.
 
+pub mod classifier;
 pub mod langs_calibrate;
 pub mod langs_clean_keep;
 pub mod langs_show;

@@ -17,7 +17,7 @@ pub const EOS: &[u8] = b"</s>";
 pub const LABEL_PREFIX: &[u8] = b"__label__";
 /// The bytes fastText splits words on (`Dictionary::readWord`): space,
 /// `\n \r \t \v \f` and NUL.
-const SPACE: [bool; 256] = {
+pub const SPACE: [bool; 256] = {
     let mut t = [false; 256];
     let mut i = 0;
     while i < 7 {

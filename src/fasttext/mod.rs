@@ -17,6 +17,8 @@ mod predict;
 mod reader;
 #[cfg(test)]
 mod tests;
+pub mod train;
+mod write;
 
 use std::io::BufRead;
 use std::path::Path;

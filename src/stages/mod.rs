@@ -33,6 +33,7 @@ registry::stages![
     dedup::url::UrlDedupConfig,
     dedup::line::LineDedupConfig,
     decontaminate::DecontaminateConfig,
+    classify::ClassifyConfig,
 ];
 
 use std::borrow::Cow;

@@ -5,6 +5,7 @@
 mod bad_input;
 mod bpe_fast_path;
 mod charset;
+mod classify;
 mod common;
 mod compare_smoke;
 mod decontaminate;

@@ -5,6 +5,7 @@
 //!
 //! Benchmarks print numbers; they never assert on time.
 
+mod classify;
 mod common;
 mod decont;
 mod decont_sharded;
@@ -37,6 +38,15 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// `classify` with the shipped quality model on 1 KB documents: docs/s per core and
+    /// peak RSS, beside the reference C++ fastText on the same documents.
+    Classify {
+        /// Documents scored per pass.
+        #[arg(long, default_value_t = 20_000)]
+        docs: usize,
+        #[arg(long, default_value = "target/bench")]
+        dir: PathBuf,
+    },
     /// JSONL.zst -> normalize -> JSONL.zst on one core, vs `zstd -dc | wc -c`.
     Passthrough {
         /// Size of the generated input (uncompressed MB).
@@ -215,6 +225,7 @@ fn main() -> ExitCode {
         BenchCommand::ReportDist { docs, dir, json } => report_dist::run(&dir, docs, json.as_deref()),
         BenchCommand::DecontSharded { mb, shards, dir } => decont_sharded::run(&dir, mb, shards),
         BenchCommand::Lid { heldout } => lid::run(&heldout),
+        BenchCommand::Classify { docs, dir } => classify::run(&dir, docs),
         BenchCommand::Minhash {
             docs,
             tasks,

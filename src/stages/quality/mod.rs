@@ -212,6 +212,7 @@ pub fn check_sections(langs: &Langs) -> Vec<String> {
             layer_in::<gopher_repetition::GopherRepetition>(file).map(|_| ()),
             layer_in::<c4::C4Quality>(file).map(|_| ()),
             layer_in::<fineweb::FinewebQuality>(file).map(|_| ()),
+            layer_in::<crate::stages::classify::ClassifyThresholds>(file).map(|_| ()),
         ];
         errors.extend(results.into_iter().filter_map(Result::err).map(|e| format!("{e:#}")));
     }
