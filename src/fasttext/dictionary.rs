@@ -45,22 +45,17 @@ pub fn hash(word: &[u8]) -> u32 {
 
 /// Where the n-gram rows of a pruned model are: fastText keeps a hash map
 /// from bucket to row, looked up once per n-gram of every word (most of its
-/// language-ID time). Here each 64 buckets get a bit mask and the count of
-/// kept buckets before them, side by side in one 16-byte block, and the
-/// rows follow in bucket order: one block read, a popcount and one row read,
-/// about a quarter of a byte per bucket plus four per kept n-gram (0.7 MB
-/// for lid.176's 2M buckets, which fits the L2 cache).
+/// language-ID time). Here a bitmap says which buckets are kept (a quarter
+/// of a byte per bucket: 250 KB for lid.176's 2M buckets), and a kept
+/// bucket's *rank* (how many kept buckets come before it: a per-64 count
+/// plus a popcount) names its row. The model stores the n-gram rows in rank
+/// order ([`PrunedIndex::rows`] says which file row each rank is), so a
+/// lookup reads one bitmap word and one count, with no further indirection.
 #[derive(Debug, Clone)]
 pub struct PrunedIndex {
-    blocks: Vec<Block>,
+    bits: Vec<u64>,
+    before: Vec<u32>,
     rows: Vec<i32>,
-}
-
-/// 64 buckets: which are kept, and how many were kept before them.
-#[derive(Debug, Clone, Copy)]
-struct Block {
-    bits: u64,
-    before: u32,
 }
 
 impl PrunedIndex {
@@ -83,31 +78,38 @@ impl PrunedIndex {
                 _ => kept.push(p),
             }
         }
-        let mut blocks = vec![Block { bits: 0, before: 0 }; (bucket as usize).div_ceil(64)];
+        let words = (bucket as usize).div_ceil(64);
+        let mut bits = vec![0u64; words];
         for &(b, _) in &kept {
-            blocks[b as usize / 64].bits |= 1 << (b % 64);
+            bits[b as usize / 64] |= 1 << (b % 64);
         }
+        let mut before = Vec::with_capacity(words);
         let mut seen = 0u32;
-        for block in &mut blocks {
-            block.before = seen;
-            seen += block.bits.count_ones();
+        for w in &bits {
+            before.push(seen);
+            seen += w.count_ones();
         }
         Ok(PrunedIndex {
-            blocks,
+            bits,
+            before,
             rows: kept.into_iter().map(|(_, r)| r).collect(),
         })
     }
 
-    /// The n-gram row of `bucket`, if the model kept it.
-    #[inline]
-    fn get(&self, bucket: u32) -> Option<i32> {
-        let block = self.blocks[(bucket / 64) as usize];
+    /// Whether `bucket` is kept, and its rank if so (any value if not);
+    /// without a branch, so a word's lookups overlap in the CPU.
+    #[inline(always)]
+    fn rank(&self, bucket: u32) -> (bool, u32) {
+        let at = (bucket / 64) as usize;
+        let (word, before) = (self.bits[at], self.before[at]);
         let bit = bucket % 64;
-        if block.bits & (1 << bit) == 0 {
-            return None;
-        }
-        let below = (block.bits & ((1u64 << bit) - 1)).count_ones();
-        Some(self.rows[(block.before + below) as usize])
+        let below = (word & ((1u64 << bit) - 1)).count_ones();
+        ((word >> bit) & 1 == 1, before + below)
+    }
+
+    /// The n-gram row (after the words) the model file gives each rank.
+    pub fn rows(&self) -> &[i32] {
+        &self.rows
     }
 
     /// The largest row it maps to.
@@ -123,7 +125,8 @@ enum Buckets {
     All,
     /// None (a model pruned to words only).
     None,
-    /// Those of the pruned index: row `nwords + index[bucket]`.
+    /// Those of the pruned index: row `nwords + rank`, the model keeping
+    /// its n-gram rows in rank order (see [`PrunedIndex`]).
     Pruned(PrunedIndex),
 }
 
@@ -136,8 +139,12 @@ pub struct Dictionary {
     labels: Vec<String>,
     label_counts: Vec<i64>,
     /// fastText's open-addressing table `word2int`, probed from
-    /// `hash % len` (same size and insertion order, so the same ids).
-    table: Vec<i32>,
+    /// `hash % len` (same size and insertion order, so the same ids); each
+    /// slot keeps its word's hash, so a probe compares bytes only when the
+    /// hashes are equal.
+    table: Vec<Slot>,
+    /// `% table.len()` without a division.
+    table_mod: FastMod,
     /// Each word's input rows (itself and its character n-grams), flat.
     subwords: Vec<i32>,
     subword_starts: Vec<u32>,
@@ -151,6 +158,15 @@ pub struct Dictionary {
     bucket_mod: FastMod,
     word_ngrams: i32,
 }
+
+/// One slot of the word table: the word's id (-1: empty) and its hash.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    id: i32,
+    hash: u32,
+}
+
+const EMPTY: Slot = Slot { id: -1, hash: 0 };
 
 /// Lemire's "faster remainder by direct computation" (`fastmod_u32`):
 /// `a % d` for any 32-bit `a` and `d > 0` from two multiplications; exact.
@@ -183,6 +199,7 @@ pub struct LineScratch {
     pub rows: Vec<i32>,
     hashes: Vec<i32>,
     wrapped: Vec<u8>,
+    buckets: Vec<u32>,
 }
 
 impl Dictionary {
@@ -247,10 +264,12 @@ impl Dictionary {
         };
         // word2int: ceil(size / 0.7) slots, entries inserted in file order.
         let slots = (size as f64 / 0.7).ceil() as usize;
-        let mut table = vec![-1i32; slots];
+        let mut table = vec![EMPTY; slots];
+        let table_mod = FastMod::new(slots as u32);
         for (i, w) in all.iter().enumerate() {
-            let slot = probe(&table, &all, w, hash(w));
-            table[slot] = i as i32;
+            let h = hash(w);
+            let slot = probe(&table, table_mod, &all, w, h);
+            table[slot] = Slot { id: i as i32, hash: h };
         }
         let mut d = Dictionary {
             words: all,
@@ -258,6 +277,7 @@ impl Dictionary {
             labels,
             label_counts,
             table,
+            table_mod,
             subwords: Vec::new(),
             subword_starts: Vec::new(),
             buckets,
@@ -278,13 +298,13 @@ impl Dictionary {
     fn init_subwords(&mut self) {
         let mut subwords = Vec::new();
         let mut starts = Vec::with_capacity(self.nwords as usize + 1);
-        let mut wrapped = Vec::new();
+        let (mut wrapped, mut buckets) = (Vec::new(), Vec::new());
         for i in 0..self.nwords as usize {
             starts.push(subwords.len() as u32);
             subwords.push(i as i32);
             if &*self.words[i] != EOS {
                 wrap(&self.words[i], &mut wrapped);
-                self.char_ngrams(&wrapped, &mut subwords);
+                self.char_ngrams(&wrapped, &mut buckets, &mut subwords);
             }
         }
         starts.push(subwords.len() as u32);
@@ -323,13 +343,27 @@ impl Dictionary {
         !matches!(self.buckets, Buckets::All)
     }
 
+    /// The pruned index, whose rank order the model's n-gram rows must be
+    /// put in; `None` when every bucket has its own row.
+    pub fn pruned_index(&self) -> Option<&PrunedIndex> {
+        match &self.buckets {
+            Buckets::Pruned(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// How many words the dictionary has (the first input rows).
+    pub fn nwords(&self) -> usize {
+        self.nwords as usize
+    }
+
     /// The id of `word` (-1 when absent).
     #[inline]
     fn find(&self, word: &[u8], h: u32) -> i32 {
         if self.table.is_empty() {
             return -1;
         }
-        self.table[probe(&self.table, &self.words, word, h)]
+        self.table[probe(&self.table, self.table_mod, &self.words, word, h)].id
     }
 
     /// Appends the row of n-gram bucket `id` (fastText's `pushHash`).
@@ -339,8 +373,9 @@ impl Dictionary {
             Buckets::All => rows.push(self.nwords + id as i32),
             Buckets::None => {}
             Buckets::Pruned(p) => {
-                if let Some(r) = p.get(id) {
-                    rows.push(self.nwords + r);
+                let (kept, rank) = p.rank(id);
+                if kept {
+                    rows.push(self.nwords + rank as i32);
                 }
             }
         }
@@ -349,11 +384,14 @@ impl Dictionary {
     /// The character n-gram rows of `<word>` (`computeSubwords`): n-grams of
     /// `minn..=maxn` characters (UTF-8 sequences kept whole), except the
     /// single `<` and `>`. The hash grows with the n-gram, so each byte is
-    /// hashed once per start position.
-    fn char_ngrams(&self, w: &[u8], rows: &mut Vec<i32>) {
+    /// hashed once per start position. The buckets are computed first
+    /// (into `buckets`) and looked up after, without branches, so the
+    /// lookups of a word (cache misses, mostly) run side by side.
+    fn char_ngrams(&self, w: &[u8], buckets: &mut Vec<u32>, rows: &mut Vec<i32>) {
         if self.maxn <= 0 || self.bucket <= 0 {
             return;
         }
+        buckets.clear();
         let (minn, maxn) = (self.minn, self.maxn);
         for i in 0..w.len() {
             if w[i] & 0xC0 == 0x80 {
@@ -370,9 +408,25 @@ impl Dictionary {
                     j += 1;
                 }
                 if n >= minn && !(n == 1 && (i == 0 || j == w.len())) {
-                    self.push_bucket(rows, self.bucket_mod.rem(h));
+                    buckets.push(self.bucket_mod.rem(h));
                 }
                 n += 1;
+            }
+        }
+        match &self.buckets {
+            Buckets::All => rows.extend(buckets.iter().map(|&b| self.nwords + b as i32)),
+            Buckets::None => {}
+            Buckets::Pruned(p) => {
+                // Every rank is written, only the kept ones advance `at`.
+                let start = rows.len();
+                rows.resize(start + buckets.len(), 0);
+                let mut at = start;
+                for &b in buckets.iter() {
+                    let (kept, rank) = p.rank(b);
+                    rows[at] = self.nwords.wrapping_add(rank as i32);
+                    at += kept as usize;
+                }
+                rows.truncate(at);
             }
         }
     }
@@ -415,7 +469,7 @@ impl Dictionary {
             if wid < 0 {
                 if token != EOS {
                     wrap(token, &mut s.wrapped);
-                    self.char_ngrams(&s.wrapped, &mut s.rows);
+                    self.char_ngrams(&s.wrapped, &mut s.buckets, &mut s.rows);
                 }
             } else if self.maxn <= 0 {
                 s.rows.push(wid);
@@ -460,15 +514,21 @@ fn wrap(word: &[u8], out: &mut Vec<u8>) {
 }
 
 /// The slot of `word` in `table`: its own, or the first empty one after
-/// `hash % len` (linear probing, as `Dictionary::find`).
+/// `hash % len` (linear probing, as `Dictionary::find`). `h` is the hash
+/// of `word`, so a slot with another hash holds another word.
 #[inline]
-fn probe(table: &[i32], words: &[Box<[u8]>], word: &[u8], h: u32) -> usize {
-    let len = table.len();
-    let mut id = (h % len as u32) as usize;
-    while table[id] != -1 && &*words[table[id] as usize] != word {
-        id = (id + 1) % len;
+fn probe(table: &[Slot], len_mod: FastMod, words: &[Box<[u8]>], word: &[u8], h: u32) -> usize {
+    let mut id = len_mod.rem(h) as usize;
+    loop {
+        let slot = table[id];
+        if slot.id == -1 || (slot.hash == h && &*words[slot.id as usize] == word) {
+            return id;
+        }
+        id += 1;
+        if id == table.len() {
+            id = 0;
+        }
     }
-    id
 }
 
 #[cfg(test)]

@@ -40,7 +40,14 @@ pub struct Model {
     input: Matrix,
     output: Matrix,
     head: Head,
+    /// Whether the file's input matrix was product-quantized (it may be
+    /// held decoded).
+    quantized: bool,
 }
+
+/// The largest quantized input matrix (in values) held decoded as `f32`:
+/// 64 MB, twenty times lid.176's.
+const MAX_DECODED_VALUES: usize = 16 << 20;
 
 /// Per-caller buffers, reused between predictions (one per thread).
 #[derive(Debug, Default, Clone)]
@@ -104,12 +111,17 @@ impl Model {
             )));
         }
         let head = Head::new(args.loss, dict.label_counts())?;
+        let input = match dict.pruned_index() {
+            Some(p) => input.reordered(dict.nwords(), p.rows()),
+            None => input,
+        };
         Ok(Model {
             args,
             dict,
-            input,
+            input: input.decoded(MAX_DECODED_VALUES),
             output,
             head,
+            quantized: quant,
         })
     }
 
@@ -142,7 +154,7 @@ impl Model {
 
     /// Whether the input matrix is product-quantized (`.ftz`).
     pub fn is_quantized(&self) -> bool {
-        matches!(self.input, Matrix::Quantized { .. })
+        self.quantized
     }
 
     /// The best `k` labels of `text` with probability at least `threshold`,
