@@ -48,8 +48,10 @@ if [ ! -x "$OLD/eurocurate" ]; then
   fi
   (cd "$OLD/src" && cargo build --release --quiet --bin eurocurate --target-dir ../target)
   cp "$OLD/target/release/eurocurate" "$OLD/eurocurate"
-  rm -rf "$OLD/target" # ~2 GB; the binary is all the bench needs
+  rm -rf "$OLD/target" "$OLD/src" # ~2 GB; the binary is all the bench needs
 fi
+# Its langs/ files (today's have keys it does not know).
+[ -d "$OLD/langs" ] || git archive "$ISSUE_COMMIT" langs | tar -x -C "$OLD"
 
 if [ ! -x "$VENV/bin/heliport" ]; then
   python3 -m venv "$VENV"
@@ -58,7 +60,7 @@ fi
 
 python3 benches/lid_speed.py --work "$WORK" --heldout target/heldout --mt target/lid-data/test/mt.txt \
   --subject "language_id (defaults)" \
-  --system "language_id at issue time ($ISSUE_COMMIT, C++ fastText)=eurocurate:$OLD/eurocurate {\"kind\": \"language_id\"}" \
+  --system "language_id at issue time ($ISSUE_COMMIT, C++ fastText)=eurocurate:$OLD/eurocurate {\"kind\": \"language_id\", \"langs_dir\": \"$OLD/langs\"}" \
   --system "language_id (defaults)=eurocurate:$EUROCURATE {\"kind\": \"language_id\"}" \
   --system "language_id refine: false=eurocurate:$EUROCURATE {\"kind\": \"language_id\", \"refine\": false}" \
   --system "language_id granularity: line=eurocurate:$EUROCURATE {\"kind\": \"language_id\", \"granularity\": \"line\"}" \

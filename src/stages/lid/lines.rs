@@ -142,20 +142,25 @@ impl UnitLabeller {
 
         // Characters per label.
         let mut chars = vec![0usize; self.labels.len()];
+        let mut units = vec![0u64; self.labels.len()];
         let mut weighted = vec![0f64; self.labels.len()];
         let mut own_chars = vec![0usize; self.labels.len()];
+        let mut inherited = 0;
         for u in &self.units {
             chars[u.label] += u.chars;
+            units[u.label] += 1;
             if let Some(s) = u.score {
                 weighted[u.label] += s as f64 * u.chars as f64;
                 own_chars[u.label] += u.chars;
-            }
-            counters.add(&format!("units:{}", self.labels[u.label]), 1);
-            counters.add(&format!("unit_chars:{}", self.labels[u.label]), u.chars as u64);
-            if u.score.is_none() {
-                counters.add("units_inherited", 1);
+            } else {
+                inherited += 1;
             }
         }
+        for (i, l) in self.labels.iter().enumerate() {
+            counters.add(&format!("units:{l}"), units[i]);
+            counters.add(&format!("unit_chars:{l}"), chars[i] as u64);
+        }
+        counters.add("units_inherited", inherited);
         let total: usize = chars.iter().sum();
         let mut shares: Vec<(String, f64)> = self
             .labels
