@@ -6,13 +6,10 @@ use super::*;
 fn stage(yaml: &str) -> LanguageId {
     let cfg: LanguageIdConfig = serde_saphyr::from_str(if yaml.is_empty() { "{}" } else { yaml }).unwrap();
     LanguageId {
-        model: model::load(cfg.model.as_deref()).unwrap(),
-        langs: cfg.langs().unwrap(),
+        decider: Decider::new(&cfg).unwrap(),
         model_name: "test".into(),
-        refiner: cfg.refine.then(|| refine::load(cfg.refine_model.as_deref()).unwrap()),
         cfg,
-        line: String::new(),
-        scratch: Scratch::default(),
+        units: lines::UnitLabeller::default(),
     }
 }
 
