@@ -33,6 +33,7 @@ pub mod prune;
 pub mod raw_text;
 pub mod readability;
 pub mod rules;
+mod tokenizer;
 mod tree;
 
 use blocks::{Block, BlockKind};
