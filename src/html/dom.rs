@@ -6,7 +6,7 @@
 use html5ever::Attribute;
 
 use super::tree::Kind;
-pub use super::tree::{parse, parse_fragment, Tree};
+pub use super::tree::{dump, parse, parse_fragment, parse_with_html5ever, Tree};
 
 /// One element or text node.
 #[derive(Debug, Clone)]

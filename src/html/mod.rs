@@ -5,7 +5,8 @@
 //! The approach is trafilatura's cascade, each step engaging only when the
 //! ones before it found too little: parse as a browser with scripts off
 //! would (scripts, styles, SVG and unread attributes dropped first,
-//! [`raw_text`]); clean the tree of non-text elements ([`prune`]); take
+//! [`raw_text`]; tokenized by runs of bytes, `tokenizer`, into html5ever's
+//! tree builder); clean the tree of non-text elements ([`prune`]); take
 //! the content container found by markup (`article`, `entry-content`,
 //! `itemprop=articleBody`, `main`, …) pruned of boilerplate by class/id
 //! and link density; recover stray paragraphs; prefer [`readability`]'s
@@ -33,6 +34,7 @@ pub mod prune;
 pub mod raw_text;
 pub mod readability;
 pub mod rules;
+mod tokenizer;
 mod tree;
 
 use blocks::{Block, BlockKind};

@@ -162,11 +162,26 @@ fn some(i: u32) -> Option<u32> {
     (i != NONE).then_some(i)
 }
 
-/// Parses a page as a browser with scripts off would: `<noscript>`
+/// Parses a page as a browser with scripts off would, with extraction's
+/// own tokenizer ([`super::tokenizer`]) feeding html5ever's tree builder:
+/// `<noscript>`
 /// content becomes elements, not one text node, because sites put the
 /// article there for readers without JavaScript (and readability, like
 /// readability-lxml, scores it).
 pub fn parse(html: &str) -> Tree {
+    let opts = html5ever::tree_builder::TreeBuilderOpts {
+        scripting_enabled: false,
+        ..Default::default()
+    };
+    let builder = html5ever::tree_builder::TreeBuilder::new(Sink::default(), opts);
+    super::tokenizer::tokenize(&builder, html);
+    builder.sink.0.into_inner()
+}
+
+/// [`parse`] with html5ever's own tokenizer: the reference the
+/// extraction's tokenizer is checked against.
+#[doc(hidden)]
+pub fn parse_with_html5ever(html: &str) -> Tree {
     let opts = html5ever::ParseOpts {
         tree_builder: html5ever::tree_builder::TreeBuilderOpts {
             scripting_enabled: false,
@@ -314,6 +329,42 @@ impl TreeSink for Sink {
     fn get_template_contents(&self, target: &u32) -> u32 {
         self.0.borrow().nodes[*target as usize].first
     }
+}
+
+/// A full listing of `tree` (every node with its attributes, by depth),
+/// for comparing two parses; comments and doctypes as `#other`.
+#[doc(hidden)]
+pub fn dump(tree: &Tree) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let mut stack = vec![(0u32, 0usize)];
+    while let Some((i, depth)) = stack.pop() {
+        let _ = write!(out, "{:1$}", "", depth);
+        match &tree.node(i).kind {
+            Kind::Document => out.push_str("#document"),
+            Kind::Fragment => out.push_str("#fragment"),
+            Kind::Other => out.push_str("#other"),
+            Kind::Text(t) => {
+                let _ = write!(out, "{:?}", &**t);
+            }
+            Kind::Element(name, attrs) => {
+                let _ = write!(out, "<{:?} {}", name.ns, name.local);
+                for a in attrs {
+                    let _ = write!(out, " {:?}:{}={:?}", a.name.ns, a.name.local, &*a.value);
+                }
+                out.push('>');
+            }
+        }
+        out.push('\n');
+        let mut kids = Vec::new();
+        let mut c = tree.first_child(i);
+        while let Some(k) = c {
+            kids.push((k, depth + 1));
+            c = tree.next_sibling(k);
+        }
+        stack.extend(kids.into_iter().rev());
+    }
+    out
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 //! arena could go wrong.
 
 use ego_tree::iter::Edge;
-use eurocurate::html::dom::{parse, Dom};
+use eurocurate::html::dom::{dump, parse, parse_with_html5ever, Dom};
 use scraper::{Html, Node};
 
 /// (tag, text, id, class, parent, end) of every node of scraper's tree in
@@ -84,6 +84,13 @@ fn same(name: &str, html: &str) {
         ("page", std::borrow::Cow::Borrowed(html)),
         ("slimmed page", eurocurate::html::raw_text::slim_markup(html)),
     ] {
+        // Every attribute too, against the same builder fed by html5ever's
+        // own tokenizer (extraction runs its own, src/html/tokenizer.rs).
+        let (full, full_ref) = (dump(&parse(&page)), dump(&parse_with_html5ever(&page)));
+        if full != full_ref {
+            let line = full.lines().zip(full_ref.lines()).position(|(a, b)| a != b);
+            panic!("{name} ({what}): tree differs from html5ever tokenizer's at line {line:?}");
+        }
         let (want, got) = (reference(&page), ours(&page));
         if let Some(i) = (0..want.len().max(got.len())).find(|&i| want.get(i) != got.get(i)) {
             panic!(
