@@ -5,8 +5,8 @@
 # (same top label, largest probability difference). Two labelled sets:
 #   langs:   23 labels (language of a Leipzig sentence), 23,000 examples;
 #   quality: hq/lq (prose vs. interface text, the shipped model's set).
-# Data: target/lid-heldout (benches/fetch-leipzig.sh) and the gettext
-# catalogues of benches/lid/fetch-train.sh; venv in target/ft-venv.
+# Data: target/lid-heldout (benches/fetch-leipzig.sh) and the Leipzig
+# sentences and permissive catalogues of benches/lid/fetch-train.sh; venv in target/ft-venv.
 #
 #   benches/classifier-vs-fasttext.sh            # ~5 min on 2 cores
 set -euo pipefail
@@ -35,10 +35,11 @@ run() { # name jsonl eurocurate-flags reference-json
 run langs "$OUT/langs.jsonl" "--dim 16 --epoch 5 --lr 0.5 --word-ngrams 2 --minn 2 --maxn 4 --bucket 200000" \
   '{"dim":16,"epoch":5,"lr":0.5,"wordNgrams":2,"minn":2,"maxn":4,"bucket":200000,"thread":1}'
 run langs-words "$OUT/langs.jsonl" "--dim 50 --epoch 5 --lr 0.1" '{"dim":50,"epoch":5,"lr":0.1,"thread":1}'
-if [ -d target/lid-data/train-src/gettext ]; then
-  $PY benches/classifier/make_quality_set.py target/lid-heldout target/lid-data/train-src/gettext "$OUT/quality.jsonl" >/dev/null
+SRC=target/lid-data/train-src
+if [ -d $SRC/catalogues ] && [ -d $SRC/leipzig ]; then
+  $PY benches/classifier/make_quality_set.py $SRC/leipzig $SRC/catalogues target/lid-data/cache/pypi-x "$OUT/quality.jsonl" >/dev/null
   run quality "$OUT/quality.jsonl" "--dim 8 --epoch 10 --lr 0.5 --word-ngrams 2 --minn 3 --maxn 5 --bucket 20000 --min-count 3" \
     '{"dim":8,"epoch":10,"lr":0.5,"wordNgrams":2,"minn":3,"maxn":5,"bucket":20000,"minCount":3,"thread":1}'
 else
-  echo "quality set skipped: run benches/lid/fetch-train.sh for the gettext catalogues"
+  echo "quality set skipped: run benches/lid/fetch-train.sh for the permissive catalogues and the Leipzig sentences"
 fi
