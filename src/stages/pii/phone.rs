@@ -42,6 +42,72 @@ struct NationalFormat {
     leading: Option<Regex>,
     pattern: Regex,
     with_prefix: bool,
+    /// The least and most digits of each group, when the pattern is a plain
+    /// sequence of groups (most are): a number written in other groups is
+    /// not in this format, which is known before any pattern runs.
+    group_sizes: Option<Vec<(usize, usize)>>,
+}
+
+impl NationalFormat {
+    /// Whether a number written in groups of `groups` digits, the first
+    /// holding a trunk prefix of `prefix_len` digits (glued to the first
+    /// group or apart), can be in this format. Never false for a number
+    /// [`grouped_as_in`] would accept.
+    fn could_group(&self, prefix_len: usize, groups: &[usize]) -> bool {
+        if self.with_prefix != (prefix_len > 0) {
+            return false;
+        }
+        let Some(sizes) = self.group_sizes.as_ref().filter(|_| !groups.is_empty()) else {
+            return true;
+        };
+        let fits = |written: &[usize]| {
+            written.len() == sizes.len() && written.iter().zip(sizes).all(|(n, (lo, hi))| (lo..=hi).contains(&n))
+        };
+        if prefix_len == 0 {
+            return fits(groups);
+        }
+        let glued = groups.first().is_some_and(|&g| g >= prefix_len) && {
+            let mut g = groups.to_vec();
+            g[0] -= prefix_len;
+            fits(&g)
+        };
+        let apart = groups.first() == Some(&prefix_len) && fits(&groups[1..]);
+        glued || apart
+    }
+}
+
+/// The least and most characters of each capture group of `pattern`, when
+/// it is anchors and capture groups in sequence (each group then takes part
+/// in every match exactly once); `None` for anything else.
+fn group_sizes(pattern: &str) -> Option<Vec<(usize, usize)>> {
+    use regex_syntax::hir::{Hir, HirKind};
+    fn walk(h: &Hir, out: &mut Vec<(usize, usize)>) -> bool {
+        match h.kind() {
+            HirKind::Look(_) | HirKind::Empty => true,
+            HirKind::Concat(items) => items.iter().all(|i| walk(i, out)),
+            HirKind::Capture(c) => {
+                let p = c.sub.properties();
+                if p.explicit_captures_len() > 0 {
+                    return false;
+                }
+                match p.minimum_len() {
+                    Some(lo) => {
+                        out.push((lo, p.maximum_len().unwrap_or(usize::MAX)));
+                        true
+                    }
+                    None => false,
+                }
+            }
+            _ => false,
+        }
+    }
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    let mut sizes = Vec::new();
+    walk(&hir, &mut sizes).then_some(sizes)
 }
 
 impl RegionPatterns {
@@ -199,7 +265,8 @@ impl RegionPatterns {
             .formats()
             .iter()
             .filter_map(|f| {
-                let pattern = ascii_regex(&format!("(?x)^(?:{})$", f.pattern().as_str()))?;
+                let source = format!("(?x)^(?:{})$", f.pattern().as_str());
+                let pattern = ascii_regex(&source)?;
                 let leading = match f.leading_digits().last() {
                     Some(l) => Some(ascii_regex(&format!("(?x)^(?:{})", l.as_str()))?),
                     None => None,
@@ -207,6 +274,7 @@ impl RegionPatterns {
                 let with_prefix =
                     national_prefix.is_some() && f.national_prefix().is_some_and(|rule| rule.contains("$NP"));
                 Some(NationalFormat {
+                    group_sizes: group_sizes(&source).filter(|g| g.len() + 1 == pattern.captures_len()),
                     leading,
                     pattern,
                     with_prefix,
@@ -337,7 +405,7 @@ pub fn grouped_as_in(id: &str, digits: &str, groups: &[usize]) -> bool {
         Some(p) if digits.starts_with(p.as_str()) => (p.len(), &digits[p.len()..]),
         _ => (0, digits),
     };
-    if !r.is_valid_nsn(nsn) {
+    if !r.formats.iter().any(|f| f.could_group(prefix_len, groups)) || !r.is_valid_nsn(nsn) {
         return false;
     }
     let Some(f) = r.format_of(nsn) else { return false };
