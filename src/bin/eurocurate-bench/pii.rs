@@ -5,19 +5,18 @@
 //! detector), with and without the document language, and its speed.
 //!
 //! Set `EUROCURATE_SHOW_PII_ERRORS=1` to print every miss, look-alike taken
-//! and piece of a token replaced, with its text.
+//! and piece of a token replaced, with its text; `EUROCURATE_PII_SPEED_ONLY`
+//! to `dense`, `sentences` or `ordinary` to skip the evaluation and time only
+//! that text (for `perf record`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::Instant;
 
 use anyhow::Context;
 use serde::Deserialize;
 
 use eurocurate::document::Document;
 use eurocurate::stages::pii::{PiiConfig, PiiStage, Signals};
-use eurocurate::stages::{StageConfig, TaskContext};
-use eurocurate::stats::Counters;
 
 /// The committed evaluation set.
 pub const EVAL_SET: &str = "fixtures/pii-eval/eval.jsonl";
@@ -331,12 +330,6 @@ fn print_tables(items: &[Item], with: &Scores, without: &Scores) {
 /// Runs the evaluation and the speed measurement and prints both.
 pub fn run(eval_set: &Path, speed_docs: &[Document], rounds: u64) -> anyhow::Result<()> {
     let cfg: PiiConfig = serde_json::from_str("{}")?;
-    let ctx = TaskContext {
-        work_dir: std::env::temp_dir(),
-        phase: 0,
-        task: 0,
-        tasks: 1,
-    };
     let stage = PiiStage::from_config(&cfg)?;
     let items = load(eval_set)?;
     let positives = items.iter().filter(|i| !i.spans.is_empty()).count();
@@ -346,85 +339,56 @@ pub fn run(eval_set: &Path, speed_docs: &[Document], rounds: u64) -> anyhow::Res
         items.len(),
         items.len() - positives
     );
-    let with = evaluate(&stage, &items, true);
-    let without = evaluate(&stage, &items, false);
-    print_tables(&items, &with, &without);
-    // Speed on dense text: real documents (the UDHR fixtures, 24 languages)
-    // each carrying two to five sentences of the set, as the injected corpus
-    // of earlier versions of this bench did.
-    let mut dense_docs = crate::common::fixture_docs()?;
-    for (n, d) in dense_docs.iter_mut().enumerate() {
+    // For profiling (`perf record`): only the speed of one corpus.
+    let only = std::env::var("EUROCURATE_PII_SPEED_ONLY").ok();
+    if only.is_none() {
+        let with = evaluate(&stage, &items, true);
+        let without = evaluate(&stage, &items, false);
+        print_tables(&items, &with, &without);
+    }
+    // Dense text: real documents (the UDHR fixtures, 24 languages) each
+    // carrying two to five sentences of the set.
+    let mut dense = crate::common::fixture_docs()?;
+    for (n, d) in dense.iter_mut().enumerate() {
         for k in 0..(2 + n % 4) {
             d.text.push('\n');
             d.text.push_str(&items[(n * 7 + k * 1009) % items.len()].text);
         }
     }
-    let timed = |label: &str, texts: &[(&str, Signals)]| {
-        let bytes: usize = texts.iter().map(|(t, _)| t.len()).sum::<usize>() * rounds.max(1) as usize;
-        let cpu0 = crate::common::cpu_seconds();
-        let mut hits = 0;
-        for _ in 0..rounds.max(1) {
-            for (t, sig) in texts {
-                hits += stage.find_with(t, sig).len();
+    // The set's sentences alone, with their page signals.
+    let sentences: Vec<Document> = items
+        .iter()
+        .enumerate()
+        .map(|(n, i)| {
+            let mut d = Document::new(format!("pii-eval-{n}"), i.text.clone());
+            d.lang = Some(i.lang.clone());
+            d.url = i.url.clone();
+            if let Some(h) = &i.html_lang {
+                d.meta.insert("html_lang".into(), h.clone().into());
             }
-        }
-        let cpu = (crate::common::cpu_seconds() - cpu0).max(1e-3);
-        println!(
-            "  {label:<12} {} docs x {} rounds, {:.1} MB, {hits} findings: {:.1} MB/s per core",
-            texts.len(),
-            rounds.max(1),
-            bytes as f64 / 1e6,
-            bytes as f64 / 1e6 / cpu,
-        );
-    };
-    let dense: Vec<(&str, Signals)> = dense_docs
-        .iter()
-        .map(|d| {
-            (
-                d.text.as_str(),
-                Signals {
-                    lang: d.lang.as_deref(),
-                    ..Signals::default()
-                },
-            )
+            d
         })
         .collect();
-    timed("dense text", &dense);
-    // The set's sentences alone: one value every ~90 bytes.
-    let sentences: Vec<(&str, Signals)> = items
-        .iter()
-        .map(|i| {
-            (
-                i.text.as_str(),
-                Signals {
-                    lang: Some(&i.lang),
-                    html_lang: i.html_lang.as_deref(),
-                    url: i.url.as_deref(),
-                },
-            )
-        })
-        .collect();
-    timed("sentences", &sentences);
-    // Speed on ordinary text with few hits, one core.
-    let mut st = cfg.build(&ctx)?;
-    let bytes: usize = speed_docs.iter().map(|d| d.text.len()).sum();
-    let mut counters = Counters::default();
-    let t0 = Instant::now();
-    let cpu0 = crate::common::cpu_seconds();
-    for d in speed_docs {
-        let mut doc = d.clone();
-        st.process(&mut doc, &mut counters)?;
-    }
-    let cpu = (crate::common::cpu_seconds() - cpu0).max(1e-3);
-    let wall = t0.elapsed().as_secs_f64();
-    println!(
-        "  speed        {} docs, {:.1} MB in {wall:.2} s ({cpu:.2} s cpu): {:.1} MB/s per core, {:.0} docs/s per core; {} documents with findings",
-        speed_docs.len(),
-        bytes as f64 / 1e6,
-        bytes as f64 / 1e6 / cpu,
-        speed_docs.len() as f64 / cpu,
-        counters.get("documents_with_pii")
-    );
+    let rounds = rounds.max(1) as usize;
+    let mut corpora = vec![
+        crate::pii_speed::Corpus {
+            label: "dense",
+            docs: dense,
+            rounds,
+        },
+        crate::pii_speed::Corpus {
+            label: "sentences",
+            docs: sentences,
+            rounds: rounds.div_ceil(2),
+        },
+        crate::pii_speed::Corpus {
+            label: "ordinary",
+            docs: speed_docs.to_vec(),
+            rounds: 1,
+        },
+    ];
+    corpora.retain(|c| only.as_deref().is_none_or(|o| o == c.label));
+    crate::pii_speed::run(&cfg, &corpora)?;
     Ok(())
 }
 

@@ -42,11 +42,8 @@ fn step(_n: usize) {
 pub fn find(rules: &RuleSet, text: &str, signals: &Signals, opts: DetectOptions) -> Vec<Finding> {
     // Candidates: (rule, start, end).
     let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
-    let at = text.contains('@');
-    // An IPv6 address has a colon between hex digits or next to another colon.
-    let colon = text.as_bytes().windows(3).any(|w| {
-        w[1] == b':' && (w[0].is_ascii_hexdigit() || w[0] == b':') && (w[2].is_ascii_hexdigit() || w[2] == b':')
-    });
+    let at = memchr::memchr(b'@', text.as_bytes()).is_some();
+    let colon = super::scan::hex_colon(text);
     for &i in &rules.text_rules {
         let rule = &rules.rules[i];
         let possible = match rule.validator {
@@ -59,8 +56,9 @@ pub fn find(rules: &RuleSet, text: &str, signals: &Signals, opts: DetectOptions)
             candidates.extend(rule.regex.find_iter(text).map(|m| (i, m.start(), m.end())));
         }
     }
-    step(text.len());
-    for (ws, we) in number_runs(text) {
+    let mut runs = Vec::new();
+    step(text.len() / 32 + super::scan::number_runs(text, &mut runs));
+    for (ws, we) in runs {
         let run = &text[ws..we];
         step(run.len() * (1 + rules.number_rules.len()));
         let matched = rules.number_prefilter.matches(run);
@@ -194,56 +192,6 @@ pub fn find(rules: &RuleSet, text: &str, signals: &Signals, opts: DetectOptions)
         }
     }
     kept
-}
-
-/// Runs of whitespace-separated tokens that hold a digit, or are short
-/// upper-case groups (`WEST` in `GB82 WEST 1234 …`): where numbers can be.
-fn number_runs(text: &str) -> Vec<(usize, usize)> {
-    let b = text.as_bytes();
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    if !b.iter().any(u8::is_ascii_digit) {
-        return runs;
-    }
-    // The run being built: (start, end, holds a digit).
-    let mut open: Option<(usize, usize, bool)> = None;
-    let mut i = 0;
-    while i < b.len() {
-        if b[i].is_ascii_whitespace() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let (mut digit, mut upper_only, mut core) = (false, true, 0usize);
-        while i < b.len() && !b[i].is_ascii_whitespace() {
-            let c = b[i];
-            if c.is_ascii_digit() {
-                digit = true;
-                core += 1;
-            } else if c.is_ascii_uppercase() {
-                core += 1;
-            } else if !c.is_ascii_punctuation() {
-                upper_only = false;
-            }
-            i += 1;
-        }
-        // Punctuation around a token (`NQLR,`, `(LU94`) is ignored here.
-        let numberish = digit || (upper_only && (1..=4).contains(&core));
-        match open {
-            Some((s, e, d)) if numberish && b[e..start].iter().all(u8::is_ascii_whitespace) => {
-                open = Some((s, i, d || digit));
-            }
-            _ => {
-                if let Some((s, e, true)) = open {
-                    runs.push((s, e));
-                }
-                open = numberish.then_some((start, i, digit));
-            }
-        }
-    }
-    if let Some((s, e, true)) = open {
-        runs.push((s, e));
-    }
-    runs
 }
 
 /// Punctuation around a token that is not part of it (`(`, `,`, quotes ...).

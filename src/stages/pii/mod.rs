@@ -20,6 +20,7 @@ pub mod detect;
 pub mod phone;
 pub mod region;
 pub mod rules;
+pub mod scan;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

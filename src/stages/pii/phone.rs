@@ -15,6 +15,9 @@ use regex::Regex;
 /// One number type of a region: its possible lengths and its pattern.
 struct TypePattern {
     lengths: Vec<usize>,
+    /// What a number needs before its pattern is worth matching (most
+    /// candidates fail it: most regions reject most leading digits).
+    cheap: Shape,
     regex: Regex,
     /// A fixed-line or mobile pattern: numbers people have, as opposed to
     /// service numbers (toll-free, premium, shared cost, UAN ...).
@@ -39,6 +42,72 @@ struct NationalFormat {
     leading: Option<Regex>,
     pattern: Regex,
     with_prefix: bool,
+    /// The least and most digits of each group, when the pattern is a plain
+    /// sequence of groups (most are): a number written in other groups is
+    /// not in this format, which is known before any pattern runs.
+    group_sizes: Option<Vec<(usize, usize)>>,
+}
+
+impl NationalFormat {
+    /// Whether a number written in groups of `groups` digits, the first
+    /// holding a trunk prefix of `prefix_len` digits (glued to the first
+    /// group or apart), can be in this format. Never false for a number
+    /// [`grouped_as_in`] would accept.
+    fn could_group(&self, prefix_len: usize, groups: &[usize]) -> bool {
+        if self.with_prefix != (prefix_len > 0) {
+            return false;
+        }
+        let Some(sizes) = self.group_sizes.as_ref().filter(|_| !groups.is_empty()) else {
+            return true;
+        };
+        let fits = |written: &[usize]| {
+            written.len() == sizes.len() && written.iter().zip(sizes).all(|(n, (lo, hi))| (lo..=hi).contains(&n))
+        };
+        if prefix_len == 0 {
+            return fits(groups);
+        }
+        let glued = groups.first().is_some_and(|&g| g >= prefix_len) && {
+            let mut g = groups.to_vec();
+            g[0] -= prefix_len;
+            fits(&g)
+        };
+        let apart = groups.first() == Some(&prefix_len) && fits(&groups[1..]);
+        glued || apart
+    }
+}
+
+/// The least and most characters of each capture group of `pattern`, when
+/// it is anchors and capture groups in sequence (each group then takes part
+/// in every match exactly once); `None` for anything else.
+fn group_sizes(pattern: &str) -> Option<Vec<(usize, usize)>> {
+    use regex_syntax::hir::{Hir, HirKind};
+    fn walk(h: &Hir, out: &mut Vec<(usize, usize)>) -> bool {
+        match h.kind() {
+            HirKind::Look(_) | HirKind::Empty => true,
+            HirKind::Concat(items) => items.iter().all(|i| walk(i, out)),
+            HirKind::Capture(c) => {
+                let p = c.sub.properties();
+                if p.explicit_captures_len() > 0 {
+                    return false;
+                }
+                match p.minimum_len() {
+                    Some(lo) => {
+                        out.push((lo, p.maximum_len().unwrap_or(usize::MAX)));
+                        true
+                    }
+                    None => false,
+                }
+            }
+            _ => false,
+        }
+    }
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    let mut sizes = Vec::new();
+    walk(&hir, &mut sizes).then_some(sizes)
 }
 
 impl RegionPatterns {
@@ -48,6 +117,80 @@ impl RegionPatterns {
             .iter()
             .find(|f| f.leading.as_ref().is_none_or(|l| l.is_match(nsn)) && f.pattern.is_match(nsn))
     }
+}
+
+/// The cheap part of a pattern: the lengths a number may have and the
+/// two-digit starts it may have, read off the pattern's automaton once, so
+/// that a number of another length or start is rejected without a regex.
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    /// Bit `n`: numbers of `n` digits fit (all bits when the metadata lists none).
+    lengths: u64,
+    /// Bit `10 * a + b`: some number starting with the digits `a`, `b` matches.
+    starts: u128,
+}
+
+impl Shape {
+    fn of(pattern: &str, lengths: &[usize]) -> Shape {
+        let lengths = if lengths.is_empty() {
+            u64::MAX
+        } else {
+            lengths.iter().filter(|&&n| n < 64).fold(0, |m, &n| m | 1 << n)
+        };
+        Shape {
+            lengths,
+            starts: two_digit_starts(pattern),
+        }
+    }
+
+    /// False when `nsn` cannot match: wrong length or start. Numbers shorter
+    /// than two digits are left to the pattern.
+    #[inline]
+    fn admits(&self, nsn: &str) -> bool {
+        let b = nsn.as_bytes();
+        if b.len() >= 64 || self.lengths & (1 << b.len()) == 0 {
+            return false;
+        }
+        match b {
+            [x @ b'0'..=b'9', y @ b'0'..=b'9', ..] => self.starts & (1 << ((x - b'0') * 10 + (y - b'0'))) != 0,
+            _ => true,
+        }
+    }
+}
+
+/// Which two-digit starts an anchored pattern can match numbers with:
+/// walks its lazy DFA over each pair of digits and keeps those that do not
+/// reach the dead state (all of them when the automaton cannot be built).
+fn two_digit_starts(pattern: &str) -> u128 {
+    use regex_automata::hybrid::dfa::DFA;
+    use regex_automata::util::syntax;
+    use regex_automata::{Anchored, Input};
+    let all = (1u128 << 100) - 1;
+    let Ok(dfa) = DFA::builder()
+        .syntax(syntax::Config::new().unicode(false).utf8(false))
+        .build(pattern)
+    else {
+        return all;
+    };
+    let mut cache = dfa.create_cache();
+    let Ok(start) = dfa.start_state_forward(&mut cache, &Input::new("").anchored(Anchored::Yes)) else {
+        return all;
+    };
+    let mut starts = 0u128;
+    for a in 0..10u8 {
+        let Ok(s1) = dfa.next_state(&mut cache, start, b'0' + a) else {
+            return all;
+        };
+        for b in 0..10u8 {
+            let Ok(s2) = dfa.next_state(&mut cache, s1, b'0' + b) else {
+                return all;
+            };
+            if !s2.is_dead() {
+                starts |= 1 << (a * 10 + b);
+            }
+        }
+    }
+    starts
 }
 
 /// Compiles a metadata pattern over ASCII digits: `\d` as `[0-9]` keeps
@@ -62,17 +205,28 @@ fn ascii_regex(pattern: &str) -> Option<Regex> {
 }
 
 fn compile(d: &Descriptor, fallback_lengths: &[usize]) -> Option<TypePattern> {
-    let regex = ascii_regex(&format!("(?x)^(?:{})$", d.national_number().as_str()))?;
+    let pattern = format!("(?x)^(?:{})$", d.national_number().as_str());
+    let regex = ascii_regex(&pattern)?;
     let lengths: Vec<usize> = d.possible_length().iter().map(|&l| l as usize).collect();
+    let lengths = if lengths.is_empty() {
+        fallback_lengths.to_vec()
+    } else {
+        lengths
+    };
     Some(TypePattern {
-        lengths: if lengths.is_empty() {
-            fallback_lengths.to_vec()
-        } else {
-            lengths
-        },
+        cheap: Shape::of(&pattern, &lengths),
+        lengths,
         regex,
         personal: false,
     })
+}
+
+impl TypePattern {
+    /// Whether the national significant number `nsn` is of this type.
+    #[inline]
+    fn fits(&self, nsn: &str) -> bool {
+        self.cheap.admits(nsn) && self.regex.is_match(nsn)
+    }
 }
 
 impl RegionPatterns {
@@ -111,7 +265,8 @@ impl RegionPatterns {
             .formats()
             .iter()
             .filter_map(|f| {
-                let pattern = ascii_regex(&format!("(?x)^(?:{})$", f.pattern().as_str()))?;
+                let source = format!("(?x)^(?:{})$", f.pattern().as_str());
+                let pattern = ascii_regex(&source)?;
                 let leading = match f.leading_digits().last() {
                     Some(l) => Some(ascii_regex(&format!("(?x)^(?:{})", l.as_str()))?),
                     None => None,
@@ -119,6 +274,7 @@ impl RegionPatterns {
                 let with_prefix =
                     national_prefix.is_some() && f.national_prefix().is_some_and(|rule| rule.contains("$NP"));
                 Some(NationalFormat {
+                    group_sizes: group_sizes(&source).filter(|g| g.len() + 1 == pattern.captures_len()),
                     leading,
                     pattern,
                     with_prefix,
@@ -136,14 +292,12 @@ impl RegionPatterns {
 
     /// libphonenumber's rule: the general pattern and one typed pattern match.
     fn is_valid_nsn(&self, nsn: &str) -> bool {
-        let fits = |t: &TypePattern| (t.lengths.is_empty() || t.lengths.contains(&nsn.len())) && t.regex.is_match(nsn);
-        fits(&self.general) && self.types.iter().any(fits)
+        self.general.fits(nsn) && self.types.iter().any(|t| t.fits(nsn))
     }
 
     /// Valid as a fixed-line or mobile number (not a service number).
     fn is_personal_nsn(&self, nsn: &str) -> bool {
-        let fits = |t: &TypePattern| (t.lengths.is_empty() || t.lengths.contains(&nsn.len())) && t.regex.is_match(nsn);
-        fits(&self.general) && self.types.iter().any(|t| t.personal && fits(t))
+        self.general.fits(nsn) && self.types.iter().any(|t| t.personal && t.fits(nsn))
     }
 }
 
@@ -156,8 +310,30 @@ static EU_PATTERNS: OnceLock<Vec<Option<RegionPatterns>>> = OnceLock::new();
 /// for the life of the process (there are about 250).
 static OTHER_PATTERNS: OnceLock<RwLock<HashMap<String, Option<&'static RegionPatterns>>>> = OnceLock::new();
 
+/// The position of `id` in [`EU_REGIONS`], without comparing strings.
+#[inline]
+fn eu_index(id: &str) -> Option<usize> {
+    // Two upper-case letters -> 0..676 -> position + 1 (0: not an EU region).
+    static INDEX: OnceLock<[u8; 676]> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut t = [0u8; 676];
+        for (i, r) in EU_REGIONS.iter().enumerate() {
+            let b = r.as_bytes();
+            t[(b[0] - b'A') as usize * 26 + (b[1] - b'A') as usize] = i as u8 + 1;
+        }
+        t
+    });
+    match id.as_bytes() {
+        [a @ b'A'..=b'Z', b @ b'A'..=b'Z'] => match index[(a - b'A') as usize * 26 + (b - b'A') as usize] {
+            0 => None,
+            i => Some(i as usize - 1),
+        },
+        _ => None,
+    }
+}
+
 fn region(id: &str) -> Option<&'static RegionPatterns> {
-    if let Some(i) = EU_REGIONS.iter().position(|r| *r == id) {
+    if let Some(i) = eu_index(id) {
         let eu = EU_PATTERNS.get_or_init(|| {
             EU_REGIONS
                 .iter()
@@ -229,7 +405,7 @@ pub fn grouped_as_in(id: &str, digits: &str, groups: &[usize]) -> bool {
         Some(p) if digits.starts_with(p.as_str()) => (p.len(), &digits[p.len()..]),
         _ => (0, digits),
     };
-    if !r.is_valid_nsn(nsn) {
+    if !r.formats.iter().any(|f| f.could_group(prefix_len, groups)) || !r.is_valid_nsn(nsn) {
         return false;
     }
     let Some(f) = r.format_of(nsn) else { return false };

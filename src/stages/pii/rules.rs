@@ -119,11 +119,11 @@ fn whole_word_regex(words: &[String]) -> anyhow::Result<Option<Regex>> {
 
 /// All rules plus the prefilters that find which rules can match at all.
 ///
-/// Rules validated by a checksum, `phone` or `iban` are numbers: they are
-/// looked for only within runs of tokens that hold a digit (or are short
-/// upper-case groups, as in `GB82 WEST 1234 …`), which keeps dense
-/// multilingual text fast; so are IPv4 addresses. E-mail and IPv6 rules
-/// look at the whole text when it has an `@` or a `:`.
+/// Rules validated by a checksum, `phone`, `iban` or `ipv4` are numbers:
+/// they are looked for only within runs of tokens that hold a digit (or are
+/// short upper-case groups, as in `GB82 WEST 1234 …`), which keeps dense
+/// multilingual text fast. E-mail and IPv6 rules look at the whole text
+/// when it has an `@` or a colon between hex digits.
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
@@ -139,7 +139,7 @@ impl Rule {
     pub fn is_number(&self) -> bool {
         matches!(
             self.validator,
-            Validator::Checksum(_) | Validator::Phone | Validator::Iban
+            Validator::Checksum(_) | Validator::Phone | Validator::Iban | Validator::Ipv4
         )
     }
 }
