@@ -15,14 +15,9 @@ use eurocurate::stages::classify::{ClassifyConfig, EMBEDDED_QUALITY};
 use eurocurate::stages::{StageConfig, TaskContext};
 use eurocurate::stats::Counters;
 
-const PASSES: usize = 5;
+use crate::common::thread_cpu_seconds;
 
-fn thread_cpu_seconds() -> f64 {
-    let mut t = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: `t` is a valid timespec for the call to write.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
-    t.tv_sec as f64 + t.tv_nsec as f64 * 1e-9
-}
+const PASSES: usize = 5;
 
 pub fn run(dir: &Path, docs_wanted: usize) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
@@ -111,27 +106,13 @@ for _ in range(3):
     rates.append(len(docs) / (time.thread_time() - t0))
 print(f"{max(rates):.3f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}")
 "#;
-    let python = std::env::var("EUROCURATE_CLASSIFY_REFERENCE_PYTHON").unwrap_or_else(|_| "python3".into());
-    let model_file = std::env::temp_dir().join(format!("eurocurate-bench-quality-{}.bin", std::process::id()));
-    std::fs::write(&model_file, EMBEDDED_QUALITY).context("cannot write the model for the reference")?;
-    let run = std::process::Command::new(&python)
-        .arg("-c")
-        .arg(SCRIPT)
-        .arg(&model_file)
-        .arg(speed_file)
-        .output();
-    let _ = std::fs::remove_file(&model_file);
-    let run = run.with_context(|| format!("cannot run {python}"))?;
-    anyhow::ensure!(
-        run.status.success(),
-        "{python} failed ({}); set EUROCURATE_CLASSIFY_REFERENCE_PYTHON to a Python with `pip install fasttext-wheel==0.9.2`",
-        String::from_utf8_lossy(&run.stderr).lines().last().unwrap_or("no message")
-    );
-    let out = String::from_utf8_lossy(&run.stdout);
-    let v: Vec<f64> = out
-        .split_whitespace()
-        .map(|x| x.parse::<f64>().context("unexpected output of the reference script"))
-        .collect::<anyhow::Result<_>>()?;
-    anyhow::ensure!(v.len() == 2, "unexpected output of the reference script: {out}");
+    let v = crate::common::reference_fasttext_numbers(
+        "EUROCURATE_CLASSIFY_REFERENCE_PYTHON",
+        "fasttext-wheel==0.9.2",
+        SCRIPT,
+        EMBEDDED_QUALITY,
+        speed_file,
+    )?;
+    anyhow::ensure!(v.len() == 2, "unexpected output of the reference script: {v:?}");
     Ok((v[0], v[1]))
 }

@@ -62,6 +62,43 @@ pub fn thread_cpu_seconds() -> f64 {
     t.tv_sec as f64 + t.tv_nsec as f64 * 1e-9
 }
 
+/// Runs a reference fastText `script` in the Python named by `python_var`
+/// (default `python3`) with a temporary copy of `model` and `speed_file` as
+/// its arguments, and returns the numbers it prints. `pip` says what that
+/// Python needs, for the error message.
+pub fn reference_fasttext_numbers(
+    python_var: &str,
+    pip: &str,
+    script: &str,
+    model: &[u8],
+    speed_file: &std::path::Path,
+) -> anyhow::Result<Vec<f64>> {
+    use anyhow::Context;
+    let python = std::env::var(python_var).unwrap_or_else(|_| "python3".into());
+    let model_file = std::env::temp_dir().join(format!("eurocurate-bench-model-{}.bin", std::process::id()));
+    std::fs::write(&model_file, model).context("cannot write the model for the reference")?;
+    let run = std::process::Command::new(&python)
+        .arg("-c")
+        .arg(script)
+        .arg(&model_file)
+        .arg(speed_file)
+        .output();
+    let _ = std::fs::remove_file(&model_file);
+    let run = run.with_context(|| format!("cannot run {python}"))?;
+    anyhow::ensure!(
+        run.status.success(),
+        "{python} failed ({}); set {python_var} to a Python with `pip install {pip}`",
+        String::from_utf8_lossy(&run.stderr)
+            .lines()
+            .last()
+            .unwrap_or("no message")
+    );
+    String::from_utf8_lossy(&run.stdout)
+        .split_whitespace()
+        .map(|x| x.parse::<f64>().context("unexpected output of the reference script"))
+        .collect()
+}
+
 /// The machine's 1, 5 and 15 minute load averages, as `/proc/loadavg` says.
 pub fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")

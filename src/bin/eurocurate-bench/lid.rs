@@ -15,6 +15,8 @@ use eurocurate::fasttext::Scratch;
 use eurocurate::langs::EU24;
 use eurocurate::stages::lid::{model, predict, prepare, LanguageIdConfig};
 use eurocurate::stages::{StageConfig, TaskContext};
+
+use crate::common::thread_cpu_seconds;
 use eurocurate::stats::Counters;
 
 /// Pairs that language identifiers confuse, reported separately.
@@ -144,15 +146,6 @@ fn accuracy(dir: &Path, mode: Mode) -> anyhow::Result<()> {
 const PASSES: usize = 5;
 const ROUNDS: usize = 4;
 
-/// CPU seconds of this thread (nanosecond clock; /proc's ticks are 10 ms,
-/// too coarse for one pass).
-fn thread_cpu_seconds() -> f64 {
-    let mut t = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: `t` is a valid timespec for the call to write.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
-    t.tv_sec as f64 + t.tv_nsec as f64 * 1e-9
-}
-
 fn speed(dir: &Path) -> anyhow::Result<()> {
     let model = model::load(None)?;
     let mut line = String::new();
@@ -248,24 +241,11 @@ for k in (1, 20):
     out.append(max(rates))
 print(" ".join(f"{x:.3f}" for x in out))
 "#;
-    let python = std::env::var("EUROCURATE_LID_REFERENCE_PYTHON").unwrap_or_else(|_| "python3".into());
-    let model_file = std::env::temp_dir().join(format!("eurocurate-bench-lid176-{}.ftz", std::process::id()));
-    std::fs::write(&model_file, model::EMBEDDED_LID176).context("cannot write lid.176 for the reference")?;
-    let run = std::process::Command::new(&python)
-        .arg("-c")
-        .arg(SCRIPT)
-        .arg(&model_file)
-        .arg(speed_file)
-        .output();
-    let _ = std::fs::remove_file(&model_file);
-    let run = run.with_context(|| format!("cannot run {python}"))?;
-    anyhow::ensure!(
-        run.status.success(),
-        "{python} failed ({}); set EUROCURATE_LID_REFERENCE_PYTHON to a Python with `pip install fasttext-predict==0.9.2.4`",
-        String::from_utf8_lossy(&run.stderr).lines().last().unwrap_or("no message")
-    );
-    String::from_utf8_lossy(&run.stdout)
-        .split_whitespace()
-        .map(|x| x.parse::<f64>().context("unexpected output of the reference script"))
-        .collect()
+    crate::common::reference_fasttext_numbers(
+        "EUROCURATE_LID_REFERENCE_PYTHON",
+        "fasttext-predict==0.9.2.4",
+        SCRIPT,
+        model::EMBEDDED_LID176,
+        speed_file,
+    )
 }

@@ -107,10 +107,7 @@ pub fn number_runs(text: &str, runs: &mut Vec<(usize, usize)>) -> usize {
             }
             start = prev_start;
         }
-        loop {
-            let Some(next_start) = b[end..].iter().position(|c| !c.is_ascii_whitespace()).map(|p| end + p) else {
-                break;
-            };
+        while let Some(next_start) = b[end..].iter().position(|c| !c.is_ascii_whitespace()).map(|p| end + p) {
             let next_end = token_end(b, next_start);
             looked += next_end - end;
             if classify(&b[next_start..next_end]) == Token::Other {
