@@ -369,10 +369,22 @@ fn marks_of(plan: Option<&PlanSummary>, name: &str, lang: &str) -> Vec<Mark> {
     let Some(stage) = plan.and_then(|p| p.stages.iter().find(|s| s.prefix == prefix)) else {
         return Vec::new();
     };
-    let Some(decl) = crate::stages::registry::filter_decl(&stage.kind) else {
-        return Vec::new();
-    };
     let values = stage.thresholds.get(lang).or_else(|| stage.thresholds.get("default"));
+    let Some(decl) = crate::stages::registry::filter_decl(&stage.kind) else {
+        // A stage without a threshold table (`classify`) records its cut-off
+        // under the measure's own name: the least value kept.
+        return values
+            .and_then(|v| v.get(measure))
+            .map(|&value| Mark {
+                param: measure.to_string(),
+                bound: "min",
+                value,
+                off: false,
+                failing: 0,
+            })
+            .into_iter()
+            .collect();
+    };
     decl.thresholds
         .iter()
         .filter(|t| t.measure == measure)

@@ -276,6 +276,23 @@ impl StageConfig for ClassifyConfig {
         }
     }
 
+    /// Threshold mode records each language's `min_score` under the score
+    /// column's measure name, so `report` draws it on that histogram.
+    /// (Percentile cut-offs exist only after the reduce; none is recorded.)
+    fn thresholds(&self) -> anyhow::Result<super::ResolvedThresholds> {
+        let mut out = super::ResolvedThresholds::new();
+        if self.select != Select::Threshold {
+            return Ok(out);
+        }
+        let b = self.built()?;
+        let measure = b.by_column.split_once('.').map_or(b.by_column.as_str(), |(_, m)| m);
+        for lang in b.langs.by_iso.keys().map(String::as_str).chain(["default"]) {
+            let (min_score, _) = self.resolved(&b.langs, if lang == "default" { "" } else { lang })?;
+            out.insert(lang.to_string(), [(measure.to_string(), min_score)].into());
+        }
+        Ok(out)
+    }
+
     fn reads(&self) -> anyhow::Result<Vec<super::FileDigest>> {
         let mut files = Langs::digests(&self.langs_dir)?;
         match &self.model {
@@ -587,6 +604,11 @@ mod tests {
         };
         assert_eq!(doc("et"), Verdict::Keep);
         assert!(matches!(doc("fi"), Verdict::Drop(r) if r.reason == "low_classifier_score" && r.detail.as_deref().unwrap().ends_with("(fi)")));
+        // What the run records for `report` to draw: each language's cut-off
+        // under the score column's measure name, the fallback as `default`.
+        let recorded = cfg.thresholds().unwrap();
+        assert_eq!(recorded["fi"]["score_hq"], 1.0);
+        assert_eq!(recorded["default"]["score_hq"], 0.0);
         // The pipeline's value overrides every language's.
         let cfg = config(&format!(
             r#"{{"select": "threshold", "min_score": 0.0, "langs_dir": {:?}}}"#,
