@@ -158,6 +158,13 @@ impl<S: TokenSink> Tokenizer<'_, S> {
             self.text(from, to);
             return;
         }
+        self.chars(&self.decoded(from, to, refs, false));
+    }
+
+    /// `from..to` with NUL as U+FFFD and, when `refs`, character references
+    /// decoded (by the attribute rule when `in_attr`). A reference cannot run
+    /// past `to` (an end tag's `<` or the attribute value's end).
+    fn decoded(&self, from: usize, to: usize, refs: bool, in_attr: bool) -> String {
         let mut out = String::with_capacity(to - from);
         let mut k = from;
         while k < to {
@@ -169,21 +176,20 @@ impl<S: TokenSink> Tokenizer<'_, S> {
             if self.b[p] == b'\0' {
                 out.push('\u{fffd}');
                 k = p + 1;
-            } else {
-                // A reference cannot run past `to` (the end tag's `<`).
-                match char_ref(&self.s[..to], p + 1, false) {
-                    Some((c, end)) => {
-                        out.push_str(c.as_str());
-                        k = end;
-                    }
-                    None => {
-                        out.push('&');
-                        k = p + 1;
-                    }
+                continue;
+            }
+            match char_ref(&self.s[..to], p + 1, in_attr) {
+                Some((c, end)) => {
+                    out.push_str(c.as_str());
+                    k = end;
+                }
+                None => {
+                    out.push('&');
+                    k = p + 1;
                 }
             }
         }
-        self.chars(&out);
+        out
     }
 
     /// Markup starting with the `<` at `p`; returns where data goes on.
@@ -445,31 +451,7 @@ impl<S: TokenSink> Tokenizer<'_, S> {
         if memchr(b'&', part).is_none() && memchr(b'\0', part).is_none() {
             return self.buf.subtendril(from as u32, (to - from) as u32);
         }
-        let mut out = String::with_capacity(to - from);
-        let mut k = from;
-        while k < to {
-            let Some(p) = memchr::memchr2(b'&', b'\0', &self.b[k..to]).map(|p| k + p) else {
-                out.push_str(&self.s[k..to]);
-                break;
-            };
-            out.push_str(&self.s[k..p]);
-            if self.b[p] == b'\0' {
-                out.push('\u{fffd}');
-                k = p + 1;
-                continue;
-            }
-            match char_ref(&self.s[..to], p + 1, true) {
-                Some((c, end)) => {
-                    out.push_str(c.as_str());
-                    k = end;
-                }
-                None => {
-                    out.push('&');
-                    k = p + 1;
-                }
-            }
-        }
-        StrTendril::from_slice(&out)
+        StrTendril::from_slice(&self.decoded(from, to, true, true))
     }
 
     /// Where the end tag that ends RCDATA or RAWTEXT starts: `</` and the

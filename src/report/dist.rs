@@ -83,6 +83,19 @@ pub struct Dist {
 }
 
 impl Dist {
+    /// Counts `x` in its bin, or at the edge it lies beyond.
+    fn bin(&mut self, x: f64) {
+        if x < self.lo {
+            self.below += 1;
+        } else if x > self.hi {
+            self.above += 1;
+        } else {
+            let last = self.bins.len() - 1;
+            let scale = self.bins.len() as f64 / (self.hi - self.lo);
+            self.bins[(((x - self.lo) * scale) as usize).min(last)] += 1;
+        }
+    }
+
     /// The largest share of documents a threshold of this column fails.
     pub fn worst_share(&self) -> f64 {
         self.marks
@@ -298,6 +311,22 @@ impl First {
     /// The histogram range: [min, max], or the central 99% of the sample
     /// when the tails would stretch the range more than fourfold; widened to
     /// take in every threshold that lies within [min, max].
+    /// A distribution with no values binned yet, over the range this pass chose.
+    fn empty_dist(&self, marks: Vec<Mark>) -> Dist {
+        let (lo, hi) = self.range(&marks);
+        Dist {
+            n: self.n,
+            min: self.min,
+            max: self.max,
+            lo,
+            hi,
+            below: 0,
+            above: 0,
+            bins: vec![0; BINS],
+            marks,
+        }
+    }
+
     fn range(&self, marks: &[Mark]) -> (f64, f64) {
         let mut s: Vec<f64> = self.sample.iter().map(|(_, b)| f64::from_bits(*b)).collect();
         s.sort_by(f64::total_cmp);
@@ -429,19 +458,11 @@ fn second_pass(files: &[PathBuf], wanted: &Wanted, empty: &Distributions) -> any
                         let Some(d) = out.get_mut(lang).and_then(|l| l.columns.get_mut(&name)) else {
                             continue;
                         };
-                        let scale = d.bins.len() as f64 / (d.hi - d.lo);
                         for i in *start..*end {
                             let Some(x) = col.get(i).filter(|x| !x.is_nan()) else {
                                 continue;
                             };
-                            if x < d.lo {
-                                d.below += 1;
-                            } else if x > d.hi {
-                                d.above += 1;
-                            } else {
-                                let last = d.bins.len() - 1;
-                                d.bins[(((x - d.lo) * scale) as usize).min(last)] += 1;
-                            }
+                            d.bin(x);
                             for m in d.marks.iter_mut() {
                                 m.failing += m.fails(x) as u64;
                             }
@@ -507,22 +528,7 @@ pub fn scan_files(files: &[PathBuf], plan: Option<&PlanSummary>) -> anyhow::Resu
     for (lang, cols) in &first {
         let l: &mut LangDists = empty.entry(lang.clone()).or_default();
         for (name, f) in cols.iter().filter(|(_, f)| f.n > 0) {
-            let marks = marks_of(plan, name, lang);
-            let (lo, hi) = f.range(&marks);
-            l.columns.insert(
-                name.clone(),
-                Dist {
-                    n: f.n,
-                    min: f.min,
-                    max: f.max,
-                    lo,
-                    hi,
-                    below: 0,
-                    above: 0,
-                    bins: vec![0; BINS],
-                    marks,
-                },
-            );
+            l.columns.insert(name.clone(), f.empty_dist(marks_of(plan, name, lang)));
         }
     }
     second_pass(files, &wanted, &empty)
@@ -537,27 +543,9 @@ mod tests {
         for (i, x) in values.iter().enumerate() {
             f.add(mix(i as u64), *x);
         }
-        let (lo, hi) = f.range(&marks);
-        let mut d = Dist {
-            n: f.n,
-            min: f.min,
-            max: f.max,
-            lo,
-            hi,
-            below: 0,
-            above: 0,
-            bins: vec![0; BINS],
-            marks,
-        };
-        let scale = BINS as f64 / (hi - lo);
+        let mut d = f.empty_dist(marks);
         for &x in values {
-            if x < lo {
-                d.below += 1;
-            } else if x > hi {
-                d.above += 1;
-            } else {
-                d.bins[(((x - lo) * scale) as usize).min(BINS - 1)] += 1;
-            }
+            d.bin(x);
         }
         d
     }
