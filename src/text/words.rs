@@ -12,6 +12,8 @@
 
 use serde::Deserialize;
 
+use super::chars::{is_alphabetic, is_alphanumeric};
+
 /// Per-language word rules, from `langs/<iso>.yaml` `words:`.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -176,7 +178,7 @@ fn is_currency(c: char) -> bool {
 fn is_icon(c: char) -> bool {
     !c.is_ascii()
         && c != '°'
-        && !c.is_alphanumeric()
+        && !is_alphanumeric(c)
         && !c.is_whitespace()
         && !unicode_normalization::char::is_combining_mark(c)
         && !is_punct(c)
@@ -222,7 +224,9 @@ impl WordSplitter {
 
     fn chunk<'a>(&self, s: &'a str, out: &mut Vec<&'a str>) {
         // most words: letters and digits only, nothing to split
-        if self.plain_words_whole && s.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        // (a word of letters and digits in any script takes no prefix,
+        // suffix or infix rule: every one starts or ends at another character)
+        if self.plain_words_whole && (s.bytes().all(|b| b.is_ascii_alphanumeric()) || s.chars().all(is_alphanumeric)) {
             out.push(s);
             return;
         }
@@ -287,7 +291,7 @@ impl WordSplitter {
                             || p == '%'
                     }) || two_upper;
                     // `e.g.`, `a.m.`: an inner dot keeps the final one
-                    if !splits || (stem.contains('.') && prev.is_some_and(char::is_alphabetic)) {
+                    if !splits || (stem.contains('.') && prev.is_some_and(is_alphabetic)) {
                         break;
                     }
                     1
@@ -349,7 +353,7 @@ impl WordSplitter {
     }
 
     fn infixes<'a>(&self, s: &'a str, out: &mut Vec<&'a str>) {
-        if s.chars().all(char::is_alphanumeric) {
+        if s.chars().all(is_alphanumeric) {
             out.push(s);
             return;
         }
@@ -370,34 +374,34 @@ impl WordSplitter {
                 break;
             };
             let split = if is_hyphen(c) {
-                (c != '-' || j > i + 1 || self.split_hyphens) && p.is_alphanumeric() && n.is_alphabetic()
+                (c != '-' || j > i + 1 || self.split_hyphens) && is_alphanumeric(p) && is_alphabetic(n)
                     || (c == '-'
                         && j == i + 1
                         && self.split_digit_hyphen
                         && p.is_ascii_digit()
                         && (n.is_ascii_digit() || n == '-'))
-                    || (c == '-' && j == i + 1 && self.split_dots_polish && p.is_alphanumeric() && n.is_ascii_digit())
+                    || (c == '-' && j == i + 1 && self.split_dots_polish && is_alphanumeric(p) && n.is_ascii_digit())
             } else if c == '.' {
                 // a dot run between words, or spaCy's `ein.Die`: one dot
                 // between a lowercase and an uppercase letter
-                (j > i + 1 && p.is_alphanumeric() && n.is_alphanumeric())
+                (j > i + 1 && is_alphanumeric(p) && is_alphanumeric(n))
                     || (j == i + 1 && p.is_lowercase() && n.is_uppercase())
                     || (j == i + 1
                         && self.split_dots_polish
-                        && p.is_alphanumeric()
+                        && is_alphanumeric(p)
                         && (n.is_ascii_digit() || n.is_uppercase()))
             } else if c == '…' {
-                p.is_alphanumeric() && n.is_alphanumeric()
+                is_alphanumeric(p) && is_alphanumeric(n)
             } else if matches!(c, '+' | '*' | '^') {
                 p.is_ascii_digit() && (n.is_ascii_digit() || n == '-')
             } else if c == '/' {
-                self.split_slash && p.is_alphanumeric() && n.is_alphabetic()
+                self.split_slash && is_alphanumeric(p) && is_alphabetic(n)
             } else if c == ':' {
-                (p.is_alphabetic() || (self.split_colon_after_digit && p.is_numeric())) && n.is_alphabetic()
+                (is_alphabetic(p) || (self.split_colon_after_digit && p.is_numeric())) && is_alphabetic(n)
             } else if matches!(c, '<' | '>' | '=') {
-                p.is_alphanumeric() && n.is_alphabetic()
+                is_alphanumeric(p) && is_alphabetic(n)
             } else if c == ',' {
-                p.is_alphabetic() && n.is_alphabetic()
+                is_alphabetic(p) && is_alphabetic(n)
             } else {
                 false
             };

@@ -11,6 +11,7 @@ use crate::document::Document;
 use crate::stages::annotate::{FilterDecl, Threshold};
 use crate::stages::Rejection;
 use crate::stats::Counters;
+use crate::text::chars::is_alphanumeric;
 use crate::text::punct;
 use crate::text::words::WordSplitter;
 
@@ -91,7 +92,7 @@ pub fn count_sentences(line: &str, words: &WordSplitter, tokens: &mut Vec<String
     for t in toks {
         let mut cs = t.chars();
         let single_end = matches!((cs.next(), cs.next()), (Some(c), None) if ends.contains(c));
-        let is_punct = t.chars().all(|c| !c.is_alphanumeric());
+        let is_punct = t.chars().all(|c| !is_alphanumeric(c));
         if seen_end && !is_punct && !single_end {
             sentences += 1;
             seen_end = false;

@@ -12,6 +12,7 @@ use super::{chars, first_failing, python_splitlines, quality_filter, Check, ForL
 use crate::document::Document;
 use crate::stages::Rejection;
 use crate::stats::Counters;
+use crate::text::chars::is_alphabetic;
 use crate::text::punct;
 
 /// A stop-word set; in YAML a list of words (matched case-sensitively, as
@@ -95,7 +96,7 @@ pub fn measure(text: &str, tokens: &[&str], stop_words: &StopSet) -> Measures {
             words += 1;
             word_chars += chars(t);
         }
-        if t.chars().any(char::is_alphabetic) {
+        if t.chars().any(is_alphabetic) {
             alpha += 1;
         }
         if stop_words.0.contains(*t) {

@@ -1,0 +1,75 @@
+//! Unicode letter and digit classes with a table for the alphabets of the
+//! EU languages and their neighbours (below U+0800: Latin, Greek, Cyrillic,
+//! Armenian, Hebrew, Arabic). The standard library's `char::is_alphabetic`
+//! and `is_alphanumeric` search a compressed table for every non-ASCII
+//! character; the filters ask once per character of every word, so on
+//! accented text that search was a visible share of the whole filter
+//! chain. Above the table the standard library answers, so the results are
+//! the same for every character (tested against it for all of U+0000–U+0FFF).
+
+use std::sync::LazyLock;
+
+/// Characters the table covers: everything below it.
+const COVERED: u32 = 0x800;
+
+/// One bit per character below [`COVERED`], per class.
+struct Table {
+    alphabetic: [u64; (COVERED / 64) as usize],
+    alphanumeric: [u64; (COVERED / 64) as usize],
+}
+
+static TABLE: LazyLock<Table> = LazyLock::new(|| {
+    let mut t = Table {
+        alphabetic: [0; (COVERED / 64) as usize],
+        alphanumeric: [0; (COVERED / 64) as usize],
+    };
+    for cp in 0..COVERED {
+        let Some(c) = char::from_u32(cp) else { continue };
+        let (word, bit) = ((cp / 64) as usize, 1u64 << (cp % 64));
+        if c.is_alphabetic() {
+            t.alphabetic[word] |= bit;
+        }
+        if c.is_alphanumeric() {
+            t.alphanumeric[word] |= bit;
+        }
+    }
+    t
+});
+
+/// Same as [`char::is_alphabetic`].
+#[inline]
+pub fn is_alphabetic(c: char) -> bool {
+    let cp = c as u32;
+    if cp < 0x80 {
+        c.is_ascii_alphabetic()
+    } else if cp < COVERED {
+        TABLE.alphabetic[(cp / 64) as usize] & (1 << (cp % 64)) != 0
+    } else {
+        c.is_alphabetic()
+    }
+}
+
+/// Same as [`char::is_alphanumeric`].
+#[inline]
+pub fn is_alphanumeric(c: char) -> bool {
+    let cp = c as u32;
+    if cp < 0x80 {
+        c.is_ascii_alphanumeric()
+    } else if cp < COVERED {
+        TABLE.alphanumeric[(cp / 64) as usize] & (1 << (cp % 64)) != 0
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn classes_equal_the_standard_librarys() {
+        for cp in (0..0x1000).chain(0x1E00..0x2100).chain(0x10000..0x10100) {
+            let Some(c) = char::from_u32(cp) else { continue };
+            assert_eq!(super::is_alphabetic(c), c.is_alphabetic(), "U+{cp:04X}");
+            assert_eq!(super::is_alphanumeric(c), c.is_alphanumeric(), "U+{cp:04X}");
+        }
+    }
+}
