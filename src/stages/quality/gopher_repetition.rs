@@ -9,9 +9,7 @@
 //! their words joined without spaces, so `ab c` and `a bc` collide; here
 //! n-grams are compared as word sequences.
 
-use rustc_hash::{FxHashMap, FxHashSet};
-
-use xxhash_rust::xxh3::xxh3_64;
+use rustc_hash::FxHashMap;
 
 use super::{chars, find_duplicates, first_failing, quality_filter, Check, ForLang, Measured};
 use crate::document::Document;
@@ -58,10 +56,9 @@ pub struct Measures {
     pub dup_gram: [f64; 6],
 }
 
-/// Word ids, their lengths in characters and a byte view of the ids for
-/// hashing n-grams.
+/// Word ids and the words' lengths in characters.
 struct Grams {
-    ids: Vec<u8>,
+    ids: Vec<u32>,
     prefix_chars: Vec<usize>,
 }
 
@@ -69,13 +66,12 @@ impl Grams {
     fn new(tokens: &[&str]) -> Self {
         let mut index: FxHashMap<&str, u32> = FxHashMap::default();
         index.reserve(tokens.len() / 2);
-        let mut ids = Vec::with_capacity(tokens.len() * 4);
+        let mut ids = Vec::with_capacity(tokens.len());
         let mut prefix_chars = Vec::with_capacity(tokens.len() + 1);
         prefix_chars.push(0);
         for t in tokens {
             let next = index.len() as u32;
-            let id = *index.entry(t).or_insert(next);
-            ids.extend_from_slice(&id.to_le_bytes());
+            ids.push(*index.entry(t).or_insert(next));
             prefix_chars.push(prefix_chars.last().unwrap() + chars(t));
         }
         Grams { ids, prefix_chars }
@@ -85,44 +81,104 @@ impl Grams {
         self.prefix_chars.len() - 1
     }
 
-    fn key(&self, i: usize, n: usize) -> u64 {
-        xxh3_64(&self.ids[4 * i..4 * (i + n)])
-    }
-
     fn chars(&self, i: usize, n: usize) -> usize {
         self.prefix_chars[i + n] - self.prefix_chars[i]
+    }
+}
+
+/// The n-grams of one length, each named by an exact id (no hashing of the
+/// words, so no collisions): equal n-grams have equal ids, numbered in the
+/// order of their first occurrence. The (n+1)-grams are numbered from the
+/// pairs (n-gram id, next word id), so every length costs one pass.
+struct Level {
+    n: usize,
+    /// The id of the n-gram starting at each position.
+    ids: Vec<u32>,
+    /// Occurrences and first position per id.
+    count: Vec<u32>,
+    first: Vec<u32>,
+    pairs: FxHashMap<u64, u32>,
+}
+
+impl Level {
+    fn unigrams(g: &Grams) -> Self {
+        let mut l = Level {
+            n: 1,
+            ids: g.ids.clone(),
+            count: Vec::new(),
+            first: Vec::new(),
+            pairs: FxHashMap::default(),
+        };
+        l.tally();
+        l
+    }
+
+    fn tally(&mut self) {
+        self.count.clear();
+        self.first.clear();
+        for (i, &id) in self.ids.iter().enumerate() {
+            if id as usize == self.count.len() {
+                self.count.push(0);
+                self.first.push(i as u32);
+            }
+            self.count[id as usize] += 1;
+        }
+    }
+
+    /// Moves to the n-grams one word longer.
+    fn extend(&mut self, g: &Grams) {
+        let n = self.n + 1;
+        let all_distinct = self.count.len() == self.ids.len();
+        self.ids.truncate((g.len() + 1).saturating_sub(n));
+        if all_distinct {
+            // every (n-1)-gram occurs once, so every n-gram does: number
+            // them by position
+            for (i, id) in self.ids.iter_mut().enumerate() {
+                *id = i as u32;
+            }
+        } else {
+            self.pairs.clear();
+            self.pairs.reserve(self.ids.len());
+            for (i, id) in self.ids.iter_mut().enumerate() {
+                let key = (*id as u64) << 32 | g.ids[i + n - 1] as u64;
+                let next = self.pairs.len() as u32;
+                *id = *self.pairs.entry(key).or_insert(next);
+            }
+        }
+        self.n = n;
+        self.tally();
     }
 
     /// Characters of the most frequent n-gram joined with spaces, times its
     /// count; ties go to the n-gram seen first.
-    fn top(&self, n: usize) -> Option<usize> {
-        if self.len() < n {
-            return None;
+    fn top(&self, g: &Grams) -> usize {
+        let mut best: Option<(u32, usize)> = None;
+        for (id, &c) in self.count.iter().enumerate() {
+            if best.is_none_or(|(b, _)| c > b) {
+                best = Some((c, id));
+            }
         }
-        let mut counts: FxHashMap<u64, (usize, usize)> = FxHashMap::default();
-        counts.reserve(self.len());
-        for i in 0..=self.len() - n {
-            counts.entry(self.key(i, n)).or_insert((0, i)).0 += 1;
-        }
-        let (count, first) = counts
-            .values()
-            .copied()
-            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
-            .unwrap();
-        Some((self.chars(first, n) + n - 1) * count)
+        best.map_or(0, |(c, id)| {
+            (g.chars(self.first[id] as usize, self.n) + self.n - 1) * c as usize
+        })
     }
 
     /// Characters in n-grams seen before, skipping past each repeat.
-    fn duplicated(&self, n: usize) -> usize {
-        let mut seen: FxHashSet<u64> = FxHashSet::default();
-        seen.reserve(self.len());
+    fn duplicated(&self, g: &Grams, seen: &mut Vec<bool>) -> usize {
+        if self.count.len() == self.ids.len() {
+            return 0;
+        }
+        seen.clear();
+        seen.resize(self.count.len(), false);
         let (mut i, mut repeated) = (0, 0);
-        while i + n <= self.len() {
-            if seen.insert(self.key(i, n)) {
+        while i < self.ids.len() {
+            let id = self.ids[i] as usize;
+            if !seen[id] {
+                seen[id] = true;
                 i += 1;
             } else {
-                repeated += self.chars(i, n);
-                i += n;
+                repeated += g.chars(i, self.n);
+                i += self.n;
             }
         }
         repeated
@@ -144,6 +200,8 @@ pub fn measure(text: &str, tokens: &[&str]) -> Measures {
     let lines: Vec<&str> = split_newline_runs(text);
     let (ld, lc) = find_duplicates(lines.iter().copied());
     let grams = Grams::new(tokens);
+    let mut level = Level::unigrams(&grams);
+    let mut seen = Vec::new();
     let mut m = Measures {
         dup_para_frac: pd as f64 / paragraphs.len() as f64,
         dup_para_char_frac: pc as f64 / total,
@@ -151,11 +209,13 @@ pub fn measure(text: &str, tokens: &[&str]) -> Measures {
         dup_line_char_frac: lc as f64 / total,
         ..Default::default()
     };
-    for (k, n) in (2..=4).enumerate() {
-        m.top_gram[k] = grams.top(n).unwrap_or(0) as f64 / total;
+    for k in 0..3 {
+        level.extend(&grams);
+        m.top_gram[k] = level.top(&grams) as f64 / total;
     }
-    for (k, n) in (5..=10).enumerate() {
-        m.dup_gram[k] = grams.duplicated(n) as f64 / total;
+    for k in 0..6 {
+        level.extend(&grams);
+        m.dup_gram[k] = level.duplicated(&grams, &mut seen) as f64 / total;
     }
     m
 }
