@@ -1,7 +1,7 @@
-//! Unicode letter and digit classes with a table for the alphabets of the
+//! Unicode letter, digit and number classes with a table for the alphabets of the
 //! EU languages and their neighbours (below U+0800: Latin, Greek, Cyrillic,
 //! Armenian, Hebrew, Arabic). The standard library's `char::is_alphabetic`
-//! and `is_alphanumeric` search a compressed table for every non-ASCII
+//! `is_alphanumeric` and `is_numeric` search a compressed table for every non-ASCII
 //! character; the filters ask once per character of every word, so on
 //! accented text that search was a visible share of the whole filter
 //! chain. Above the table the standard library answers, so the results are
@@ -16,12 +16,14 @@ const COVERED: u32 = 0x800;
 struct Table {
     alphabetic: [u64; (COVERED / 64) as usize],
     alphanumeric: [u64; (COVERED / 64) as usize],
+    numeric: [u64; (COVERED / 64) as usize],
 }
 
 static TABLE: LazyLock<Table> = LazyLock::new(|| {
     let mut t = Table {
         alphabetic: [0; (COVERED / 64) as usize],
         alphanumeric: [0; (COVERED / 64) as usize],
+        numeric: [0; (COVERED / 64) as usize],
     };
     for cp in 0..COVERED {
         let Some(c) = char::from_u32(cp) else { continue };
@@ -31,6 +33,9 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         }
         if c.is_alphanumeric() {
             t.alphanumeric[word] |= bit;
+        }
+        if c.is_numeric() {
+            t.numeric[word] |= bit;
         }
     }
     t
@@ -62,6 +67,19 @@ pub fn is_alphanumeric(c: char) -> bool {
     }
 }
 
+/// Same as [`char::is_numeric`].
+#[inline]
+pub fn is_numeric(c: char) -> bool {
+    let cp = c as u32;
+    if cp < 0x80 {
+        c.is_ascii_digit()
+    } else if cp < COVERED {
+        TABLE.numeric[(cp / 64) as usize] & (1 << (cp % 64)) != 0
+    } else {
+        c.is_numeric()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -70,6 +88,7 @@ mod tests {
             let Some(c) = char::from_u32(cp) else { continue };
             assert_eq!(super::is_alphabetic(c), c.is_alphabetic(), "U+{cp:04X}");
             assert_eq!(super::is_alphanumeric(c), c.is_alphanumeric(), "U+{cp:04X}");
+            assert_eq!(super::is_numeric(c), c.is_numeric(), "U+{cp:04X}");
         }
     }
 }
