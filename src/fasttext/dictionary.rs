@@ -35,6 +35,13 @@ pub fn fnv_step(h: u32, byte: u8) -> u32 {
     (h ^ (byte as i8 as i32 as u32)).wrapping_mul(16_777_619)
 }
 
+/// Whether this CPU counts bits in one instruction (checked once).
+#[cfg(target_arch = "x86_64")]
+fn popcnt() -> bool {
+    static HAS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *HAS.get_or_init(|| is_x86_feature_detected!("popcnt"))
+}
+
 /// The FNV offset basis fastText starts from.
 pub const FNV_START: u32 = 2_166_136_261;
 
@@ -388,6 +395,25 @@ impl Dictionary {
     /// (into `buckets`) and looked up after, without branches, so the
     /// lookups of a word (cache misses, mostly) run side by side.
     fn char_ngrams(&self, w: &[u8], buckets: &mut Vec<u32>, rows: &mut Vec<i32>) {
+        #[cfg(target_arch = "x86_64")]
+        if popcnt() {
+            // SAFETY: the CPU has the instruction (checked once, cached).
+            return unsafe { self.char_ngrams_popcnt(w, buckets, rows) };
+        }
+        self.char_ngrams_any(w, buckets, rows)
+    }
+
+    /// [`Self::char_ngrams`] with the rank's popcount as one instruction:
+    /// the binary targets any x86-64, whose baseline lacks it, and the
+    /// emulated count was a third of this function's time.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "popcnt")]
+    unsafe fn char_ngrams_popcnt(&self, w: &[u8], buckets: &mut Vec<u32>, rows: &mut Vec<i32>) {
+        self.char_ngrams_any(w, buckets, rows)
+    }
+
+    #[inline(always)]
+    fn char_ngrams_any(&self, w: &[u8], buckets: &mut Vec<u32>, rows: &mut Vec<i32>) {
         if self.maxn <= 0 || self.bucket <= 0 {
             return;
         }
