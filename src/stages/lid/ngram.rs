@@ -320,41 +320,52 @@ struct FeatureIndex {
 }
 
 impl FeatureIndex {
-    /// Builds the table from (hash, entries) pairs; hashes without entries
-    /// are left out (they change no score), a repeated hash is an error.
-    fn build<'a>(features: impl ExactSizeIterator<Item = (u32, &'a [(u8, u8)])>) -> anyhow::Result<Self> {
+    /// Builds the table from `n` features, the `i`-th with hash
+    /// `hash_of(i)` and entries `entries_of(i)`; hashes without entries are
+    /// left out (they change no score), a repeated hash is an error.
+    fn build<'a>(
+        n: usize,
+        hash_of: impl Fn(usize) -> u32,
+        entries_of: impl Fn(usize) -> &'a [(u8, u8)],
+    ) -> anyhow::Result<Self> {
+        ensure!(
+            n < u32::MAX as usize / 2,
+            "n-gram model has {n} features, more than this build can index"
+        );
         // At most two thirds full: short probe runs, one cache line.
-        let cap = (features.len() * 3 / 2 + 1).next_power_of_two().max(16);
+        let cap = (n * 3 / 2 + 1).next_power_of_two().max(16);
         let mask = cap - 1;
-        let mut keys = vec![0u32; cap];
-        let mut at: Vec<Option<&'a [(u8, u8)]>> = vec![None; cap];
+        // First the keys, each with its feature's number + 1 (0: empty)...
+        let mut slots = huge_vec(cap + 1);
+        slots.resize(cap + 1, (0u32, 0u32));
         let mut total = 0usize;
-        for (h, e) in features {
+        for i in 0..n {
+            let (h, e) = (hash_of(i), entries_of(i));
             if e.is_empty() {
                 continue;
             }
             let mut s = h as usize & mask;
-            while at[s].is_some() {
+            while slots[s + 1].1 != 0 {
                 ensure!(
-                    keys[s] != h,
+                    slots[s + 1].0 != h,
                     "n-gram model lists feature {h:#010x} twice; it is damaged, train it again"
                 );
                 s = (s + 1) & mask;
             }
-            keys[s] = h;
-            at[s] = Some(e);
+            slots[s + 1] = (h, i as u32 + 1);
             total += e.len();
         }
         ensure!(
             total < u32::MAX as usize,
             "n-gram model has {total} entries, more than this build can index"
         );
-        let mut slots = huge_vec(cap + 1);
+        // ...then the entries in slot order, each slot with where its entries end.
         let mut entries = huge_vec(total);
-        slots.push((0, 0));
-        for (&k, e) in keys.iter().zip(&at) {
-            entries.extend_from_slice(e.unwrap_or_default());
-            slots.push((k, entries.len() as u32));
+        for slot in &mut slots[1..] {
+            if slot.1 != 0 {
+                entries.extend_from_slice(entries_of(slot.1 as usize - 1));
+            }
+            slot.1 = entries.len() as u32;
         }
         Ok(Self { slots, mask, entries })
     }
@@ -612,7 +623,7 @@ impl NgramModel {
         for (_, v) in &mut features {
             v.sort_unstable();
         }
-        let index = FeatureIndex::build(features.iter().map(|(h, v)| (*h, v.as_slice())))?;
+        let index = FeatureIndex::build(features.len(), |i| features[i].0, |i| &features[i].1)?;
         Ok(Self {
             langs: classes.iter().map(|(l, _)| l.clone()).collect(),
             bias: vec![0.0; floor.len()],
@@ -818,13 +829,16 @@ impl NgramModel {
             "n-gram model names a class it does not have; train it again"
         );
         let entries: Vec<(u8, u8)> = flat.chunks_exact(2).map(|c| (c[0], c[1])).collect();
-        let mut start = 0usize;
-        let features = hashes.chunks_exact(4).zip(lens).map(|(h, &len)| {
-            let e = &entries[start..start + len as usize];
-            start += len as usize;
-            (u32::from_le_bytes(h.try_into().expect("4 bytes")), e)
-        });
-        let index = FeatureIndex::build(features)?;
+        let mut starts = Vec::with_capacity(n_keys + 1);
+        starts.push(0usize);
+        for &len in lens {
+            starts.push(starts[starts.len() - 1] + len as usize);
+        }
+        let index = FeatureIndex::build(
+            n_keys,
+            |i| u32::from_le_bytes(hashes[4 * i..4 * i + 4].try_into().expect("4 bytes")),
+            |i| &entries[starts[i]..starts[i + 1]],
+        )?;
         Ok(Self {
             langs,
             floor,
