@@ -20,6 +20,7 @@
 #
 #   benches/lid-speed.sh [--runs 3] [--per-lang 200]
 #   EUROCURATE=path/to/eurocurate benches/lid-speed.sh    # an existing release binary for (b)
+#   BASELINE=path/to/eurocurate benches/lid-speed.sh      # also (b) with another build (before/after a change)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK=target/lid-speed
@@ -58,6 +59,14 @@ if [ ! -x "$VENV/bin/heliport" ]; then
   "$VENV/bin/pip" install -q "heliport==1.0.1"
 fi
 
+# An optional second build of `language_id` with its defaults, in the same
+# run (a change's before and after under the same machine load).
+EXTRA=()
+if [ -n "${BASELINE:-}" ]; then
+  cp "$BASELINE" "$WORK/eurocurate-baseline"
+  EXTRA=(--system "language_id (defaults, BASELINE build)=eurocurate:$WORK/eurocurate-baseline {\"kind\": \"language_id\"}")
+fi
+
 python3 benches/lid_speed.py --work "$WORK" --heldout target/heldout --mt target/lid-data/test/mt.txt \
   --subject "language_id (defaults)" \
   --system "language_id at issue time ($ISSUE_COMMIT, C++ fastText)=eurocurate:$OLD/eurocurate {\"kind\": \"language_id\", \"langs_dir\": \"$OLD/langs\"}" \
@@ -66,4 +75,5 @@ python3 benches/lid_speed.py --work "$WORK" --heldout target/heldout --mt target
   --system "language_id granularity: line=eurocurate:$EUROCURATE {\"kind\": \"language_id\", \"granularity\": \"line\"}" \
   --system "heliport 1.0.1 (CLI, -j 0)=heliport:$VENV/bin/heliport" \
   --system "eurocurate, no stage (I/O only)=eurocurate:$EUROCURATE" \
+  "${EXTRA[@]}" \
   "$@"

@@ -293,12 +293,21 @@ pub struct Prediction {
 /// the end-of-sentence token is counted as in `fasttext predict`.
 pub fn prepare(text: &str, max_chars: usize, out: &mut String) {
     out.clear();
-    let end = text.char_indices().nth(max_chars).map(|(i, _)| i).unwrap_or(text.len());
-    out.extend(
-        text[..end]
-            .chars()
-            .map(|c| if c == '\n' || c == '\r' { ' ' } else { c }),
-    );
+    // A text of at most `max_chars` bytes has at most that many characters:
+    // most documents need no count.
+    let end = if text.len() <= max_chars {
+        text.len()
+    } else {
+        text.char_indices().nth(max_chars).map_or(text.len(), |(i, _)| i)
+    };
+    let text = &text[..end];
+    let mut from = 0;
+    for i in memchr::memchr2_iter(b'\n', b'\r', text.as_bytes()) {
+        out.push_str(&text[from..i]);
+        out.push(' ');
+        from = i + 1;
+    }
+    out.push_str(&text[from..]);
     out.push('\n');
 }
 
