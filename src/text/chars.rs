@@ -44,39 +44,42 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
 /// Same as [`char::is_alphabetic`].
 #[inline]
 pub fn is_alphabetic(c: char) -> bool {
-    let cp = c as u32;
-    if cp < 0x80 {
-        c.is_ascii_alphabetic()
-    } else if cp < COVERED {
-        TABLE.alphabetic[(cp / 64) as usize] & (1 << (cp % 64)) != 0
-    } else {
-        c.is_alphabetic()
-    }
+    class(c, char::is_ascii_alphabetic, |t| &t.alphabetic, char::is_alphabetic)
 }
 
 /// Same as [`char::is_alphanumeric`].
 #[inline]
 pub fn is_alphanumeric(c: char) -> bool {
-    let cp = c as u32;
-    if cp < 0x80 {
-        c.is_ascii_alphanumeric()
-    } else if cp < COVERED {
-        TABLE.alphanumeric[(cp / 64) as usize] & (1 << (cp % 64)) != 0
-    } else {
-        c.is_alphanumeric()
-    }
+    class(
+        c,
+        char::is_ascii_alphanumeric,
+        |t| &t.alphanumeric,
+        char::is_alphanumeric,
+    )
 }
 
 /// Same as [`char::is_numeric`].
 #[inline]
 pub fn is_numeric(c: char) -> bool {
+    class(c, char::is_ascii_digit, |t| &t.numeric, char::is_numeric)
+}
+
+/// ASCII by its own test, the rest of the table by its bit, above it the
+/// standard library.
+#[inline(always)]
+fn class(
+    c: char,
+    ascii: fn(&char) -> bool,
+    bits: fn(&Table) -> &[u64; (COVERED / 64) as usize],
+    above: fn(char) -> bool,
+) -> bool {
     let cp = c as u32;
     if cp < 0x80 {
-        c.is_ascii_digit()
+        ascii(&c)
     } else if cp < COVERED {
-        TABLE.numeric[(cp / 64) as usize] & (1 << (cp % 64)) != 0
+        bits(&TABLE)[(cp / 64) as usize] & (1 << (cp % 64)) != 0
     } else {
-        c.is_numeric()
+        above(c)
     }
 }
 
