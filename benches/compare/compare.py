@@ -442,6 +442,8 @@ benches/compare/run.sh --write        # --small: a few minutes
   Jaccard ≥ {planted.PRECISION_JACCARD} to a kept document; `tokenize` = the same locally trained `tokenizer.json`,
   EOS appended, to Megatron (eurocurate) / datatrove's `.ds` files, token streams compared id by id;
   `warc` = WARC read, charset, main text (eurocurate `html_extract`; datatrove `Trafilatura`).
+- Outputs: datatrove writes plain JSONL; eurocurate writes JSONL compressed with zstd at level 3, its default
+  (a few percent of its filter and MinHash time, counted in its numbers).
 
 {table}
 """

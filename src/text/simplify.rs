@@ -82,7 +82,7 @@ enum Role {
 
 /// The role of a non-ASCII character: from a table below U+0800 (the
 /// alphabets of the EU languages and their neighbours; the standard
-/// library's Unicode searches were a fifth of MinHash's time), computed
+/// library's Unicode searches were a sixth of MinHash's time), computed
 /// above it.
 fn role(c: char) -> Role {
     static TABLE: LazyLock<Vec<Role>> = LazyLock::new(|| {
