@@ -21,9 +21,11 @@ import argparse
 import json
 import os
 import random
-import subprocess
 import sys
 from collections import defaultdict
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lid"))
+from bench import run_pipeline  # noqa: E402
 
 EU = "bg cs da de el en es et fi fr ga hr hu it lt lv mt nl pl pt ro sk sl sv".split()
 # Languages that meet on real pages: English everywhere; the confusable
@@ -110,30 +112,8 @@ def build(args):
 
 
 def run(binary, work, name, docs, stage):
-    d = os.path.join(work, name)
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, "in.jsonl"), "w", encoding="utf-8") as f:
-        for doc in docs:
-            f.write(json.dumps({"id": doc["id"], "text": doc["text"]}, ensure_ascii=False) + "\n")
-    cfg = {
-        "name": name,
-        "input": {"kind": "jsonl", "paths": [os.path.join(d, "in.jsonl")]},
-        "stages": [stage],
-        "output": {"kind": "jsonl", "path": os.path.join(d, "out")},
-        "executor": {"kind": "local", "tasks": 1},
-    }
-    with open(os.path.join(d, "p.yaml"), "w", encoding="utf-8") as f:
-        json.dump(cfg, f)
-    subprocess.run([binary, "-q", "run", os.path.join(d, "p.yaml"), "--restart", "--workers", "1"], check=True)
-    out = {}
-    outdir = os.path.join(d, "out")
-    for fn in sorted(os.listdir(outdir)):
-        if fn.endswith(".jsonl.zst"):
-            text = subprocess.run(["zstd", "-dc", os.path.join(outdir, fn)], check=True, capture_output=True).stdout
-            for line in text.decode().splitlines():
-                r = json.loads(line)
-                out[r["id"]] = r
-    return out
+    """Records of docs [{id, text}] after one stage: {id: record}."""
+    return run_pipeline(binary, work, name, [(d["id"], d["text"]) for d in docs], stage)[0]
 
 
 def evaluate(args):

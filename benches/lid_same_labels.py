@@ -13,42 +13,22 @@ Usage: lid_same_labels.py BINARY WORK TEST_DIR HELDOUT_DIR --a JSON --b JSON [--
 import argparse
 import json
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 from lid_speed import EU, one_kb_docs, sentences  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lid"))
+from bench import run_pipeline  # noqa: E402
 
 NEIGHBOURS = "sr sr_cyrl bs nb nn gl ca gd mk ru uk tr".split()
 
 
 def run(binary, work, name, docs, stage):
     """Labels of docs [(id, text)] under one stage setting: {id: (lang, score)}."""
-    d = os.path.join(work, name)
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, "in.jsonl"), "w", encoding="utf-8") as f:
-        for i, t in docs:
-            f.write(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n")
-    stage = dict(stage, other="keep")  # every document comes out, labelled
-    cfg = {
-        "name": name,
-        "input": {"kind": "jsonl", "paths": [os.path.join(d, "in.jsonl")]},
-        "stages": [stage],
-        "output": {"kind": "jsonl", "path": os.path.join(d, "out")},
-        "executor": {"kind": "local", "tasks": 1},
-    }
-    with open(os.path.join(d, "p.yaml"), "w", encoding="utf-8") as f:
-        json.dump(cfg, f)
-    subprocess.run([binary, "-q", "run", os.path.join(d, "p.yaml"), "--restart", "--workers", "1"], check=True)
-    out = {}
-    outdir = os.path.join(d, "out")
-    for fn in sorted(os.listdir(outdir)):
-        if fn.endswith(".jsonl.zst"):
-            text = subprocess.run(["zstd", "-dc", os.path.join(outdir, fn)], check=True, capture_output=True).stdout
-            for line in text.decode().splitlines():
-                r = json.loads(line)
-                out[r["id"]] = (r.get("lang") or "und", r.get("lang_score"))
-    return out
+    # other: keep, so every document comes out, labelled
+    out, _ = run_pipeline(binary, work, name, docs, dict(stage, other="keep"))
+    return {i: (r.get("lang") or "und", r.get("lang_score")) for i, r in out.items()}
 
 
 def compare(title, docs, gold, a, b):

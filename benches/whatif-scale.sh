@@ -19,8 +19,8 @@ bin=target/release/eurocurate
 bench=target/release/eurocurate-bench
 [ -x "$bin" ] && [ -x "$bench" ] || { echo "build first: cargo build --release" >&2; exit 1; }
 if [ -z "${PY:-}" ]; then
-  [ -x target/venv-whatif/bin/python ] || { python3 -m venv target/venv-whatif && target/venv-whatif/bin/pip install -q polars; }
-  PY=target/venv-whatif/bin/python
+  [ -x target/venv-polars/bin/python ] || { python3 -m venv target/venv-polars && target/venv-polars/bin/pip install -q polars; }
+  PY=target/venv-polars/bin/python
 fi
 # Generates the corpus once (reused while DOCS is unchanged) and times whatif in-process.
 "$bench" whatif --docs "$docs" --dir "$dir" --rounds 1

@@ -16,30 +16,15 @@ routed by script: mostly Cyrillic text goes to `sr_cyrl`, Latin to `sr`
 Writes OUT_DIR/<iso>.txt and prints counts. Standard library only.
 """
 
-import gettext
 import glob
 import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(__file__))
+from extract_gettext import catalogue  # noqa: E402
+
 PLACEHOLDER = re.compile(r"%\([^)]*\)[-+ #0]*\d*(?:\.\d+)?[a-zA-Z]|%[-+ #0]*\d*(?:\.\d+)?[sdifrxXu]|\{[^{}]*\}|<[^<>]*>|&\w+;|https?://\S+")
-
-
-def catalogue(path):
-    with open(path, "rb") as f:
-        try:
-            cat = gettext.GNUTranslations(f)._catalog
-        except Exception:  # a damaged or odd catalogue: skip it
-            return []
-    out = []
-    for key, value in sorted(cat.items(), key=lambda kv: str(kv[0])):
-        msgid = key[0] if isinstance(key, tuple) else key
-        if not msgid or not isinstance(value, str):
-            continue
-        if " ".join(value.split()).lower() == " ".join(msgid.split()).lower():
-            continue
-        out.append(value)
-    return out
 
 
 def tidy(text):

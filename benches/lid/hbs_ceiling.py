@@ -21,6 +21,9 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(__file__))
+from bench import read  # noqa: E402
+
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 
 
@@ -32,19 +35,11 @@ def norm(s):
     return " ".join(words(s))
 
 
-def read(path):
-    try:
-        with open(path, encoding="utf-8") as f:
-            return [line.strip() for line in f if line.strip()]
-    except OSError:
-        return []
-
-
 def corpus(data, lang):
     """Every text of `lang` the bench has: test, train, calibrate."""
     out = []
     for part in ("test", "train", "calibrate", "test/mediawiki", "test/firefox"):
-        out += read(os.path.join(data, part, f"{lang}.txt"))
+        out += read(os.path.join(data, part), lang)
     return out
 
 
@@ -64,13 +59,13 @@ def main():
     print("| test sentences | n | identical to a text of | share | every word attested in | share |")
     print("|---|---|---|---|---|---|")
     for lang, text in neighbours.items():
-        n, ident, nomark = measure(read(os.path.join(data, "test", f"{lang}.txt")), hr)
+        n, ident, nomark = measure(read(os.path.join(data, "test"), lang), hr)
         print(f"| {lang} | {n} | hr | {ident / n:.3f} ({ident}) | hr | {nomark / n:.3f} ({nomark}) |")
     both = neighbours["bs"] + neighbours["sr"]
-    n, ident, nomark = measure(read(os.path.join(data, "test", "hr.txt")), both)
+    n, ident, nomark = measure(read(os.path.join(data, "test"), "hr"), both)
     print(f"| hr | {n} | bs+sr | {ident / n:.3f} ({ident}) | bs+sr | {nomark / n:.3f} ({nomark}) |")
     for lang in ("bs", "sr"):
-        n, ident, nomark = measure(read(os.path.join(data, "test", "hr.txt")), neighbours[lang])
+        n, ident, nomark = measure(read(os.path.join(data, "test"), "hr"), neighbours[lang])
         print(f"| hr | {n} | {lang} | {ident / n:.3f} ({ident}) | {lang} | {nomark / n:.3f} ({nomark}) |")
     print("\nCorpus sizes (lines): hr", len(hr), " ".join(f"{k} {len(v)}" for k, v in neighbours.items()))
 

@@ -35,13 +35,6 @@ pub fn fnv_step(h: u32, byte: u8) -> u32 {
     (h ^ (byte as i8 as i32 as u32)).wrapping_mul(16_777_619)
 }
 
-/// Whether this CPU counts bits in one instruction (checked once).
-#[cfg(target_arch = "x86_64")]
-fn popcnt() -> bool {
-    static HAS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *HAS.get_or_init(|| is_x86_feature_detected!("popcnt"))
-}
-
 /// The FNV offset basis fastText starts from.
 pub const FNV_START: u32 = 2_166_136_261;
 
@@ -396,8 +389,8 @@ impl Dictionary {
     /// lookups of a word (cache misses, mostly) run side by side.
     fn char_ngrams(&self, w: &[u8], buckets: &mut Vec<u32>, rows: &mut Vec<i32>) {
         #[cfg(target_arch = "x86_64")]
-        if popcnt() {
-            // SAFETY: the CPU has the instruction (checked once, cached).
+        if is_x86_feature_detected!("popcnt") {
+            // SAFETY: the CPU has the instruction (the detection is cached by std).
             return unsafe { self.char_ngrams_popcnt(w, buckets, rows) };
         }
         self.char_ngrams_any(w, buckets, rows)

@@ -402,22 +402,13 @@ mod tests {
         }
     }
 
-    fn ctx() -> TaskContext {
-        TaskContext {
-            work_dir: std::env::temp_dir(),
-            phase: 0,
-            task: 0,
-            tasks: 1,
-        }
-    }
-
     #[test]
     fn filter_mode_drops_and_annotate_mode_writes_every_failing_check() {
         let text = "one two three four five six seven"; // 33 chars, 7 words
         let mut counters = Counters::default();
         let mut doc = Document::new("d", text);
         let v = wrapped(Mode::Filter, None)
-            .build(&ctx())
+            .build(&TaskContext::standalone())
             .unwrap()
             .process(&mut doc, &mut counters);
         assert!(matches!(v.unwrap(), Verdict::Drop(r) if r.reason == "too_many_words"));
@@ -438,7 +429,11 @@ mod tests {
             ]
         );
         let mut doc = Document::new("d", "ab");
-        let v = cfg.build(&ctx()).unwrap().process(&mut doc, &mut counters).unwrap();
+        let v = cfg
+            .build(&TaskContext::standalone())
+            .unwrap()
+            .process(&mut doc, &mut counters)
+            .unwrap();
         assert_eq!(v, Verdict::Keep);
         let m = &doc.meta;
         assert_eq!(m["len.keep"], false);

@@ -544,15 +544,6 @@ mod tests {
         serde_json::from_str(json).unwrap()
     }
 
-    fn ctx() -> TaskContext {
-        TaskContext {
-            work_dir: std::env::temp_dir(),
-            phase: 0,
-            task: 0,
-            tasks: 1,
-        }
-    }
-
     /// The reference fastText's probabilities (`scripts/classify_reference.py`)
     /// on 1,000 fixture documents, to 1e-4, for every label of the shipped model.
     #[test]
@@ -564,7 +555,7 @@ mod tests {
             .read_to_string(&mut text)
             .unwrap();
         let cfg = config("{}");
-        let mut stage = cfg.build(&ctx()).unwrap();
+        let mut stage = cfg.build(&TaskContext::standalone()).unwrap();
         let (mut n, mut worst) = (0, 0f64);
         for line in text.lines() {
             let r: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -595,7 +586,7 @@ mod tests {
             pipeline_file: Path::new("p.yaml"),
         })
         .unwrap();
-        let mut stage = cfg.build(&ctx()).unwrap();
+        let mut stage = cfg.build(&TaskContext::standalone()).unwrap();
         let mut doc = |lang: &str| {
             // Interface text: a low `hq` score, above 0.0 and below 1.0.
             let mut d = Document::new("d", "Tallenna\nPeruuta\nAvaa tiedosto\nAsetukset");
@@ -616,7 +607,7 @@ mod tests {
         ));
         let mut d = Document::new("d", "text");
         d.lang = Some("fi".into());
-        assert_eq!(cfg.build(&ctx()).unwrap().process(&mut d, &mut Counters::default()).unwrap(), Verdict::Keep);
+        assert_eq!(cfg.build(&TaskContext::standalone()).unwrap().process(&mut d, &mut Counters::default()).unwrap(), Verdict::Keep);
     }
 
     #[test]

@@ -142,6 +142,19 @@ pub struct TaskContext {
     pub tasks: usize,
 }
 
+impl TaskContext {
+    /// The context of a stage built outside a run (tests, benches): the
+    /// only task of its phase, side files in the system's temporary folder.
+    pub fn standalone() -> Self {
+        TaskContext {
+            work_dir: std::env::temp_dir(),
+            phase: 0,
+            task: 0,
+            tasks: 1,
+        }
+    }
+}
+
 /// Facts a stage may check before any work starts.
 #[derive(Debug, Clone)]
 pub struct ValidateContext<'a> {

@@ -53,12 +53,7 @@ fn accuracy(dir: &Path, mode: Mode) -> anyhow::Result<()> {
     let model = model::load(None)?;
     let (mut line, mut scratch) = (String::new(), Scratch::default());
     let cfg: LanguageIdConfig = serde_json::from_value(serde_json::json!({}))?;
-    let ctx = TaskContext {
-        work_dir: std::env::temp_dir(),
-        phase: 0,
-        task: 0,
-        tasks: 1,
-    };
+    let ctx = TaskContext::standalone();
     let mut stage = cfg.build(&ctx)?;
     let mut counters = Counters::default();
     let mut per_lang: BTreeMap<String, (usize, usize, BTreeMap<String, usize>)> = BTreeMap::new();

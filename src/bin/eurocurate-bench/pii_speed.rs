@@ -54,12 +54,7 @@ impl Speed {
 
 /// Runs the stage built from `cfg` over `corpus` in [`PASSES`] timed passes.
 pub fn measure(cfg: &PiiConfig, corpus: &Corpus) -> anyhow::Result<Speed> {
-    let ctx = TaskContext {
-        work_dir: std::env::temp_dir(),
-        phase: 0,
-        task: 0,
-        tasks: 1,
-    };
+    let ctx = TaskContext::standalone();
     let mut stage = cfg.build(&ctx)?;
     let bytes = corpus.docs.iter().map(|d| d.text.len()).sum::<usize>() * corpus.rounds;
     let (mut rates, mut findings) = (Vec::with_capacity(PASSES), 0);

@@ -42,12 +42,7 @@ fn build(yaml: &str) -> Box<dyn Stage> {
         pipeline_file: std::path::Path::new("p.yaml"),
     })
     .unwrap();
-    cfg.build(&TaskContext {
-        work_dir: std::env::temp_dir(),
-        phase: 0,
-        task: 0,
-        tasks: 1,
-    })
+    cfg.build(&TaskContext::standalone())
     .unwrap()
 }
 

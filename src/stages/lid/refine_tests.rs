@@ -21,12 +21,7 @@ fn fixture() -> Vec<(String, String)> {
 
 fn labels(yaml: &str, sentences: &[(String, String)]) -> Vec<Option<String>> {
     let cfg: LanguageIdConfig = serde_saphyr::from_str(yaml).unwrap();
-    let ctx = TaskContext {
-        work_dir: std::env::temp_dir(),
-        phase: 0,
-        task: 0,
-        tasks: 1,
-    };
+    let ctx = TaskContext::standalone();
     let mut st = cfg.build(&ctx).unwrap();
     sentences
         .iter()

@@ -108,24 +108,16 @@ unsafe fn min_hashes_avx2(a: &[u64], b: &[u64], shingles: &[u64], sig: &mut [u64
 }
 
 /// [`min_hashes_portable`] compiled for the widest vectors this CPU has
-/// (checked once; the binary itself targets any x86-64).
+/// (the binary itself targets any x86-64).
 fn min_hashes(a: &[u64], b: &[u64], shingles: &[u64], sig: &mut [u64]) {
     #[cfg(target_arch = "x86_64")]
     {
-        use std::sync::OnceLock;
-        static LEVEL: OnceLock<u8> = OnceLock::new();
-        let level = *LEVEL.get_or_init(|| {
-            if is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx512vl") {
-                2
-            } else {
-                u8::from(is_x86_feature_detected!("avx2"))
-            }
-        });
-        // SAFETY: the features were detected on this CPU just above.
-        match level {
-            2 => return unsafe { min_hashes_avx512(a, b, shingles, sig) },
-            1 => return unsafe { min_hashes_avx2(a, b, shingles, sig) },
-            _ => {}
+        // SAFETY: each feature is detected on this CPU first (std caches it).
+        if is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx512vl") {
+            return unsafe { min_hashes_avx512(a, b, shingles, sig) };
+        }
+        if is_x86_feature_detected!("avx2") {
+            return unsafe { min_hashes_avx2(a, b, shingles, sig) };
         }
     }
     min_hashes_portable(a, b, shingles, sig)
